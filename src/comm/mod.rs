@@ -1,0 +1,63 @@
+//! Communication between ranks, behind one role trait (CoMD `parallel.c`).
+//!
+//! Physics code never talks to MPI. It talks to a [`Comm`]: exchange packed buffers with the
+//! two neighbours along an axis, reduce a few numbers, broadcast a table, gather a snapshot.
+//! [`serial::Serial`] is the one-rank implementation: a single rank with periodic boundaries
+//! is its own neighbour on every face, so an "exchange" hands each buffer back to the sender
+//! (CoMD's serial `sendReceiveParallel` is a `memcpy`). The MPI implementation (feature `mpi`)
+//! lives in exactly one file, `comm/mpi.rs`; it is the only place that names the `mpi` crate.
+
+pub mod pack;
+pub mod serial;
+
+pub use pack::Packed;
+
+/// Role trait of a communicator: the handful of collective and neighbour operations that
+/// the engine needs. All calls are made from the simulation thread only.
+pub trait Comm {
+    /// This process's rank, `0..size()`.
+    fn rank(&self) -> usize;
+
+    /// Number of ranks.
+    fn size(&self) -> usize;
+
+    /// Name of the communication layer for the report (e.g. `"none"` or the MPI library).
+    fn describe(&self) -> String;
+
+    /// One face pair of a halo exchange (CoMD `exchangeData`): sends `to_minus` to rank
+    /// `minus` and `to_plus` to rank `plus`, and returns `(from_minus, from_plus)`: the
+    /// message the minus neighbour sent to its plus side, and the one the plus neighbour sent
+    /// to its minus side. Buffers may have any length; the receiver learns it.
+    fn exchange(&mut self, minus: usize, plus: usize, to_minus: Packed, to_plus: Packed) -> (Packed, Packed);
+
+    /// Element-wise sum over all ranks, result on every rank (`MPI_Allreduce(SUM)`).
+    fn sum_f64(&mut self, values: &mut [f64]);
+
+    /// Element-wise integer sum over all ranks, result on every rank.
+    fn sum_i64(&mut self, values: &mut [i64]);
+
+    /// Element-wise integer maximum over all ranks, result on every rank.
+    fn max_i64(&mut self, values: &mut [i64]);
+
+    /// Every rank's `value`, indexed by rank, on every rank (for timer statistics).
+    fn all_gather_f64(&mut self, value: f64) -> Vec<f64>;
+
+    /// Broadcast `bytes` from `root` to every rank (other ranks' contents are replaced).
+    fn broadcast_bytes(&mut self, root: usize, bytes: &mut Vec<u8>);
+
+    /// Gather every rank's `bytes` on `root` (indexed by rank); other ranks get an empty vec.
+    fn gather_bytes(&mut self, root: usize, bytes: &[u8]) -> Vec<Vec<u8>>;
+
+    /// Wait until every rank gets here.
+    fn barrier(&mut self);
+
+    /// Total bytes this rank has sent through [`Comm::exchange`] so far.
+    fn bytes_sent(&self) -> u64;
+}
+
+/// Sum of a single float over all ranks.
+pub fn sum1(comm: &mut dyn Comm, x: f64) -> f64 {
+    let mut v = [x];
+    comm.sum_f64(&mut v);
+    v[0]
+}

@@ -1,0 +1,149 @@
+//! The only type the simulation hands to the viewer and to capture.
+//!
+//! A [`Snapshot`] is a small, self-contained copy of what is worth drawing at one step:
+//! positions as `f32` (GPU-ready), per-atom kinetic and potential energy, the owning MPI
+//! rank, and the thermodynamic numbers shown in the overlay. It holds no reference into the
+//! engine, so it can cross a thread (crossbeam channel) and the engine never waits for the
+//! renderer (the "extract" idea from Bevy's render world).
+
+/// One atom as the renderer sees it. `#[repr(C)]` so it can be uploaded as-is.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct SnapshotAtom {
+    /// Position in Å (wrapped into the periodic box).
+    pub pos: [f32; 3],
+    /// Kinetic energy of the atom, eV.
+    pub kinetic: f32,
+    /// Potential energy of the atom, eV.
+    pub potential: f32,
+    /// MPI rank that owns the atom (0 in a serial run).
+    pub rank: u32,
+    /// Global atom id.
+    pub gid: u32,
+    /// Padding to a 32-byte stride.
+    pub _pad: u32,
+}
+
+/// State of the simulation at one step, as sent to the viewer / capture.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    /// Time step number.
+    pub step: u64,
+    /// Simulated time, fs.
+    pub time_fs: f64,
+    /// Lower corner of the periodic box, Å.
+    pub box_min: [f32; 3],
+    /// Upper corner of the periodic box, Å.
+    pub box_max: [f32; 3],
+    /// Number of MPI ranks in the run (for colour-by-rank).
+    pub n_ranks: u32,
+    /// Temperature, K.
+    pub temperature: f64,
+    /// Total energy per atom, eV.
+    pub e_total: f64,
+    /// Potential energy per atom, eV.
+    pub e_potential: f64,
+    /// Kinetic energy per atom, eV.
+    pub e_kinetic: f64,
+    /// The atoms, sorted by gid.
+    pub atoms: Vec<SnapshotAtom>,
+}
+
+impl Snapshot {
+    /// A perfect FCC crystal of `n`×`n`×`n` unit cells with lattice constant `lat` (Å), with
+    /// a smooth fake energy field. For tests, benches and demos of the renderer.
+    pub fn fcc_demo(n: usize, lat: f32) -> Snapshot {
+        const BASIS: [[f32; 3]; 4] =
+            [[0.25, 0.25, 0.25], [0.25, 0.75, 0.75], [0.75, 0.25, 0.75], [0.75, 0.75, 0.25]];
+        let mut atoms = Vec::with_capacity(4 * n * n * n);
+        for ix in 0..n {
+            for iy in 0..n {
+                for iz in 0..n {
+                    for b in BASIS {
+                        let pos = [
+                            (ix as f32 + b[0]) * lat,
+                            (iy as f32 + b[1]) * lat,
+                            (iz as f32 + b[2]) * lat,
+                        ];
+                        let gid = atoms.len() as u32;
+                        atoms.push(SnapshotAtom {
+                            pos,
+                            kinetic: 0.05 + 0.05 * (pos[0] / (n as f32 * lat)),
+                            potential: -3.5 + 0.2 * (pos[1] / (n as f32 * lat)),
+                            rank: u32::from(pos[0] >= 0.5 * n as f32 * lat),
+                            gid,
+                            _pad: 0,
+                        });
+                    }
+                }
+            }
+        }
+        let l = n as f32 * lat;
+        Snapshot {
+            step: 0,
+            time_fs: 0.0,
+            box_min: [0.0; 3],
+            box_max: [l; 3],
+            n_ranks: 2,
+            temperature: 600.0,
+            e_total: -1.166,
+            e_potential: -1.2436,
+            e_kinetic: 0.0776,
+            atoms,
+        }
+    }
+}
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+/// Controls that flow the other way, from the viewer to the simulation thread. The
+/// simulation polls these between time steps; the viewer only sets them, so neither side
+/// ever blocks on the other.
+#[derive(Debug, Default)]
+pub struct RunControl {
+    paused: AtomicBool,
+    step_requests: AtomicU64,
+    delay_us: AtomicU64,
+    stop: AtomicBool,
+}
+
+impl RunControl {
+    /// A control block for a running simulation (not paused, no throttle).
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Pause or resume the simulation.
+    pub fn set_paused(&self, paused: bool) {
+        self.paused.store(paused, Ordering::Relaxed);
+    }
+    /// Whether the simulation is paused.
+    pub fn is_paused(&self) -> bool {
+        self.paused.load(Ordering::Relaxed)
+    }
+    /// Ask a paused simulation to advance by one time step.
+    pub fn request_step(&self) {
+        self.step_requests.fetch_add(1, Ordering::Relaxed);
+    }
+    /// Consumes one pending single-step request, if any.
+    pub fn take_step_request(&self) -> bool {
+        self.step_requests
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+            .is_ok()
+    }
+    /// Extra wall-clock delay inserted after each time step (throttle), microseconds.
+    pub fn set_delay_us(&self, us: u64) {
+        self.delay_us.store(us, Ordering::Relaxed);
+    }
+    /// Current throttle delay, microseconds.
+    pub fn delay_us(&self) -> u64 {
+        self.delay_us.load(Ordering::Relaxed)
+    }
+    /// Ask the simulation to stop early (it finishes the current step and writes its report).
+    pub fn request_stop(&self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+    /// Whether a stop was requested.
+    pub fn stop_requested(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+}
