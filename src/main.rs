@@ -1,5 +1,52 @@
+//! The `comd` binary: parse the command line, build the run, map errors to exit statuses.
+
+use clap::Parser;
+use comd::cli::Cli;
+use comd::config::RunConfig;
+use comd::error::{exit_status, usage};
+use comd::forces::{lj::LennardJones, Potential};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    ExitCode::SUCCESS
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or("invalid command line");
+            eprintln!("comd: {}", first.trim_start_matches("error: "));
+            return ExitCode::from(2);
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("comd: error: {err:#}");
+            ExitCode::from(exit_status(&err))
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let cfg = RunConfig::from_cli(&cli)?;
+    for w in &cfg.warnings {
+        eprintln!("comd: {w}");
+    }
+    if let Some(t) = cfg.threads {
+        rayon::ThreadPoolBuilder::new().num_threads(t).build_global().map_err(|e| usage(format!("--threads: {e}")))?;
+    }
+    let mut comm = comd::comm::serial::Serial::new();
+    let (pot, pot_dir): (Box<dyn Potential>, String) = if cfg.doeam {
+        return Err(usage("-e: EAM is not wired in yet"));
+    } else {
+        (Box::new(LennardJones::default()), cfg.pot_dir.as_ref().map_or("pots".into(), |p| p.display().to_string()))
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    comd::simulation::run(&cfg, pot, &pot_dir, &mut comm, Default::default(), &mut out)?;
+    Ok(())
 }
