@@ -4,5 +4,6 @@
 
 pub mod comm;
 pub mod constants;
+pub mod forces;
 pub mod snapshot;
 pub mod types;

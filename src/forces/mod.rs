@@ -1,0 +1,3 @@
+//! Potentials and force kernels.
+
+pub mod eam;
