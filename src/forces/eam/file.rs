@@ -194,7 +194,9 @@ impl EamTables {
         rho: Vec<Real>,
         phi: Vec<Real>,
     ) -> Result<Self, EamFileError> {
-        if let Some(index) = phi.iter().position(|v| !v.is_finite()) {
+        // Report the first bad tabulated point; phi[0] is only derived from phi[1], phi[2].
+        let bad = phi[1..].iter().position(|v| !v.is_finite()).map(|i| i + 1);
+        if let Some(index) = bad.or((!phi[0].is_finite()).then_some(0)) {
             return Err(EamFileError::DerivedNonFinite {
                 path: src.path.to_path_buf(),
                 what: "phi(r)",
