@@ -59,7 +59,10 @@ fn fails(format: PotentialFormat, text: impl AsRef<[u8]>, needle: &str) -> EamFi
     let (_dir, path) = write(text);
     let err = EamTables::read(&path, format).expect_err("the file should be rejected");
     let msg = err.to_string();
-    assert!(msg.contains(&path.display().to_string()), "file not named: {msg}");
+    assert!(
+        msg.contains(&path.display().to_string()),
+        "file not named: {msg}"
+    );
     assert!(msg.contains(needle), "expected `{needle}` in: {msg}");
     err
 }
@@ -77,7 +80,10 @@ fn synthetic_files_are_valid() {
     let f = read(Funcfl, funcfl()).unwrap();
     assert_eq!((f.name.as_str(), f.phi.len(), f.embed.len()), ("Cu", 8, 8));
     let s = read(Setfl, setfl()).unwrap();
-    assert_eq!((s.name.as_str(), s.lattice_type.as_str(), s.cutoff), ("Cu", "fcc", 4.0));
+    assert_eq!(
+        (s.name.as_str(), s.lattice_type.as_str(), s.cutoff),
+        ("Cu", "fcc", 4.0)
+    );
     for t in [&f, &s] {
         let p = t.phi.values();
         assert_eq!(p[0], p[1] + (p[1] - p[2]), "phi[0] rule");
@@ -94,7 +100,11 @@ fn missing_file() {
     let path = Path::new("/nonexistent/dir/Cu_u6.eam");
     let err = EamTables::read(path, Funcfl).unwrap_err();
     assert!(matches!(err, EamFileError::Io { .. }));
-    assert!(err.to_string().contains("/nonexistent/dir/Cu_u6.eam: cannot read"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("/nonexistent/dir/Cu_u6.eam: cannot read"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -107,7 +117,11 @@ fn empty_file() {
 fn truncated_file() {
     let text = funcfl();
     let cut: Vec<&str> = text.lines().take(8).collect();
-    let err = fails(Funcfl, cut.join("\n"), "truncated file: it ends at line 8 after 5 of the 8 values of rho(r)");
+    let err = fails(
+        Funcfl,
+        cut.join("\n"),
+        "truncated file: it ends at line 8 after 5 of the 8 values of rho(r)",
+    );
     assert!(matches!(err, EamFileError::Truncated { .. }));
     let text = setfl();
     fails(Setfl, &text[..text.len() - 30], "values of r*phi(r)");
@@ -115,49 +129,103 @@ fn truncated_file() {
 
 #[test]
 fn count_larger_than_the_data() {
-    fails(Funcfl, replace_line(&funcfl(), 3, "8 0.5 9 0.5 3.5"), "ends at line 9 after 7 of the 9 values of rho(r)");
+    fails(
+        Funcfl,
+        replace_line(&funcfl(), 3, "8 0.5 9 0.5 3.5"),
+        "ends at line 9 after 7 of the 9 values of rho(r)",
+    );
 }
 
 #[test]
 fn count_smaller_than_the_data() {
-    let err = fails(Funcfl, replace_line(&funcfl(), 3, "8 0.5 7 0.5 3.4"), ":9: 2 more value(s)");
+    let err = fails(
+        Funcfl,
+        replace_line(&funcfl(), 3, "8 0.5 7 0.5 3.4"),
+        ":9: 2 more value(s)",
+    );
     assert!(err.to_string().contains("line 3 do not match"), "{err}");
-    fails(Setfl, replace_line(&setfl(), 5, "7 0.5 8 0.5 3.5"), "line 5 do not match");
+    fails(
+        Setfl,
+        replace_line(&setfl(), 5, "7 0.5 8 0.5 3.5"),
+        "line 5 do not match",
+    );
 }
 
 #[test]
 fn huge_count_fails_fast_without_allocating_it() {
     let start = Instant::now();
-    fails(Funcfl, replace_line(&funcfl(), 3, "8 0.5 1000000000000000000 0.5 3.5"), "truncated file");
-    fails(Setfl, replace_line(&setfl(), 5, "18446744073709551615 0.5 8 0.5 3.5"), "truncated file");
-    fails(Funcfl, replace_line(&funcfl(), 3, "8 0.5 99999999999999999999999 0.5 3.5"), "nR (a non-negative integer)");
+    fails(
+        Funcfl,
+        replace_line(&funcfl(), 3, "8 0.5 1000000000000000000 0.5 3.5"),
+        "truncated file",
+    );
+    fails(
+        Setfl,
+        replace_line(&setfl(), 5, "18446744073709551615 0.5 8 0.5 3.5"),
+        "truncated file",
+    );
+    fails(
+        Funcfl,
+        replace_line(&funcfl(), 3, "8 0.5 99999999999999999999999 0.5 3.5"),
+        "nR (a non-negative integer)",
+    );
     assert!(start.elapsed().as_secs_f64() < 2.0);
 }
 
 #[test]
 fn non_numeric_token() {
     let text = replace_line(&funcfl(), 6, " 1.0 2.0 abc 4.0 5.0");
-    let err = fails(Funcfl, text, ":6: expected a number for value 3 of 8 of Z(r), found `abc`");
+    let err = fails(
+        Funcfl,
+        text,
+        ":6: expected a number for value 3 of 8 of Z(r), found `abc`",
+    );
     assert!(matches!(err, EamFileError::NotANumber { line: 6, .. }));
-    fails(Funcfl, replace_line(&funcfl(), 2, "29 63.5x 3.615 FCC"), ":2: expected a number for the mass");
+    fails(
+        Funcfl,
+        replace_line(&funcfl(), 2, "29 63.5x 3.615 FCC"),
+        ":2: expected a number for the mass",
+    );
     // Fortran D exponents and C hex floats are not numbers here.
-    fails(Setfl, replace_line(&setfl(), 7, " 1.0D+00 2 3 4 5"), "found `1.0D+00`");
+    fails(
+        Setfl,
+        replace_line(&setfl(), 7, " 1.0D+00 2 3 4 5"),
+        "found `1.0D+00`",
+    );
 }
 
 #[test]
 fn non_finite_values() {
     for bad in ["nan", "NaN", "inf", "-infinity", "1e999"] {
         let text = replace_line(&funcfl(), 8, &format!(" 1 2 {bad} 4 5"));
-        fails(Funcfl, text, &format!(":8: value 3 of 8 of rho(r) is `{bad}`, not a finite number"));
+        fails(
+            Funcfl,
+            text,
+            &format!(":8: value 3 of 8 of rho(r) is `{bad}`, not a finite number"),
+        );
     }
-    fails(Setfl, replace_line(&setfl(), 5, "8 0.5 8 0.5 nan"), ":5: the cutoff is `nan`");
+    fails(
+        Setfl,
+        replace_line(&setfl(), 5, "8 0.5 8 0.5 nan"),
+        ":5: the cutoff is `nan`",
+    );
 }
 
 #[test]
 fn multi_element_setfl() {
-    let err = fails(Setfl, replace_line(&setfl(), 4, " 2 Cu Ag"), ":4: the file describes 2 elements");
-    assert!(err.to_string().contains("comd-rs, like CoMD 1.1, supports single-element setfl files only"));
-    fails(Setfl, replace_line(&setfl(), 4, " 0"), "at least one element");
+    let err = fails(
+        Setfl,
+        replace_line(&setfl(), 4, " 2 Cu Ag"),
+        ":4: the file describes 2 elements",
+    );
+    assert!(err
+        .to_string()
+        .contains("comd-rs, like CoMD 1.1, supports single-element setfl files only"));
+    fails(
+        Setfl,
+        replace_line(&setfl(), 4, " 0"),
+        "at least one element",
+    );
 }
 
 #[test]
@@ -180,34 +248,74 @@ fn funcfl_read_as_setfl() {
 
 #[test]
 fn non_fcc_lattice() {
-    let err = fails(Funcfl, replace_line(&funcfl(), 2, " 29 63.55 3.615 BCC"), ":2: Only FCC Lattice type supported, not BCC");
+    let err = fails(
+        Funcfl,
+        replace_line(&funcfl(), 2, " 29 63.55 3.615 BCC"),
+        ":2: Only FCC Lattice type supported, not BCC",
+    );
     assert_eq!(err.comd_exit_code(), 4);
-    fails(Setfl, replace_line(&setfl(), 6, " 26 55.8 2.87 bcc"), ":6: Only FCC Lattice type supported, not bcc");
+    fails(
+        Setfl,
+        replace_line(&setfl(), 6, " 26 55.8 2.87 bcc"),
+        ":6: Only FCC Lattice type supported, not bcc",
+    );
     read(Funcfl, replace_line(&funcfl(), 2, " 29 63.55 3.615 Fcc")).unwrap();
 }
 
 #[test]
 fn header_line_with_the_wrong_shape() {
-    fails(Funcfl, replace_line(&funcfl(), 3, "8 0.5 8 0.5"), ":3: expected `nRho dRho nR dR cutoff`");
-    fails(Funcfl, replace_line(&funcfl(), 2, "29 63.55 3.615"), ":2: expected `atomicNumber mass latticeConstant latticeType`");
-    fails(Setfl, replace_line(&setfl(), 6, "29 63.55 3.615 fcc extra"), ":6: expected `atomicNumber");
-    fails(Funcfl, replace_line(&funcfl(), 3, "8.0 0.5 8 0.5 3.5"), "nRho (a non-negative integer)");
-    fails(Funcfl, replace_line(&funcfl(), 2, "-29.5 63.55 3.615 FCC"), "the atomic number (an integer)");
+    fails(
+        Funcfl,
+        replace_line(&funcfl(), 3, "8 0.5 8 0.5"),
+        ":3: expected `nRho dRho nR dR cutoff`",
+    );
+    fails(
+        Funcfl,
+        replace_line(&funcfl(), 2, "29 63.55 3.615"),
+        ":2: expected `atomicNumber mass latticeConstant latticeType`",
+    );
+    fails(
+        Setfl,
+        replace_line(&setfl(), 6, "29 63.55 3.615 fcc extra"),
+        ":6: expected `atomicNumber",
+    );
+    fails(
+        Funcfl,
+        replace_line(&funcfl(), 3, "8.0 0.5 8 0.5 3.5"),
+        "nRho (a non-negative integer)",
+    );
+    fails(
+        Funcfl,
+        replace_line(&funcfl(), 2, "-29.5 63.55 3.615 FCC"),
+        "the atomic number (an integer)",
+    );
 }
 
 #[test]
 fn bad_grid_spacing() {
     for bad in ["0", "-0.5", "1e-320", "0.0e0"] {
-        let err = fails(Funcfl, replace_line(&funcfl(), 3, &format!("8 0.5 8 {bad} 3.5")), ":3: grid spacing dR");
+        let err = fails(
+            Funcfl,
+            replace_line(&funcfl(), 3, &format!("8 0.5 8 {bad} 3.5")),
+            ":3: grid spacing dR",
+        );
         assert!(matches!(err, EamFileError::BadSpacing { .. }));
     }
-    fails(Setfl, replace_line(&setfl(), 5, "8 -1 8 0.5 3.5"), ":5: grid spacing dRho");
+    fails(
+        Setfl,
+        replace_line(&setfl(), 5, "8 -1 8 0.5 3.5"),
+        ":5: grid spacing dRho",
+    );
 }
 
 #[test]
 fn bad_cutoff() {
     for bad in ["0", "-1", "4.5"] {
-        let err = fails(Funcfl, replace_line(&funcfl(), 3, &format!("8 0.5 8 0.5 {bad}")), ":3: cutoff");
+        let err = fails(
+            Funcfl,
+            replace_line(&funcfl(), 3, &format!("8 0.5 8 0.5 {bad}")),
+            ":3: cutoff",
+        );
         assert!(err.to_string().contains("nR*dR = 4"), "{err}");
     }
     // Exactly at the end of the table is allowed (setfl files put it there).
@@ -217,14 +325,26 @@ fn bad_cutoff() {
 #[test]
 fn too_few_points() {
     let text = "Cu\n29 63.55 3.615 FCC\n3 0.5 3 0.5 1.0\n1 2 3\n4 5 6\n7 8 9\n";
-    let err = fails(Funcfl, text, ":3: nRho = 3, but a table needs at least 4 points");
+    let err = fails(
+        Funcfl,
+        text,
+        ":3: nRho = 3, but a table needs at least 4 points",
+    );
     assert!(matches!(err, EamFileError::TooFewPoints { .. }));
 }
 
 #[test]
 fn bad_mass_and_lattice_constant() {
-    fails(Funcfl, replace_line(&funcfl(), 2, "29 -63.55 3.615 FCC"), ":2: the mass = -63.55 must be positive");
-    fails(Setfl, replace_line(&setfl(), 6, "29 63.55 0 fcc"), ":6: the lattice constant = 0 must be positive");
+    fails(
+        Funcfl,
+        replace_line(&funcfl(), 2, "29 -63.55 3.615 FCC"),
+        ":2: the mass = -63.55 must be positive",
+    );
+    fails(
+        Setfl,
+        replace_line(&setfl(), 6, "29 63.55 0 fcc"),
+        ":6: the lattice constant = 0 must be positive",
+    );
 }
 
 #[test]
@@ -236,12 +356,20 @@ fn pair_table_overflow() {
 
 #[test]
 fn names_fall_back_to_the_atomic_number() {
-    let t = read(Funcfl, replace_line(&funcfl(), 1, "DATE: 2007-06-11 UNITS: metal")).unwrap();
+    let t = read(
+        Funcfl,
+        replace_line(&funcfl(), 1, "DATE: 2007-06-11 UNITS: metal"),
+    )
+    .unwrap();
     assert_eq!(t.name, "Cu");
     let t = read(Setfl, replace_line(&setfl(), 4, " 1")).unwrap();
     assert_eq!(t.name, "Cu");
     let t = read(Setfl, replace_line(&setfl(), 6, " 13 26.98 4.05 fcc")).unwrap();
     assert_eq!(t.name, "Cu", "line 4's symbol wins");
-    let t = read(Setfl, replace_line(&replace_line(&setfl(), 4, " 1 X"), 6, " 13 26.98 4.05 fcc")).unwrap();
+    let t = read(
+        Setfl,
+        replace_line(&replace_line(&setfl(), 4, " 1 X"), 6, " 13 26.98 4.05 fcc"),
+    )
+    .unwrap();
     assert_eq!(t.name, "Al");
 }

@@ -1,5 +1,7 @@
 //! The EAM readers on the real potential files: header values, CoMD's table construction
 //! and interpolation bit for bit, cohesive energies, Debian's copy, the broadcast encoding.
+// Literals are copied digit for digit from the files and the reference dumps.
+#![allow(clippy::excessive_precision)]
 
 mod eam_common;
 
@@ -50,10 +52,15 @@ fn comd_interpolate(data: &[f64], x0: f64, dx: f64, r: f64) -> (f64, f64) {
 
 /// Deterministic points in `[0, end)`, plus every grid point and some edge cases.
 fn sample_points(table: &InterpolationTable, end: f64) -> Vec<f64> {
-    let mut pts: Vec<f64> = (0..table.len()).map(|i| i as f64 * table.dx()).filter(|&r| r < end).collect();
+    let mut pts: Vec<f64> = (0..table.len())
+        .map(|i| i as f64 * table.dx())
+        .filter(|&r| r < end)
+        .collect();
     let mut state: u64 = 0x2545_f491_4f6c_dd1d;
     for _ in 0..20_000 {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         pts.push((state >> 11) as f64 / (1u64 << 53) as f64 * end);
     }
     pts.extend([0.0, -0.0, -1.0, 1e-300, end * (1.0 - 1e-15)]);
@@ -75,13 +82,22 @@ fn assert_same_as_comd(table: &InterpolationTable, data: &[f64], end: f64) {
 /// Cohesive energy per atom of a perfect FCC lattice: F(sum rho) + 0.5 * sum phi.
 fn cohesive_energy(t: &EamTables) -> f64 {
     let a = t.lattice_constant;
-    let basis = [[0.0, 0.0, 0.0], [0.5, 0.5, 0.0], [0.5, 0.0, 0.5], [0.0, 0.5, 0.5]];
+    let basis = [
+        [0.0, 0.0, 0.0],
+        [0.5, 0.5, 0.0],
+        [0.5, 0.0, 0.5],
+        [0.0, 0.5, 0.5],
+    ];
     let (mut rho, mut phi) = (0.0, 0.0);
     for i in -3..=3 {
         for j in -3..=3 {
             for k in -3..=3 {
                 for b in basis {
-                    let d = [(i as f64 + b[0]) * a, (j as f64 + b[1]) * a, (k as f64 + b[2]) * a];
+                    let d = [
+                        (i as f64 + b[0]) * a,
+                        (j as f64 + b[1]) * a,
+                        (k as f64 + b[2]) * a,
+                    ];
                     let r2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
                     if r2 == 0.0 || r2 > t.cutoff * t.cutoff {
                         continue;
@@ -97,7 +113,9 @@ fn cohesive_energy(t: &EamTables) -> f64 {
 
 #[test]
 fn funcfl_header_values() {
-    let Some(path) = shared_potential("Cu_u6.eam") else { return };
+    let Some(path) = shared_potential("Cu_u6.eam") else {
+        return;
+    };
     let t = EamTables::read(&path, PotentialFormat::Funcfl).unwrap();
     assert_eq!(t.name, "Cu");
     assert_eq!(t.atomic_number, 29);
@@ -109,13 +127,18 @@ fn funcfl_header_values() {
     assert_eq!(t.format, PotentialFormat::Funcfl);
     assert_eq!((t.embed.len(), t.rho.len(), t.phi.len()), (500, 500, 500));
     assert_eq!(t.embed.dx(), 5.0100200400801306e-04);
-    assert_eq!((t.rho.dx(), t.phi.dx()), (1.0000000000000009e-02, 1.0000000000000009e-02));
+    assert_eq!(
+        (t.rho.dx(), t.phi.dx()),
+        (1.0000000000000009e-02, 1.0000000000000009e-02)
+    );
     assert!([&t.embed, &t.rho, &t.phi].iter().all(|x| x.x0() == 0.0));
 }
 
 #[test]
 fn setfl_header_values() {
-    let Some(path) = shared_potential("Cu01.eam.alloy") else { return };
+    let Some(path) = shared_potential("Cu01.eam.alloy") else {
+        return;
+    };
     let t = EamTables::read(&path, PotentialFormat::Setfl).unwrap();
     assert_eq!(t.name, "Cu");
     assert_eq!(t.atomic_number, 29);
@@ -123,14 +146,19 @@ fn setfl_header_values() {
     assert_eq!(t.lattice_constant, 3.615);
     assert_eq!(t.lattice_type, "fcc");
     assert_eq!(t.cutoff, 5.506786);
-    assert_eq!((t.embed.len(), t.rho.len(), t.phi.len()), (10000, 10000, 10000));
+    assert_eq!(
+        (t.embed.len(), t.rho.len(), t.phi.len()),
+        (10000, 10000, 10000)
+    );
     assert_eq!(t.embed.dx(), 1.2e-3);
     assert_eq!(t.rho.dx(), 5.506786e-4);
 }
 
 #[test]
 fn funcfl_tables_are_built_as_comd_builds_them() {
-    let Some(path) = shared_potential("Cu_u6.eam") else { return };
+    let Some(path) = shared_potential("Cu_u6.eam") else {
+        return;
+    };
     let t = EamTables::read(&path, PotentialFormat::Funcfl).unwrap();
     let raw = raw_numbers(&path, 3);
     let (f, z, rho) = (&raw[..500], &raw[500..1000], &raw[1000..1500]);
@@ -141,10 +169,10 @@ fn funcfl_tables_are_built_as_comd_builds_them() {
     assert_eq!(c, 14.399644846029187);
     let dr = t.phi.dx();
     let mut phi: Vec<f64> = z.to_vec();
-    for i in 1..500 {
+    for (i, p) in phi.iter_mut().enumerate().skip(1) {
         let r = 0.0 + i as f64 * dr;
-        phi[i] = phi[i] * (phi[i] / r);
-        phi[i] *= c;
+        *p = *p * (*p / r);
+        *p *= c;
     }
     phi[0] = phi[1] + (phi[1] - phi[2]);
     let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
@@ -157,7 +185,9 @@ fn funcfl_tables_are_built_as_comd_builds_them() {
 
 #[test]
 fn setfl_tables_are_built_as_comd_builds_them() {
-    let Some(path) = shared_potential("Cu01.eam.alloy") else { return };
+    let Some(path) = shared_potential("Cu01.eam.alloy") else {
+        return;
+    };
     let t = EamTables::read(&path, PotentialFormat::Setfl).unwrap();
     let raw = raw_numbers(&path, 6);
     assert_eq!(raw.len(), 30000);
@@ -165,9 +195,9 @@ fn setfl_tables_are_built_as_comd_builds_them() {
     assert_eq!(t.embed.values(), f);
     assert_eq!(t.rho.values(), rho);
     let mut phi = rphi.to_vec();
-    for i in 1..10000 {
+    for (i, p) in phi.iter_mut().enumerate().skip(1) {
         let r = 0.0 + i as f64 * t.phi.dx();
-        phi[i] /= r;
+        *p /= r;
     }
     phi[0] = phi[1] + (phi[1] - phi[2]);
     let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
@@ -187,14 +217,18 @@ fn setfl_tables_are_built_as_comd_builds_them() {
 fn cohesive_energies_match_comd() {
     // Per-atom U of CoMD's perfect-lattice atoms (state dump eam-funcfl-small, step 0, the
     // median of values that differ only in the last bits through summation order).
-    let Some(path) = shared_potential("Cu_u6.eam") else { return };
+    let Some(path) = shared_potential("Cu_u6.eam") else {
+        return;
+    };
     let t = EamTables::read(&path, PotentialFormat::Funcfl).unwrap();
     let e = cohesive_energy(&t);
     assert!((e - -3.53807922468633951).abs() < 2e-15, "{e:.17}");
     // spec §8.2 prints the total divided by the atom count (rounded differently by the sum
     // over 32 000 atoms): Adams -3.538079224691, Mishin -3.539999969176 eV/atom.
     assert!((e - -3.538079224691).abs() < 1e-11, "{e:.15}");
-    let Some(path) = shared_potential("Cu01.eam.alloy") else { return };
+    let Some(path) = shared_potential("Cu01.eam.alloy") else {
+        return;
+    };
     let t = EamTables::read(&path, PotentialFormat::Setfl).unwrap();
     let e = cohesive_energy(&t);
     assert!((e - -3.539999969176).abs() < 1e-11, "{e:.15}");
@@ -202,10 +236,17 @@ fn cohesive_energies_match_comd() {
 
 #[test]
 fn debian_copy_gives_bit_identical_tables() {
-    let Some(shared) = shared_potential("Cu_u6.eam") else { return };
-    let Some(debian) = debian_potential("Cu_u6.eam") else { return };
+    let Some(shared) = shared_potential("Cu_u6.eam") else {
+        return;
+    };
+    let Some(debian) = debian_potential("Cu_u6.eam") else {
+        return;
+    };
     let first_line = std::fs::read_to_string(&debian).unwrap();
-    assert!(first_line.starts_with("DATE:"), "Debian's copy changed its first line");
+    assert!(
+        first_line.starts_with("DATE:"),
+        "Debian's copy changed its first line"
+    );
     let a = EamTables::read(&shared, PotentialFormat::Funcfl).unwrap();
     let b = EamTables::read(&debian, PotentialFormat::Funcfl).unwrap();
     assert_eq!(b.name, "Cu", "name from the atomic number");
@@ -214,7 +255,9 @@ fn debian_copy_gives_bit_identical_tables() {
 
 #[test]
 fn load_finds_files_through_pot_dir() {
-    let Some(path) = shared_potential("Cu_u6.eam") else { return };
+    let Some(path) = shared_potential("Cu_u6.eam") else {
+        return;
+    };
     let dir = path.parent().unwrap();
     let t = eam::load(None, PotentialFormat::Funcfl, Some(dir)).unwrap();
     assert_eq!(t.phi.len(), 500);
@@ -226,8 +269,13 @@ fn load_finds_files_through_pot_dir() {
 
 #[test]
 fn broadcast_encoding_round_trips_and_rejects_corruption() {
-    for (name, format) in [("Cu_u6.eam", PotentialFormat::Funcfl), ("Cu01.eam.alloy", PotentialFormat::Setfl)] {
-        let Some(path) = shared_potential(name) else { return };
+    for (name, format) in [
+        ("Cu_u6.eam", PotentialFormat::Funcfl),
+        ("Cu01.eam.alloy", PotentialFormat::Setfl),
+    ] {
+        let Some(path) = shared_potential(name) else {
+            return;
+        };
         let t = EamTables::read(&path, format).unwrap();
         let bytes = t.to_bytes();
         let back = EamTables::from_bytes(&bytes).unwrap();
@@ -235,14 +283,20 @@ fn broadcast_encoding_round_trips_and_rejects_corruption() {
         assert_eq!(back.to_bytes(), bytes);
         // Truncations, a trailing byte, a wrong version, a wrong magic, a NaN in a table.
         for cut in [0, 7, 12, 13, 40, 60, 100, bytes.len() - 1] {
-            assert!(EamTables::from_bytes(&bytes[..cut]).is_err(), "cut at {cut}");
+            assert!(
+                EamTables::from_bytes(&bytes[..cut]).is_err(),
+                "cut at {cut}"
+            );
         }
         let mut longer = bytes.clone();
         longer.push(0);
         assert!(EamTables::from_bytes(&longer).is_err());
         let mut wrong = bytes.clone();
         wrong[8] = 99;
-        assert!(EamTables::from_bytes(&wrong).unwrap_err().to_string().contains("version"));
+        assert!(EamTables::from_bytes(&wrong)
+            .unwrap_err()
+            .to_string()
+            .contains("version"));
         wrong = bytes.clone();
         wrong[0] = b'X';
         assert!(EamTables::from_bytes(&wrong).is_err());

@@ -27,11 +27,17 @@ fn require(path: PathBuf, how_to_get_it: &str) -> Option<PathBuf> {
 /// `../shared/potentials/<name>` relative to the crate root.
 pub fn shared_potential(name: &str) -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/potentials");
-    require(dir.join(name), "the project's shared/ folder is not beside the crate")
+    require(
+        dir.join(name),
+        "the project's shared/ folder is not beside the crate",
+    )
 }
 
 /// `/usr/share/lammps/potentials/<name>` from Debian's `lammps-data`.
 pub fn debian_potential(name: &str) -> Option<PathBuf> {
     let dir = Path::new("/usr/share/lammps/potentials");
-    require(dir.join(name), "install it with `apt-get install lammps-data`")
+    require(
+        dir.join(name),
+        "install it with `apt-get install lammps-data`",
+    )
 }

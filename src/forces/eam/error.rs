@@ -257,5 +257,8 @@ pub(crate) fn shorten(s: &str) -> String {
 
 /// Convenience for the readers: an [`EamFileError::Io`] for `path`.
 pub(crate) fn io_error(path: &Path, source: std::io::Error) -> EamFileError {
-    EamFileError::Io { path: path.to_path_buf(), source }
+    EamFileError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }

@@ -124,7 +124,10 @@ impl EamTables {
         let src = Source::new(path, &text);
         if let Some(reason) = funcfl_shape_problem(&src) {
             if setfl_shape_problem(&src).is_none() {
-                return Err(EamFileError::LooksLikeSetfl { path: path.to_path_buf(), reason });
+                return Err(EamFileError::LooksLikeSetfl {
+                    path: path.to_path_buf(),
+                    reason,
+                });
             }
         }
         if src.line(1).is_none() {
@@ -142,7 +145,16 @@ impl EamTables {
 
         let to_ev = HARTREE_TO_EV * BOHR_TO_ANGS;
         let phi = pair_table(&z, grid.d_r, |zi, r| (zi * (zi / r)) * to_ev);
-        Self::assemble(&src, PotentialFormat::Funcfl, species_name(first_token, elem.atomic_number.into()), elem, grid, f, rho, phi)
+        Self::assemble(
+            &src,
+            PotentialFormat::Funcfl,
+            species_name(first_token, elem.atomic_number.into()),
+            elem,
+            grid,
+            f,
+            rho,
+            phi,
+        )
     }
 
     /// Parses the contents of a single-element setfl file; `path` is only used in error
@@ -155,7 +167,10 @@ impl EamTables {
         let src = Source::new(path, &text);
         if let Some(reason) = setfl_shape_problem(&src) {
             if funcfl_shape_problem(&src).is_none() {
-                return Err(EamFileError::LooksLikeFuncfl { path: path.to_path_buf(), reason });
+                return Err(EamFileError::LooksLikeFuncfl {
+                    path: path.to_path_buf(),
+                    reason,
+                });
             }
         }
         let fields = src.fields(4);
@@ -167,7 +182,11 @@ impl EamTables {
             return Err(src.bad_header(4, "at least one element on line 4 (e.g. `1 Cu`)"));
         }
         if count > 1 {
-            return Err(EamFileError::MultiElement { path: path.to_path_buf(), line: 4, count });
+            return Err(EamFileError::MultiElement {
+                path: path.to_path_buf(),
+                line: 4,
+                count,
+            });
         }
         let grid = grid_line(&src, 5)?;
         let elem = element_line(&src, 6)?;
@@ -234,9 +253,14 @@ impl EamTables {
 fn read_bounded(path: &Path) -> Result<Vec<u8>, EamFileError> {
     let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
     let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| io_error(path, e))?;
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_error(path, e))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(EamFileError::TooLarge { path: path.to_path_buf(), max: MAX_FILE_BYTES });
+        return Err(EamFileError::TooLarge {
+            path: path.to_path_buf(),
+            max: MAX_FILE_BYTES,
+        });
     }
     Ok(bytes)
 }
@@ -255,7 +279,8 @@ fn pair_table(raw: &[Real], d_r: Real, convert: impl Fn(Real, Real) -> Real) -> 
     phi
 }
 
-const ELEMENT_LINE: &str = "`atomicNumber mass latticeConstant latticeType` (e.g. `29 63.550 3.6150 FCC`)";
+const ELEMENT_LINE: &str =
+    "`atomicNumber mass latticeConstant latticeType` (e.g. `29 63.550 3.6150 FCC`)";
 const GRID_LINE: &str = "`nRho dRho nR dR cutoff` (e.g. `500 5.01e-04 500 1.0e-02 4.95`)";
 
 fn element_line(src: &Source<'_>, no: usize) -> Result<Element, EamFileError> {
@@ -268,7 +293,12 @@ fn element_line(src: &Source<'_>, no: usize) -> Result<Element, EamFileError> {
     let lat = src.real(no, f[2], "the lattice constant")?;
     for (what, value) in [("the mass", mass), ("the lattice constant", lat)] {
         if value <= 0.0 {
-            return Err(EamFileError::NotPositive { path: src.path.to_path_buf(), line: no, what, value });
+            return Err(EamFileError::NotPositive {
+                path: src.path.to_path_buf(),
+                line: no,
+                what,
+                value,
+            });
         }
     }
     if !f[3].eq_ignore_ascii_case("fcc") {
@@ -278,7 +308,12 @@ fn element_line(src: &Source<'_>, no: usize) -> Result<Element, EamFileError> {
             lattice: super::error::shorten(f[3]),
         });
     }
-    Ok(Element { atomic_number, mass, lat, lattice: f[3].to_string() })
+    Ok(Element {
+        atomic_number,
+        mass,
+        lat,
+        lattice: f[3].to_string(),
+    })
 }
 
 fn grid_line(src: &Source<'_>, no: usize) -> Result<Grid, EamFileError> {
@@ -294,21 +329,43 @@ fn grid_line(src: &Source<'_>, no: usize) -> Result<Grid, EamFileError> {
     let cutoff = src.real(no, f[4], "the cutoff")?;
     for (what, count) in [("nRho", n_rho), ("nR", n_r)] {
         if count < MIN_TABLE_POINTS {
-            return Err(EamFileError::TooFewPoints { path: path(), line: no, what, count, min: MIN_TABLE_POINTS });
+            return Err(EamFileError::TooFewPoints {
+                path: path(),
+                line: no,
+                what,
+                count,
+                min: MIN_TABLE_POINTS,
+            });
         }
     }
     for (what, value) in [("dRho", d_rho), ("dR", d_r)] {
         if !(value > 0.0 && (1.0 / value).is_finite()) {
-            return Err(EamFileError::BadSpacing { path: path(), line: no, what, value });
+            return Err(EamFileError::BadSpacing {
+                path: path(),
+                line: no,
+                what,
+                value,
+            });
         }
     }
     // CoMD evaluates phi and rho up to the cutoff; the table reaches n*dR (the last interval
     // runs from (n-1)*dR to n*dR). setfl files put the cutoff exactly there.
     let table_end = n_r as Real * d_r;
     if !(cutoff > 0.0 && cutoff <= table_end * (1.0 + 1e-9)) {
-        return Err(EamFileError::BadCutoff { path: path(), line: no, value: cutoff, table_end });
+        return Err(EamFileError::BadCutoff {
+            path: path(),
+            line: no,
+            value: cutoff,
+            table_end,
+        });
     }
-    Ok(Grid { n_rho, d_rho, n_r, d_r, cutoff })
+    Ok(Grid {
+        n_rho,
+        d_rho,
+        n_r,
+        d_r,
+        cutoff,
+    })
 }
 
 /// Why lines 2-3 are not a funcfl header, if they are not.
@@ -324,8 +381,15 @@ fn funcfl_shape_problem(src: &Source<'_>) -> Option<String> {
 
 /// Why lines 4-6 are not a setfl header, if they are not.
 fn setfl_shape_problem(src: &Source<'_>) -> Option<String> {
-    let line4_ok = src.fields(4).first().is_some_and(|t| t.parse::<u32>().is_ok())
-        && src.fields(4).iter().skip(1).all(|t| t.parse::<Real>().is_err());
+    let line4_ok = src
+        .fields(4)
+        .first()
+        .is_some_and(|t| t.parse::<u32>().is_ok())
+        && src
+            .fields(4)
+            .iter()
+            .skip(1)
+            .all(|t| t.parse::<Real>().is_err());
     if !line4_ok {
         Some("line 4 is not `nElements element...`".into())
     } else if !src.has_shape(5, "ififf") {

@@ -22,7 +22,10 @@ pub(crate) struct Source<'a> {
 
 impl<'a> Source<'a> {
     pub fn new(path: &'a Path, text: &'a str) -> Self {
-        Self { path, lines: text.lines().collect() }
+        Self {
+            path,
+            lines: text.lines().collect(),
+        }
     }
 
     /// Line `no` (1-based), if the file has it.
@@ -32,7 +35,9 @@ impl<'a> Source<'a> {
 
     /// Whitespace-separated fields of line `no` (empty past the end of the file).
     pub fn fields(&self, no: usize) -> Vec<&'a str> {
-        self.line(no).map(|l| l.split_ascii_whitespace().collect()).unwrap_or_default()
+        self.line(no)
+            .map(|l| l.split_ascii_whitespace().collect())
+            .unwrap_or_default()
     }
 
     /// Number of lines.
@@ -58,18 +63,22 @@ impl<'a> Source<'a> {
             path: self.path.to_path_buf(),
             line: no,
             expected: expected.to_string(),
-            found: self.line(no).map_or_else(|| "end of file".to_string(), shorten),
+            found: self
+                .line(no)
+                .map_or_else(|| "end of file".to_string(), shorten),
         }
     }
 
     /// Parses a non-negative integer count (`nRho`, `nR`, number of elements).
     pub fn count(&self, no: usize, token: &str, what: &str) -> Result<usize, EamFileError> {
-        token.parse::<usize>().map_err(|_| EamFileError::NotANumber {
-            path: self.path.to_path_buf(),
-            line: no,
-            what: format!("{what} (a non-negative integer)"),
-            token: shorten(token),
-        })
+        token
+            .parse::<usize>()
+            .map_err(|_| EamFileError::NotANumber {
+                path: self.path.to_path_buf(),
+                line: no,
+                what: format!("{what} (a non-negative integer)"),
+                token: shorten(token),
+            })
     }
 
     /// Parses an integer (the atomic number).
@@ -89,7 +98,12 @@ impl<'a> Source<'a> {
 
     /// A token stream over the lines after line `after`.
     pub fn values_after(&self, after: usize) -> Values<'a, '_> {
-        Values { src: self, next_line: after, current: "".split_ascii_whitespace(), line: after }
+        Values {
+            src: self,
+            next_line: after,
+            current: "".split_ascii_whitespace(),
+            line: after,
+        }
     }
 }
 
@@ -142,7 +156,12 @@ impl<'a> Values<'a, '_> {
 
     /// Reads the `n` values of table `what`. The allocation is bounded by the file size, so
     /// a huge count in the header cannot exhaust memory; it ends in [`EamFileError::Truncated`].
-    pub fn table(&mut self, what: &str, n: usize, size_bound: usize) -> Result<Vec<Real>, EamFileError> {
+    pub fn table(
+        &mut self,
+        what: &str,
+        n: usize,
+        size_bound: usize,
+    ) -> Result<Vec<Real>, EamFileError> {
         let mut out = Vec::with_capacity(n.min(size_bound / 2 + 1));
         for i in 0..n {
             let Some((tok, line)) = self.next_token() else {

@@ -1,7 +1,7 @@
 //! Embedded-atom-method potential (spec §4.2, §8.2).
 //!
 //! This part holds what does not depend on the engine: the funcfl/setfl file readers
-//! ([`file`]), CoMD's interpolation tables ([`table`]), the file search ([`search`]), the
+//! ([`file`](mod@file)), CoMD's interpolation tables ([`table`]), the file search ([`search`]), the
 //! reader errors ([`error`]) and the byte encoding used to broadcast the tables ([`wire`]).
 
 mod elements;

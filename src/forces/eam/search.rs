@@ -71,7 +71,9 @@ pub fn locate(
     format: PotentialFormat,
     pot_dir: Option<&Path>,
 ) -> Result<PathBuf, EamFileError> {
-    let name = name.filter(|n| !n.is_empty()).unwrap_or(format.default_file_name());
+    let name = name
+        .filter(|n| !n.is_empty())
+        .unwrap_or(format.default_file_name());
     locate_in(name, &search_dirs(pot_dir))
 }
 
@@ -90,15 +92,24 @@ mod tests {
 
     #[test]
     fn pot_dir_is_the_only_place_searched() {
-        assert_eq!(search_dirs(Some(Path::new("/x/y"))), vec![PathBuf::from("/x/y")]);
+        assert_eq!(
+            search_dirs(Some(Path::new("/x/y"))),
+            vec![PathBuf::from("/x/y")]
+        );
         let default = search_dirs(None);
         assert_eq!(default[default.len() - 2], PathBuf::from(LOCAL_POTS_DIR));
-        assert_eq!(default[default.len() - 1], PathBuf::from(DEBIAN_POTENTIALS_DIR));
+        assert_eq!(
+            default[default.len() - 1],
+            PathBuf::from(DEBIAN_POTENTIALS_DIR)
+        );
     }
 
     #[test]
     fn missing_file_lists_every_place_and_where_to_get_it() {
-        let dirs = [PathBuf::from("/nonexistent-a"), PathBuf::from("/nonexistent-b")];
+        let dirs = [
+            PathBuf::from("/nonexistent-a"),
+            PathBuf::from("/nonexistent-b"),
+        ];
         let err = locate_in("Cu_u6.eam", &dirs).unwrap_err();
         let msg = err.to_string();
         assert!(msg.contains("/nonexistent-a/Cu_u6.eam"), "{msg}");
@@ -129,7 +140,10 @@ mod tests {
         std::fs::write(b.path().join("Cu01.eam.alloy"), "x").unwrap();
         std::fs::create_dir(a.path().join("Cu01.eam.alloy")).unwrap(); // a directory: skipped
         let dirs = [a.path().to_path_buf(), b.path().to_path_buf()];
-        assert_eq!(locate_in("Cu01.eam.alloy", &dirs).unwrap(), b.path().join("Cu01.eam.alloy"));
+        assert_eq!(
+            locate_in("Cu01.eam.alloy", &dirs).unwrap(),
+            b.path().join("Cu01.eam.alloy")
+        );
         let found = locate(Some(""), PotentialFormat::Setfl, Some(b.path())).unwrap();
         assert_eq!(found, b.path().join("Cu01.eam.alloy"));
         assert!(locate(None, PotentialFormat::Funcfl, Some(b.path())).is_err());

@@ -110,7 +110,12 @@ impl InterpolationTable {
         padded.extend_from_slice(values);
         padded.push(values[n - 1]);
         padded.push(values[n - 1]);
-        Ok(Self { x0, dx, inv_dx, padded })
+        Ok(Self {
+            x0,
+            dx,
+            inv_dx,
+            padded,
+        })
     }
 
     /// Number of tabulated values `n`.
@@ -162,9 +167,9 @@ impl InterpolationTable {
         let r = if r < self.x0 { self.x0 } else { r };
         let s = (r - self.x0) * self.inv_dx;
         let n = self.len();
-        // `s` is >= 0 or -0.0 here; NaN cannot occur (`r - x0` is finite or +inf, `inv_dx`
-        // finite and positive).
-        if !(s < n as Real) {
+        // `s` is >= 0 or -0.0 here, never NaN (`r - x0` is finite or +inf, `inv_dx` finite
+        // and positive).
+        if s >= n as Real {
             return (self.padded[n], 0.0);
         }
         let fl = s.floor();
@@ -187,7 +192,9 @@ mod tests {
     use super::*;
 
     fn table() -> InterpolationTable {
-        let v: Vec<Real> = (0..10).map(|i| (i as Real * 0.37).sin() * 3.0 + 1.0).collect();
+        let v: Vec<Real> = (0..10)
+            .map(|i| (i as Real * 0.37).sin() * 3.0 + 1.0)
+            .collect();
         InterpolationTable::new(0.0, 0.25, &v).unwrap()
     }
 
@@ -218,7 +225,16 @@ mod tests {
     fn past_the_end_is_constant_and_continuous() {
         let t = table();
         let last = *t.values().last().unwrap();
-        for r in [2.5, 2.5000001, 2.75, 3.0, 100.0, 1e300, Real::MAX, Real::INFINITY] {
+        for r in [
+            2.5,
+            2.5000001,
+            2.75,
+            3.0,
+            100.0,
+            1e300,
+            Real::MAX,
+            Real::INFINITY,
+        ] {
             assert_eq!(t.eval(r), (last, 0.0), "r = {r}");
         }
         // Approaching the end from inside: f -> last value, df -> 0.
@@ -236,9 +252,21 @@ mod tests {
     fn never_panics_on_special_arguments() {
         let t = table();
         let specials = [
-            0.0, -0.0, Real::MIN_POSITIVE, 5e-324, -5e-324, 2.4999999999999996, 2.5,
-            Real::EPSILON, 1e-300, -1e300, Real::MIN, Real::MAX, Real::INFINITY,
-            Real::NEG_INFINITY, Real::NAN,
+            0.0,
+            -0.0,
+            Real::MIN_POSITIVE,
+            5e-324,
+            -5e-324,
+            2.4999999999999996,
+            2.5,
+            Real::EPSILON,
+            1e-300,
+            -1e300,
+            Real::MIN,
+            Real::MAX,
+            Real::INFINITY,
+            Real::NEG_INFINITY,
+            Real::NAN,
         ];
         for r in specials {
             let (f, df) = t.eval(r);
@@ -255,7 +283,10 @@ mod tests {
 
     #[test]
     fn rejects_bad_construction() {
-        assert_eq!(InterpolationTable::new(0.0, 1.0, &[1.0; 3]), Err(TableError::TooFewPoints(3)));
+        assert_eq!(
+            InterpolationTable::new(0.0, 1.0, &[1.0; 3]),
+            Err(TableError::TooFewPoints(3))
+        );
         for dx in [0.0, -1.0, Real::NAN, Real::INFINITY, 1e-320] {
             assert!(matches!(
                 InterpolationTable::new(0.0, dx, &[1.0; 4]),
@@ -268,7 +299,10 @@ mod tests {
         ));
         assert_eq!(
             InterpolationTable::new(0.0, 1.0, &[1.0, 2.0, Real::INFINITY, 3.0]),
-            Err(TableError::NonFinite { index: 2, value: Real::INFINITY })
+            Err(TableError::NonFinite {
+                index: 2,
+                value: Real::INFINITY
+            })
         );
     }
 }

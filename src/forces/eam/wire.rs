@@ -31,7 +31,8 @@ impl EamTables {
     /// Encodes the tables for a broadcast (see the module documentation for the layout).
     pub fn to_bytes(&self) -> Vec<u8> {
         let n_values = self.phi.len() + self.rho.len() + self.embed.len();
-        let mut out = Vec::with_capacity(96 + self.name.len() + self.lattice_type.len() + 8 * n_values);
+        let mut out =
+            Vec::with_capacity(96 + self.name.len() + self.lattice_type.len() + 8 * n_values);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&WIRE_VERSION.to_le_bytes());
         out.push(match self.format {
@@ -67,7 +68,9 @@ impl EamTables {
         }
         let version = u32::from_le_bytes(r.array()?);
         if version != WIRE_VERSION {
-            return Err(decode(&format!("layout version {version}, expected {WIRE_VERSION}")));
+            return Err(decode(&format!(
+                "layout version {version}, expected {WIRE_VERSION}"
+            )));
         }
         let format = match r.take(1)?[0] {
             0 => PotentialFormat::Funcfl,
@@ -86,7 +89,18 @@ impl EamTables {
         if r.pos != bytes.len() {
             return Err(decode(&format!("{} trailing bytes", bytes.len() - r.pos)));
         }
-        Ok(Self { name, atomic_number, mass_amu, lattice_constant, lattice_type, cutoff, format, phi, rho, embed })
+        Ok(Self {
+            name,
+            atomic_number,
+            mass_amu,
+            lattice_constant,
+            lattice_type,
+            cutoff,
+            format,
+            phi,
+            rho,
+            embed,
+        })
     }
 }
 
@@ -103,7 +117,10 @@ impl<'a> Reader<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8], EamFileError> {
         let end = self.pos.checked_add(n).filter(|&e| e <= self.bytes.len());
         let Some(end) = end else {
-            return Err(decode(&format!("buffer ends at byte {}, {n} more needed", self.bytes.len())));
+            return Err(decode(&format!(
+                "buffer ends at byte {}, {n} more needed",
+                self.bytes.len()
+            )));
         };
         let s = &self.bytes[self.pos..end];
         self.pos = end;
@@ -131,7 +148,10 @@ impl<'a> Reader<'a> {
         let dx = self.real()?;
         let n = u64::from_le_bytes(self.array()?);
         let n = usize::try_from(n).map_err(|_| decode(&format!("{what} table length {n}")))?;
-        let raw = self.take(n.checked_mul(8).ok_or_else(|| decode(&format!("{what} table length {n}")))?)?;
+        let raw = self.take(
+            n.checked_mul(8)
+                .ok_or_else(|| decode(&format!("{what} table length {n}")))?,
+        )?;
         let values: Vec<Real> = raw
             .chunks_exact(8)
             .map(|c| Real::from_le_bytes(c.try_into().unwrap_or([0; 8])))
