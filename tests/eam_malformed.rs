@@ -373,3 +373,21 @@ fn names_fall_back_to_the_atomic_number() {
     .unwrap();
     assert_eq!(t.name, "Al");
 }
+
+#[test]
+fn oversized_file_is_refused_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.eam");
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len(comd::forces::eam::MAX_FILE_BYTES + 1).unwrap(); // sparse: costs no disk
+    let err = EamTables::read(&path, Funcfl).unwrap_err();
+    assert!(matches!(err, EamFileError::TooLarge { .. }), "{err}");
+    assert!(err.to_string().contains("too large for an EAM table"));
+}
+
+#[test]
+fn a_directory_is_not_a_potential_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = EamTables::read(dir.path(), Setfl).unwrap_err();
+    assert!(matches!(err, EamFileError::Io { .. }), "{err}");
+}

@@ -251,16 +251,21 @@ impl EamTables {
 
 /// Reads at most [`MAX_FILE_BYTES`] bytes of `path`.
 fn read_bounded(path: &Path) -> Result<Vec<u8>, EamFileError> {
+    let too_large = || EamFileError::TooLarge {
+        path: path.to_path_buf(),
+        max: MAX_FILE_BYTES,
+    };
     let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
+    // Regular files are checked before reading; `take` also bounds anything else.
+    if file.metadata().is_ok_and(|m| m.len() > MAX_FILE_BYTES) {
+        return Err(too_large());
+    }
     let mut bytes = Vec::new();
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| io_error(path, e))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(EamFileError::TooLarge {
-            path: path.to_path_buf(),
-            max: MAX_FILE_BYTES,
-        });
+        return Err(too_large());
     }
     Ok(bytes)
 }
