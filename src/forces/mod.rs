@@ -1,5 +1,6 @@
 //! Interatomic potentials behind one role trait (CoMD `BasePotential`).
 
+pub mod eam;
 pub mod lj;
 
 use crate::comm::Comm;
