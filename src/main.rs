@@ -4,7 +4,6 @@ use clap::Parser;
 use comd::cli::Cli;
 use comd::config::RunConfig;
 use comd::error::{exit_status, usage};
-use comd::forces::{lj::LennardJones, Potential};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -40,11 +39,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         rayon::ThreadPoolBuilder::new().num_threads(t).build_global().map_err(|e| usage(format!("--threads: {e}")))?;
     }
     let mut comm = comd::comm::serial::Serial::new();
-    let (pot, pot_dir): (Box<dyn Potential>, String) = if cfg.doeam {
-        return Err(usage("-e: EAM is not wired in yet"));
-    } else {
-        (Box::new(LennardJones::default()), cfg.pot_dir.as_ref().map_or("pots".into(), |p| p.display().to_string()))
-    };
+    let (pot, pot_dir) = comd::forces::build(&cfg, &mut comm)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     comd::simulation::run(&cfg, pot, &pot_dir, &mut comm, Default::default(), &mut out)?;

@@ -34,3 +34,46 @@ pub trait Potential: Send {
 pub fn fmt_g(x: Real) -> String {
     crate::output::format::g(x)
 }
+
+/// Builds the potential the configuration asks for. EAM tables are read on rank 0 and
+/// broadcast, so a file problem is reported identically by every rank (exit status 2).
+/// Returns the potential and the directory its table came from (for the report).
+pub fn build(cfg: &crate::config::RunConfig, comm: &mut dyn Comm) -> anyhow::Result<(Box<dyn Potential>, String)> {
+    if !cfg.doeam {
+        let dir = cfg.pot_dir.as_ref().map_or("pots".into(), |p| p.display().to_string());
+        return Ok((Box::new(lj::LennardJones::default()), dir));
+    }
+    let format = match cfg.pot_type {
+        crate::cli::PotType::Funcfl => eam::PotentialFormat::Funcfl,
+        crate::cli::PotType::Setfl => eam::PotentialFormat::Setfl,
+    };
+    // message: [status byte][directory length u32][directory][payload]
+    let mut msg = Vec::new();
+    if comm.rank() == 0 {
+        let loaded = eam::locate(Some(&cfg.pot_name), format, cfg.pot_dir.as_deref())
+            .and_then(|path| eam::EamTables::read(&path, format).map(|t| (path, t)));
+        match loaded {
+            Ok((path, tables)) => {
+                let dir = path.parent().map(|d| d.display().to_string()).unwrap_or_default();
+                msg.push(0u8);
+                msg.extend_from_slice(&(dir.len() as u32).to_le_bytes());
+                msg.extend_from_slice(dir.as_bytes());
+                msg.extend_from_slice(&tables.to_bytes());
+            }
+            Err(e) => {
+                msg.push(1u8);
+                msg.extend_from_slice(e.to_string().as_bytes());
+            }
+        }
+    }
+    comm.broadcast_bytes(0, &mut msg);
+    match msg.first() {
+        Some(0) if msg.len() >= 5 => {
+            let n = u32::from_le_bytes(msg[1..5].try_into().expect("4 bytes")) as usize;
+            let dir = String::from_utf8_lossy(&msg[5..5 + n]).into_owned();
+            let tables = eam::EamTables::from_bytes(&msg[5 + n..]).map_err(|e| crate::error::usage(e.to_string()))?;
+            Ok((Box::new(eam::Eam::new(tables)), dir))
+        }
+        _ => Err(crate::error::usage(String::from_utf8_lossy(msg.get(1..).unwrap_or_default()).into_owned())),
+    }
+}
