@@ -8,6 +8,7 @@
 //! are summed, and all ranks exit 1 if any rank saw one.
 //!
 //! Options: `--bench N` times N exchanges of 1 MB each way and N empty exchanges;
+//! `--init-only` starts and stops the communicator only (to time launcher start-up);
 //! `--fail MODE` makes the last rank fail while the others wait in a reduction, to show that
 //! the job ends instead of hanging (`error`: agreed collectively, exit 2 everywhere;
 //! `abort`: `Comm::abort(3)`; `panic`: a panic on the last rank; `exit`: `process::exit(4)`
@@ -166,7 +167,7 @@ fn fail(comm: &mut dyn Comm, mode: &str) -> ExitCode {
                 eprintln!("comm_check: rank {me}: deliberate process::exit(4)");
                 std::process::exit(4)
             }
-            _ => {}
+            _ => {} // "error": report it below, like every other rank
         }
     }
     let mut failed = [i64::from(me == last)];
@@ -188,6 +189,13 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let fail_mode = option("--fail");
+    if let Some(mode) = &fail_mode {
+        if !["error", "abort", "panic", "exit"].contains(&mode.as_str()) {
+            eprintln!("comm_check: --fail takes error, abort, panic or exit, not {mode:?}");
+            return ExitCode::FAILURE;
+        }
+    }
     let mut comm = match comm::init() {
         Ok(comm) => comm,
         Err(e) => {
@@ -201,8 +209,11 @@ fn main() -> ExitCode {
         println!("ranks={p}");
         println!("library={}", comm.describe());
     }
-    if let Some(mode) = option("--fail") {
+    if let Some(mode) = fail_mode {
         return fail(comm, &mode);
+    }
+    if args.iter().any(|a| a == "--init-only") {
+        return ExitCode::SUCCESS;
     }
 
     let mut chk = Checker { rank: me, failures: 0 };
