@@ -7,10 +7,33 @@
 //! (CoMD's serial `sendReceiveParallel` is a `memcpy`). The MPI implementation (feature `mpi`)
 //! lives in exactly one file, `comm/mpi.rs`; it is the only place that names the `mpi` crate.
 
+#[cfg(feature = "mpi")]
+pub mod mpi;
 pub mod pack;
 pub mod serial;
 
 pub use pack::Packed;
+
+/// The communicator for this process: `comm::mpi::Mpi` when built with the `mpi` feature, else
+/// [`serial::Serial`].
+///
+/// With the feature, a binary started without `mpirun` is an MPI singleton of size 1 and runs
+/// like the serial build. Call this once per process, on the thread that will run the
+/// simulation loop (MPI is initialized with funneled threading: only that thread calls MPI).
+///
+/// # Errors
+/// Fails if MPI cannot be initialized as needed (already initialized in this process, or the
+/// library does not grant `MPI_THREAD_FUNNELED`). Without the feature it always succeeds.
+pub fn init() -> anyhow::Result<Box<dyn Comm>> {
+    #[cfg(feature = "mpi")]
+    {
+        Ok(Box::new(self::mpi::Mpi::init()?))
+    }
+    #[cfg(not(feature = "mpi"))]
+    {
+        Ok(Box::new(serial::Serial::new()))
+    }
+}
 
 /// Role trait of a communicator: the handful of collective and neighbour operations that
 /// the engine needs. All calls are made from the simulation thread only.
@@ -53,6 +76,17 @@ pub trait Comm {
 
     /// Total bytes this rank has sent through [`Comm::exchange`] so far.
     fn bytes_sent(&self) -> u64;
+
+    /// Ends the whole job with exit status `code`, on every rank (`MPI_Abort`); never returns.
+    ///
+    /// For failures that only this rank knows about (e.g. rank 0 cannot write a file): the
+    /// other ranks would otherwise wait forever in their next collective. Print the reason
+    /// first. Failures that every rank can detect should instead be agreed on with a reduction
+    /// and returned as the same error on every rank, which shuts MPI down cleanly. The default
+    /// (one rank, nobody to wait) is `std::process::exit(code)`.
+    fn abort(&self, code: i32) -> ! {
+        std::process::exit(code)
+    }
 }
 
 /// Sum of a single float over all ranks.
