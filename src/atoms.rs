@@ -21,6 +21,9 @@ pub struct Atoms {
     pub f: Vec<Real3>,
     /// Per-atom potential energy (LJ: not scaled by 4ε, as in CoMD).
     pub u: Vec<Real>,
+    /// Periodic image counters (times the atom was wrapped, per axis, with sign), so that
+    /// `r + image * L` is the unwrapped position. Carried through the exchange as integers.
+    pub image: Vec<[i32; 3]>,
 }
 
 impl Atoms {
@@ -33,6 +36,7 @@ impl Atoms {
             p: vec![[0.0; 3]; n_slots],
             f: vec![[0.0; 3]; n_slots],
             u: vec![0.0; n_slots],
+            image: vec![[0; 3]; n_slots],
         }
     }
 
@@ -54,6 +58,7 @@ impl Atoms {
         self.p[to] = self.p[from];
         self.f[to] = self.f[from];
         self.u[to] = self.u[from];
+        self.image[to] = self.image[from];
     }
 
     /// Re-lays the arrays out from `old_cap` to `new_cap` slots per cell, for `n_boxes`
@@ -69,6 +74,7 @@ impl Atoms {
                 next.p[d] = self.p[s];
                 next.f[d] = self.f[s];
                 next.u[d] = self.u[s];
+                next.image[d] = self.image[s];
             }
         }
         *self = next;

@@ -192,6 +192,19 @@ impl LinkCells {
     /// per-cell capacity when the cell is full.
     #[allow(clippy::too_many_arguments)]
     pub fn put_atom(&mut self, atoms: &mut Atoms, gid: i32, species: i32, r: Real3, p: Real3) -> Result<usize, RunError> {
+        self.put_atom_with_image(atoms, gid, species, r, p, [0; 3])
+    }
+
+    /// [`LinkCells::put_atom`] with periodic image counters.
+    pub fn put_atom_with_image(
+        &mut self,
+        atoms: &mut Atoms,
+        gid: i32,
+        species: i32,
+        r: Real3,
+        p: Real3,
+        image: [i32; 3],
+    ) -> Result<usize, RunError> {
         let b = self.box_from_coord(&r).ok_or(RunError::AtomJumped { gid, pos: r })?;
         self.ensure_room(atoms, b)?;
         let i = b * self.capacity + self.n_atoms[b];
@@ -200,6 +213,7 @@ impl LinkCells {
         atoms.species[i] = species;
         atoms.r[i] = r;
         atoms.p[i] = p;
+        atoms.image[i] = image;
         Ok(b)
     }
 
@@ -258,7 +272,7 @@ impl LinkCells {
     /// Sorts the atoms of every cell by gid (CoMD `sortAtomsInCell`). Like CoMD, only gid,
     /// species, r and p are permuted; f and U are recomputed afterwards.
     pub fn sort_by_gid(&self, atoms: &mut Atoms) {
-        let mut order: Vec<(i32, i32, Real3, Real3)> = Vec::new();
+        let mut order: Vec<(i32, i32, Real3, Real3, [i32; 3])> = Vec::new();
         for b in 0..self.n_total_boxes {
             let n = self.n_atoms[b];
             if n < 2 {
@@ -269,13 +283,14 @@ impl LinkCells {
                 continue;
             }
             order.clear();
-            order.extend((off..off + n).map(|i| (atoms.gid[i], atoms.species[i], atoms.r[i], atoms.p[i])));
+            order.extend((off..off + n).map(|i| (atoms.gid[i], atoms.species[i], atoms.r[i], atoms.p[i], atoms.image[i])));
             order.sort_unstable_by_key(|a| a.0);
             for (k, a) in order.iter().enumerate() {
                 atoms.gid[off + k] = a.0;
                 atoms.species[off + k] = a.1;
                 atoms.r[off + k] = a.2;
                 atoms.p[off + k] = a.3;
+                atoms.image[off + k] = a.4;
             }
         }
     }

@@ -136,6 +136,8 @@ pub struct AtomPayload<'a> {
     pub lists: &'a [Vec<usize>; 6],
     /// Periodic shift per face (a full vector, zeros on other axes, as CoMD adds).
     pub shift: [[Real; 3]; 6],
+    /// Image-counter change per face (−1 when the shift is +L, +1 when it is −L).
+    pub image_step: [[i32; 3]; 6],
 }
 
 impl AtomPayload<'_> {
@@ -147,15 +149,26 @@ impl AtomPayload<'_> {
             s
         })
     }
+
+    /// Image-counter changes for this domain.
+    pub fn image_steps(domain: &Domain) -> [[i32; 3]; 6] {
+        std::array::from_fn(|face| {
+            let mut s = [0; 3];
+            s[face / 2] = -(domain.pbc_factor(face) as i32);
+            s
+        })
+    }
 }
 
 impl HaloPayload for AtomPayload<'_> {
     fn load(&mut self, face: Face, buf: &mut Packed) {
         let s = self.shift[face];
+        let m = self.image_step[face];
         for &b in &self.lists[face] {
             for i in self.cells.slots(b) {
                 let a = &*self.atoms;
-                buf.ints.extend_from_slice(&[a.gid[i], a.species[i]]);
+                let im = a.image[i];
+                buf.ints.extend_from_slice(&[a.gid[i], a.species[i], im[0] + m[0], im[1] + m[1], im[2] + m[2]]);
                 let (r, p) = (a.r[i], a.p[i]);
                 buf.reals.extend_from_slice(&[r[0] + s[0], r[1] + s[1], r[2] + s[2], p[0], p[1], p[2]]);
             }
@@ -163,10 +176,10 @@ impl HaloPayload for AtomPayload<'_> {
     }
 
     fn unload(&mut self, _face: Face, buf: Packed) -> Result<(), RunError> {
-        for (ints, reals) in buf.ints.chunks_exact(2).zip(buf.reals.chunks_exact(6)) {
+        for (ints, reals) in buf.ints.chunks_exact(5).zip(buf.reals.chunks_exact(6)) {
             let r = [reals[0], reals[1], reals[2]];
             let p = [reals[3], reals[4], reals[5]];
-            self.cells.put_atom(self.atoms, ints[0], ints[1], r, p)?;
+            self.cells.put_atom_with_image(self.atoms, ints[0], ints[1], r, p, [ints[2], ints[3], ints[4]])?;
         }
         Ok(())
     }
@@ -220,16 +233,17 @@ mod tests {
         cells.put_atom(&mut atoms, 9, 0, [6.0, 0.5, 6.0], [-1.0, 0.0, 0.5]).unwrap();
         let lists = atom_cell_lists(&cells);
         let shift = AtomPayload::shifts(&d);
+        let image_step = AtomPayload::image_steps(&d);
         let nbrs = Neighbors::new(&d);
-        let mut payload = AtomPayload { cells: &mut cells, atoms: &mut atoms, lists: &lists, shift };
+        let mut payload = AtomPayload { cells: &mut cells, atoms: &mut atoms, lists: &lists, shift, image_step };
         exchange(&mut Serial::new(), &nbrs, &mut payload, &mut Timers::default()).unwrap();
         // atom 7 came back wrapped into local cell (0, 1, 1) with its momentum intact
-        let local: Vec<(i32, [f64; 3], [f64; 3])> = (0..cells.n_local_boxes)
+        let local: Vec<(i32, [f64; 3], [f64; 3], [i32; 3])> = (0..cells.n_local_boxes)
             .flat_map(|b| cells.slots(b))
-            .map(|i| (atoms.gid[i], atoms.r[i], atoms.p[i]))
+            .map(|i| (atoms.gid[i], atoms.r[i], atoms.p[i], atoms.image[i]))
             .collect();
-        assert!(local.contains(&(7, [13.5 - 13.0, 5.0, 5.0], [1.0, 2.0, 3.0])));
-        assert!(local.contains(&(9, [6.0, 0.5, 6.0], [-1.0, 0.0, 0.5])));
+        assert!(local.contains(&(7, [13.5 - 13.0, 5.0, 5.0], [1.0, 2.0, 3.0], [1, 0, 0])));
+        assert!(local.contains(&(9, [6.0, 0.5, 6.0], [-1.0, 0.0, 0.5], [0, 0, 0])));
         // atom 9 has an image across +y
         let images: Vec<[f64; 3]> = (cells.n_local_boxes..cells.n_total_boxes)
             .flat_map(|b| cells.slots(b))

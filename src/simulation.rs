@@ -10,10 +10,11 @@ use crate::comm::Comm;
 use crate::config::{RunConfig, YamlTarget};
 use crate::error::{usage, RunError};
 use crate::forces::Potential;
-use crate::integrator;
 use crate::lattice;
 use crate::output::{self, dump, screen, Platform, Setup, ThermoRow, TimerReport, Validation};
-use crate::snapshot::{RunControl, Snapshot, SnapshotAtom};
+use crate::engine::{Engine, ExactEngine};
+use crate::observer::{Frame, Observer};
+use crate::snapshot::RunControl;
 use crate::system::System;
 use crate::timers::{Timer, TimerStats, Timers, N_TIMERS};
 use crate::types::Real;
@@ -21,22 +22,13 @@ use anyhow::Context;
 use std::io::Write;
 use std::sync::Arc;
 
-/// Receives snapshots on rank 0 (the viewer or offscreen capture).
-pub trait SnapshotSink {
-    /// Called with a snapshot every `Hooks::snapshot_every` steps.
-    fn send(&mut self, snap: Snapshot);
-    /// Called once with the final state.
-    fn finish(&mut self, last: Snapshot) -> anyhow::Result<()>;
-}
-
 /// Optional connections of a run to the outside world.
 #[derive(Default)]
 pub struct Hooks<'a> {
-    /// Steps between snapshots (must be the same on every rank); `None`: no snapshots.
-    pub snapshot_every: Option<u64>,
-    /// Where snapshots go (rank 0).
-    pub sink: Option<&'a mut dyn SnapshotSink>,
-    /// Pause / single step / throttle / stop requests.
+    /// Observers (trajectory writers, checkpoints, viewer, capture). On ranks other than 0
+    /// they are never called, but their cadence must be the same everywhere.
+    pub observers: Vec<&'a mut dyn Observer>,
+    /// Pause / single step / throttle / stop requests (viewer, signals).
     pub control: Option<Arc<RunControl>>,
 }
 
@@ -45,6 +37,8 @@ pub struct Hooks<'a> {
 pub struct Outcome {
     /// Thermo rows printed.
     pub rows: Vec<ThermoRow>,
+    /// Last step reached.
+    pub last_step: u64,
     /// Whether the run stopped early on request.
     pub stopped_early: bool,
 }
@@ -61,10 +55,36 @@ pub fn collective<T>(comm: &mut dyn Comm, r: Result<T, RunError>) -> anyhow::Res
     }
 }
 
+/// Builds the initial state of this rank (CoMD `initSimulation` up to the first force call):
+/// lattice, momenta, displacements, then the engine the configuration asks for.
+fn initial_engine(
+    cfg: &RunConfig,
+    pot: Box<dyn Potential>,
+    comm: &mut dyn Comm,
+    timers: &mut Timers,
+) -> anyhow::Result<Box<dyn Engine>> {
+    let lat = cfg.lattice(pot.as_ref());
+    let global_max = [0, 1, 2].map(|a| cfg.n_cells[a] as Real * lat);
+    let domain = crate::domain::Domain::new(cfg.proc_grid, comm.rank(), global_max);
+    let mut sys = System::new(domain, pot.cutoff(), pot.mass())
+        .ok_or_else(|| usage("the domain of a rank is less than two cutoffs wide"))?;
+    let r = lattice::create_fcc_lattice(&mut sys, cfg.n_cells, lat);
+    collective(comm, r)?;
+    sys.n_global = sys.sum_atoms(comm, timers);
+    let expected = 4 * cfg.n_cells.iter().map(|&v| v as i64).product::<i64>();
+    if sys.n_global != expected {
+        return Err(RunError::AtomsLost { lost: expected - sys.n_global, initial: expected, now: sys.n_global }.into());
+    }
+    lattice::set_temperature(&mut sys, cfg.temp, comm, timers, cfg.exact);
+    lattice::random_displacements(&mut sys, cfg.delta);
+    let engine = ExactEngine::start(sys, pot, comm, timers);
+    Ok(Box::new(collective(comm, engine)?))
+}
+
 /// Runs the simulation described by `cfg` with the potential `pot`.
 pub fn run(
     cfg: &RunConfig,
-    mut pot: Box<dyn Potential>,
+    pot: Box<dyn Potential>,
     pot_dir: &str,
     comm: &mut dyn Comm,
     mut hooks: Hooks,
@@ -91,48 +111,37 @@ pub fn run(
     say(&screen::parameters(cfg, pot_dir))?;
 
     // ---- prolog (CoMD initSimulation) ----
+    let cutoff = pot.cutoff();
+    let describe = pot.describe();
     let lat = cfg.lattice(pot.as_ref());
     let global_max = [0, 1, 2].map(|a| cfg.n_cells[a] as Real * lat);
-    let domain = crate::domain::Domain::new(cfg.proc_grid, comm.rank(), global_max);
-    let mut sys = System::new(domain, pot.cutoff(), pot.mass())
-        .ok_or_else(|| usage("the domain of a rank is less than two cutoffs wide"))?;
-    let r = lattice::create_fcc_lattice(&mut sys, cfg.n_cells, lat);
-    collective(comm, r)?;
-    sys.n_global = sys.sum_atoms(comm, &mut timers);
-    let expected = 4 * cfg.n_cells.iter().map(|&v| v as i64).product::<i64>();
-    if sys.n_global != expected {
-        return Err(RunError::AtomsLost { lost: expected - sys.n_global, initial: expected, now: sys.n_global }.into());
-    }
-    lattice::set_temperature(&mut sys, cfg.temp, comm, &mut timers, cfg.exact);
-    lattice::random_displacements(&mut sys, cfg.delta);
-    timers.start(Timer::Redistribute);
-    let r = sys.redistribute(comm, &mut timers);
-    timers.stop(Timer::Redistribute);
-    collective(comm, r)?;
-    let r = integrator::compute_force(&mut sys, pot.as_mut(), comm, &mut timers);
-    collective(comm, r)?;
-    sys.kinetic_energy(comm, &mut timers);
-
-    let mut occ = [sys.cells.max_occupancy() as i64, sys.cells.capacity as i64];
+    let is_eam = pot.is_eam();
+    let mut engine = initial_engine(cfg, pot, comm, &mut timers)?;
+    let n0 = {
+        let mut n = [engine.n_local() as i64];
+        comm.sum_i64(&mut n);
+        n[0]
+    };
+    let layout = engine.layout();
+    let mut occ = [layout.max_occupancy as i64, layout.capacity as i64];
     comm.max_i64(&mut occ);
     let setup = Setup {
-        n_global: sys.n_global,
-        global_min: sys.domain.global_min,
-        global_max: sys.domain.global_max,
+        n_global: n0,
+        global_min: [0.0; 3],
+        global_max,
         proc_grid: cfg.proc_grid,
-        grid_size: sys.cells.grid_size,
-        box_size: sys.cells.box_size,
-        cutoff: pot.cutoff(),
+        grid_size: layout.grid_size,
+        box_size: layout.box_size,
+        cutoff,
         max_occupancy: occ[0] as usize,
         capacity: occ[1] as usize,
-        potential: pot.describe(),
-        is_eam: pot.is_eam(),
-        n_local: sys.n_local(),
-        n_boxes: (sys.cells.n_local_boxes, sys.cells.n_total_boxes),
+        potential: describe,
+        is_eam,
+        n_local: engine.n_local(),
+        n_boxes: layout.n_boxes,
     };
     say(&screen::setup(&setup))?;
-    let n0 = sys.n_global;
-    let e0 = (sys.e_potential + sys.e_kinetic) / n0 as Real;
+    let e0 = (engine.e_potential() + engine.e_kinetic()) / n0 as Real;
     say(&format!("\nInitial energy : {e0:14.12}, atom count : {n0} \n\n"))?;
     say(&screen::timestamp("Initialization Finished"))?;
     say(&screen::timestamp("Starting simulation"))?;
@@ -144,13 +153,17 @@ pub fn run(
     let mut step = 0u64;
     let mut stopped_early = false;
     let n_steps = cfg.n_steps;
+    let cadences: Vec<u64> = hooks.observers.iter().filter_map(|o| o.every()).chain(cfg.dump_every).collect();
     timers.start(Timer::Loop);
     let loop_result: anyhow::Result<()> = (|| {
         loop {
-            let print_now = step % cfg.print_rate == 0 || step == n_steps || stopped_early;
-            if print_now {
-                let n = sys.sum_atoms(comm, &mut timers);
-                let row = thermo_row(&sys, n, step, cfg.dt, timers.take_elapsed(Timer::Timestep), step as i64 - prev_step);
+            if step % cfg.print_rate == 0 || step == n_steps || stopped_early {
+                let n = {
+                    let mut n = [engine.n_local() as i64];
+                    timers.time(Timer::CommReduce, |_| comm.sum_i64(&mut n));
+                    n[0]
+                };
+                let row = thermo_row(engine.as_ref(), n, step, cfg.dt, timers.take_elapsed(Timer::Timestep), step as i64 - prev_step);
                 prev_step = step as i64;
                 say(&screen::thermo_row(&row))?;
                 rows.push(row);
@@ -164,14 +177,16 @@ pub fn run(
                     let path = cfg.dump_state.as_ref().expect("--dump-state-every requires --dump-state");
                     let mut name = path.as_os_str().to_owned();
                     name.push(format!(".step{step}"));
-                    write_dump(&sys, comm, std::path::Path::new(&name), step)?;
+                    write_dump(engine.as_ref(), comm, std::path::Path::new(&name), step)?;
                 }
             }
-            if let Some(k) = hooks.snapshot_every {
-                if step % k == 0 && step < n_steps {
-                    let snap = gather_snapshot(&sys, comm, step, cfg.dt);
-                    if let (Some(sink), Some(snap)) = (hooks.sink.as_deref_mut(), snap) {
-                        sink.send(snap);
+            let due: Vec<usize> = (0..hooks.observers.len())
+                .filter(|&i| hooks.observers[i].every().is_some_and(|k| step % k == 0 && step < n_steps))
+                .collect();
+            if !due.is_empty() {
+                if let Some(frame) = gather_frame(engine.as_ref(), comm, step, cfg, global_max) {
+                    for i in due {
+                        hooks.observers[i].observe(&frame)?;
                     }
                 }
             }
@@ -180,7 +195,7 @@ pub fn run(
             }
             // how far to go before the next event
             let mut next = (step / cfg.print_rate + 1) * cfg.print_rate;
-            for k in [cfg.dump_every, hooks.snapshot_every].into_iter().flatten() {
+            for &k in &cadences {
                 next = next.min((step / k + 1) * k);
             }
             if let Some(c) = &hooks.control {
@@ -189,7 +204,7 @@ pub fn run(
             }
             let next = next.min(n_steps);
             timers.start(Timer::Timestep);
-            let r = integrator::timestep(&mut sys, pot.as_mut(), comm, &mut timers, next - step, cfg.dt);
+            let r = engine.timestep(next - step, cfg.dt, comm, &mut timers);
             timers.stop(Timer::Timestep);
             collective(comm, r).with_context(|| format!("between steps {step} and {next}"))?;
             step = next;
@@ -205,28 +220,31 @@ pub fn run(
         }
     })();
     timers.stop(Timer::Loop);
-    let n_final = sys.sum_atoms(comm, &mut timers);
-    let e_final = (sys.e_potential + sys.e_kinetic) / n_final as Real;
+    let n_final = {
+        let mut n = [engine.n_local() as i64];
+        comm.sum_i64(&mut n);
+        n[0]
+    };
+    let e_final = (engine.e_potential() + engine.e_kinetic()) / n_final as Real;
     let validation = Validation { e_initial: e0, e_final, n_initial: n0, n_final };
 
     if loop_result.is_ok() {
         say(&screen::timestamp("Ending simulation"))?;
         say(&screen::validation(&validation))?;
         if let Some(path) = &cfg.dump_state {
-            write_dump(&sys, comm, path, step)?;
+            write_dump(engine.as_ref(), comm, path, step)?;
         }
-        if let Some(k) = hooks.snapshot_every {
-            let _ = k;
-        }
-        if hooks.snapshot_every.is_some() || hooks.sink.is_some() {
-            let snap = gather_snapshot(&sys, comm, step, cfg.dt);
-            if let (Some(sink), Some(snap)) = (hooks.sink.as_deref_mut(), snap) {
-                sink.finish(snap)?;
+    }
+    // observers get the final state even after an error, if the state is sound
+    if hooks.observers.iter().any(|o| o.wants_final_frame()) {
+        if let Some(frame) = gather_frame(engine.as_ref(), comm, step, cfg, global_max) {
+            for o in hooks.observers.iter_mut() {
+                o.finish(&frame)?;
             }
         }
     }
     timers.stop(Timer::Total);
-    let report = timer_report(&timers, comm, sys.n_global, step);
+    let report = timer_report(&timers, comm, n0, step);
     if loop_result.is_ok() {
         say(&screen::timers(&report))?;
         say(&screen::timestamp("comd-rs Ending"))?;
@@ -252,7 +270,7 @@ pub fn run(
         }
     }
     loop_result?;
-    Ok(Outcome { rows, stopped_early })
+    Ok(Outcome { rows, last_step: step, stopped_early })
 }
 
 fn wait_while_paused(c: &RunControl) {
@@ -264,16 +282,17 @@ fn wait_while_paused(c: &RunControl) {
     }
 }
 
-fn thermo_row(sys: &System, n: i64, step: u64, dt: Real, elapsed: f64, n_eval: i64) -> ThermoRow {
+fn thermo_row(engine: &dyn Engine, n: i64, step: u64, dt: Real, elapsed: f64, n_eval: i64) -> ThermoRow {
     let nf = n as Real;
+    let (ep, ek) = (engine.e_potential(), engine.e_kinetic());
     ThermoRow {
         step,
         time: step as Real * dt,
-        e_total: (sys.e_potential + sys.e_kinetic) / nf,
-        e_potential: sys.e_potential / nf,
-        e_kinetic: sys.e_kinetic / nf,
-        temperature: (sys.e_kinetic / nf) / (crate::constants::KB_EV * 1.5),
-        perf: 1.0e6 * elapsed / (n_eval as f64 * sys.n_local() as f64),
+        e_total: (ep + ek) / nf,
+        e_potential: ep / nf,
+        e_kinetic: ek / nf,
+        temperature: (ek / nf) / (crate::constants::KB_EV * 1.5),
+        perf: 1.0e6 * elapsed / (n_eval as f64 * engine.n_local() as f64),
         n_atoms: n,
     }
 }
@@ -288,70 +307,39 @@ fn check_energies(row: &ThermoRow) -> Result<(), RunError> {
     Ok(())
 }
 
-fn write_dump(sys: &System, comm: &mut dyn Comm, path: &std::path::Path, step: u64) -> anyhow::Result<()> {
-    let recs: Vec<dump::AtomRecord> = (0..sys.cells.n_local_boxes)
-        .flat_map(|b| sys.cells.slots(b).map(move |i| (b, i)))
-        .map(|(b, i)| {
-            let a = &sys.atoms;
-            dump::AtomRecord { gid: a.gid[i], cell: b as i32, r: a.r[i], p: a.p[i], f: a.f[i], u: a.u[i] }
-        })
-        .collect();
-    let parts = comm.gather_bytes(0, &dump::to_bytes(&recs));
-    if comm.rank() == 0 {
-        let mut all: Vec<dump::AtomRecord> = parts.iter().flat_map(|b| dump::from_bytes(b)).collect();
-        dump::write(path, step, sys.e_potential, sys.e_kinetic, &mut all)
+/// All atoms on rank 0, sorted by gid, with their owning rank.
+fn gather_records(engine: &dyn Engine, comm: &mut dyn Comm) -> Option<(Vec<dump::AtomRecord>, Vec<u32>)> {
+    let parts = comm.gather_bytes(0, &dump::to_bytes(&engine.records()));
+    if comm.rank() != 0 {
+        return None;
+    }
+    let mut all: Vec<(dump::AtomRecord, u32)> =
+        parts.iter().enumerate().flat_map(|(r, b)| dump::from_bytes(b).into_iter().map(move |a| (a, r as u32))).collect();
+    all.sort_unstable_by_key(|(a, _)| a.gid);
+    Some(all.into_iter().unzip())
+}
+
+fn write_dump(engine: &dyn Engine, comm: &mut dyn Comm, path: &std::path::Path, step: u64) -> anyhow::Result<()> {
+    if let Some((mut all, _)) = gather_records(engine, comm) {
+        dump::write(path, step, engine.e_potential(), engine.e_kinetic(), &mut all)
             .with_context(|| format!("writing the state dump {}", path.display()))?;
     }
     Ok(())
 }
 
-fn gather_snapshot(sys: &System, comm: &mut dyn Comm, step: u64, dt: Real) -> Option<Snapshot> {
-    let rank = comm.rank() as u32;
-    let half_inv_mass = 0.5 / sys.mass;
-    let mut bytes = Vec::new();
-    for i in sys.local_slots() {
-        let a = &sys.atoms;
-        let p = a.p[i];
-        let ke = (p[0] * p[0] + p[1] * p[1] + p[2] * p[2]) * half_inv_mass;
-        let vals = [a.r[i][0] as f32, a.r[i][1] as f32, a.r[i][2] as f32, ke as f32, a.u[i] as f32];
-        for v in vals {
-            bytes.extend_from_slice(&v.to_le_bytes());
-        }
-        bytes.extend_from_slice(&a.gid[i].to_le_bytes());
-    }
-    let parts = comm.gather_bytes(0, &bytes);
-    if comm.rank() != 0 {
-        let _ = rank;
-        return None;
-    }
-    let mut atoms: Vec<SnapshotAtom> = Vec::with_capacity(sys.n_global as usize);
-    for (r, part) in parts.iter().enumerate() {
-        for c in part.chunks_exact(24) {
-            let fl = |k: usize| f32::from_le_bytes(c[4 * k..4 * k + 4].try_into().expect("4 bytes"));
-            let gid = i32::from_le_bytes(c[20..24].try_into().expect("4 bytes"));
-            atoms.push(SnapshotAtom {
-                pos: [fl(0), fl(1), fl(2)],
-                kinetic: fl(3),
-                potential: fl(4),
-                rank: r as u32,
-                gid: gid as u32,
-                _pad: 0,
-            });
-        }
-    }
-    atoms.sort_unstable_by_key(|a| a.gid);
-    let n = sys.n_global.max(1) as Real;
-    Some(Snapshot {
+fn gather_frame(engine: &dyn Engine, comm: &mut dyn Comm, step: u64, cfg: &RunConfig, global_max: [Real; 3]) -> Option<Frame> {
+    let (atoms, ranks) = gather_records(engine, comm)?;
+    Some(Frame {
         step,
-        time_fs: step as f64 * dt,
-        box_min: sys.domain.global_min.map(|v| v as f32),
-        box_max: sys.domain.global_max.map(|v| v as f32),
-        n_ranks: comm.size() as u32,
-        temperature: (sys.e_kinetic / n) / (crate::constants::KB_EV * 1.5),
-        e_total: (sys.e_potential + sys.e_kinetic) / n,
-        e_potential: sys.e_potential / n,
-        e_kinetic: sys.e_kinetic / n,
+        dt: cfg.dt,
+        box_min: [0.0; 3],
+        box_max: global_max,
+        n_ranks: comm.size(),
+        e_potential: engine.e_potential(),
+        e_kinetic: engine.e_kinetic(),
+        mass: engine.mass(),
         atoms,
+        ranks,
     })
 }
 

@@ -24,6 +24,8 @@ pub struct System {
     pub atom_lists: [Vec<usize>; 6],
     /// Periodic shift per face.
     pub shifts: [[Real; 3]; 6],
+    /// Image-counter change per face.
+    pub image_steps: [[i32; 3]; 6],
     /// Mass of the (single) species, internal units.
     pub mass: Real,
     /// Potential energy (after a force call: this rank's; after [`System::kinetic_energy`]: global).
@@ -44,6 +46,7 @@ impl System {
             nbrs: Neighbors::new(&domain),
             atom_lists: halo::atom_cell_lists(&cells),
             shifts: AtomPayload::shifts(&domain),
+            image_steps: AtomPayload::image_steps(&domain),
             domain,
             cells,
             atoms,
@@ -73,6 +76,7 @@ impl System {
             atoms: &mut self.atoms,
             lists: &self.atom_lists,
             shift: self.shifts,
+            image_step: self.image_steps,
         };
         let res = halo::exchange(comm, &self.nbrs, &mut payload, timers);
         timers.stop(Timer::AtomHalo);

@@ -22,9 +22,11 @@ pub struct AtomRecord {
     pub f: [f64; 3],
     /// Per-atom energy.
     pub u: f64,
+    /// Periodic image counters: the unwrapped position is `r + image * box length`.
+    pub image: [i32; 3],
 }
 
-const RECORD_BYTES: usize = 8 + 10 * 8;
+const RECORD_BYTES: usize = 8 + 10 * 8 + 12;
 
 /// Serialises records for a gather.
 pub fn to_bytes(recs: &[AtomRecord]) -> Vec<u8> {
@@ -33,6 +35,9 @@ pub fn to_bytes(recs: &[AtomRecord]) -> Vec<u8> {
         b.extend_from_slice(&r.gid.to_le_bytes());
         b.extend_from_slice(&r.cell.to_le_bytes());
         for v in r.r.iter().chain(&r.p).chain(&r.f).chain(std::iter::once(&r.u)) {
+            b.extend_from_slice(&v.to_le_bytes());
+        }
+        for v in r.image {
             b.extend_from_slice(&v.to_le_bytes());
         }
     }
@@ -45,7 +50,16 @@ pub fn from_bytes(b: &[u8]) -> Vec<AtomRecord> {
         .map(|c| {
             let i = |k: usize| i32::from_le_bytes(c[k..k + 4].try_into().expect("4 bytes"));
             let d = |k: usize| f64::from_le_bytes(c[8 + 8 * k..16 + 8 * k].try_into().expect("8 bytes"));
-            AtomRecord { gid: i(0), cell: i(4), r: [d(0), d(1), d(2)], p: [d(3), d(4), d(5)], f: [d(6), d(7), d(8)], u: d(9) }
+            let m = |k: usize| i(88 + 4 * k);
+            AtomRecord {
+                gid: i(0),
+                cell: i(4),
+                r: [d(0), d(1), d(2)],
+                p: [d(3), d(4), d(5)],
+                f: [d(6), d(7), d(8)],
+                u: d(9),
+                image: [m(0), m(1), m(2)],
+            }
         })
         .collect()
 }
@@ -90,8 +104,8 @@ mod tests {
     #[test]
     fn records_round_trip_through_bytes() {
         let recs = vec![
-            AtomRecord { gid: 5, cell: 2, r: [1.0, 2.0, 3.0], p: [-0.5, 0.0, 1e-300], f: [f64::MIN_POSITIVE, 4.0, 5.0], u: -3.5 },
-            AtomRecord { gid: -1, cell: 0, r: [0.0; 3], p: [0.0; 3], f: [0.0; 3], u: 0.0 },
+            AtomRecord { gid: 5, cell: 2, r: [1.0, 2.0, 3.0], p: [-0.5, 0.0, 1e-300], f: [f64::MIN_POSITIVE, 4.0, 5.0], u: -3.5, image: [1, -2, 0] },
+            AtomRecord { gid: -1, cell: 0, r: [0.0; 3], p: [0.0; 3], f: [0.0; 3], u: 0.0, image: [0; 3] },
         ];
         assert_eq!(from_bytes(&to_bytes(&recs)), recs);
     }

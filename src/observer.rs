@@ -1,0 +1,93 @@
+//! Watching a run: whatever wants the per-atom state at some steps (trajectory writers,
+//! checkpoints, the viewer, offscreen capture) implements [`Observer`]. The simulation
+//! gathers the atoms of all ranks into one [`Frame`] on rank 0, only at steps some observer
+//! asked for, so observers cost nothing in between.
+
+use crate::output::dump::AtomRecord;
+use crate::snapshot::{Snapshot, SnapshotAtom};
+
+/// The whole system at one step, on rank 0, atoms sorted by gid.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    /// Step number.
+    pub step: u64,
+    /// Time step, fs.
+    pub dt: f64,
+    /// Box lower corner, Å.
+    pub box_min: [f64; 3],
+    /// Box upper corner, Å.
+    pub box_max: [f64; 3],
+    /// Number of ranks.
+    pub n_ranks: usize,
+    /// Global potential energy, eV.
+    pub e_potential: f64,
+    /// Global kinetic energy, eV.
+    pub e_kinetic: f64,
+    /// Atom mass, internal units.
+    pub mass: f64,
+    /// The atoms, sorted by gid.
+    pub atoms: Vec<AtomRecord>,
+    /// Owning rank of each atom (same order).
+    pub ranks: Vec<u32>,
+}
+
+impl Frame {
+    /// Simulated time, fs.
+    pub fn time(&self) -> f64 {
+        self.step as f64 * self.dt
+    }
+
+    /// Temperature, K.
+    pub fn temperature(&self) -> f64 {
+        (self.e_kinetic / self.atoms.len().max(1) as f64) / (crate::constants::KB_EV * 1.5)
+    }
+
+    /// The renderer's view of this frame.
+    pub fn snapshot(&self) -> Snapshot {
+        let half_inv_mass = 0.5 / self.mass;
+        let n = self.atoms.len().max(1) as f64;
+        let atoms = self
+            .atoms
+            .iter()
+            .zip(&self.ranks)
+            .map(|(a, &rank)| {
+                let p = a.p;
+                SnapshotAtom {
+                    pos: a.r.map(|v| v as f32),
+                    kinetic: ((p[0] * p[0] + p[1] * p[1] + p[2] * p[2]) * half_inv_mass) as f32,
+                    potential: a.u as f32,
+                    rank,
+                    gid: a.gid as u32,
+                    _pad: 0,
+                }
+            })
+            .collect();
+        Snapshot {
+            step: self.step,
+            time_fs: self.time(),
+            box_min: self.box_min.map(|v| v as f32),
+            box_max: self.box_max.map(|v| v as f32),
+            n_ranks: self.n_ranks as u32,
+            temperature: self.temperature(),
+            e_total: (self.e_potential + self.e_kinetic) / n,
+            e_potential: self.e_potential / n,
+            e_kinetic: self.e_kinetic / n,
+            atoms,
+        }
+    }
+}
+
+/// Something that looks at the system every few steps.
+pub trait Observer {
+    /// Steps between calls to [`Observer::observe`] (`None`: only [`Observer::finish`]).
+    /// Must give the same answer on every rank: the gather is collective.
+    fn every(&self) -> Option<u64>;
+    /// The state at a step that is a multiple of [`Observer::every`] (rank 0 only).
+    fn observe(&mut self, frame: &Frame) -> anyhow::Result<()>;
+    /// The final state (rank 0 only), also after a run stopped early.
+    fn finish(&mut self, frame: &Frame) -> anyhow::Result<()>;
+    /// Whether [`Observer::finish`] needs a frame at all (gathering costs a little).
+    fn wants_final_frame(&self) -> bool {
+        true
+    }
+}
