@@ -50,53 +50,53 @@ pub struct Cli {
     #[arg(short = 'e', long = "doeam")]
     pub doeam: bool,
     /// FCC unit cells along x [default: 20]
-    #[arg(short = 'x', long = "nx", value_parser = positive_int)]
+    #[arg(short = 'x', long = "nx", value_parser = positive_int, allow_negative_numbers = true)]
     pub nx: Option<i64>,
     /// FCC unit cells along y [default: 20]
-    #[arg(short = 'y', long = "ny", value_parser = positive_int)]
+    #[arg(short = 'y', long = "ny", value_parser = positive_int, allow_negative_numbers = true)]
     pub ny: Option<i64>,
     /// FCC unit cells along z [default: 20]
-    #[arg(short = 'z', long = "nz", value_parser = positive_int)]
+    #[arg(short = 'z', long = "nz", value_parser = positive_int, allow_negative_numbers = true)]
     pub nz: Option<i64>,
     /// MPI ranks along x [default: 1]
-    #[arg(short = 'i', long = "xproc", value_parser = positive_int)]
+    #[arg(short = 'i', long = "xproc", value_parser = positive_int, allow_negative_numbers = true)]
     pub xproc: Option<i64>,
     /// MPI ranks along y [default: 1]
-    #[arg(short = 'j', long = "yproc", value_parser = positive_int)]
+    #[arg(short = 'j', long = "yproc", value_parser = positive_int, allow_negative_numbers = true)]
     pub yproc: Option<i64>,
     /// MPI ranks along z [default: 1]
-    #[arg(short = 'k', long = "zproc", value_parser = positive_int)]
+    #[arg(short = 'k', long = "zproc", value_parser = positive_int, allow_negative_numbers = true)]
     pub zproc: Option<i64>,
     /// Number of time steps; 0 prints the initial state only [default: 100]
-    #[arg(short = 'N', long = "nSteps", value_parser = non_negative_int)]
+    #[arg(short = 'N', long = "nSteps", value_parser = non_negative_int, allow_negative_numbers = true)]
     pub n_steps: Option<i64>,
     /// Steps between printed rows [default: 10]
-    #[arg(short = 'n', long = "printRate", value_parser = positive_int)]
+    #[arg(short = 'n', long = "printRate", value_parser = positive_int, allow_negative_numbers = true)]
     pub print_rate: Option<i64>,
     /// Time step, fs [default: 1]
-    #[arg(short = 'D', long = "dt", value_parser = positive_real)]
+    #[arg(short = 'D', long = "dt", value_parser = positive_real, allow_negative_numbers = true)]
     pub dt: Option<f64>,
     /// Lattice constant, Å; negative: the potential's (3.615) [default: -1]
     #[arg(short = 'l', long = "lat", value_parser = lattice_constant, allow_negative_numbers = true)]
     pub lat: Option<f64>,
     /// Initial temperature, K [default: 600]
-    #[arg(short = 'T', long = "temp", value_parser = non_negative_real)]
+    #[arg(short = 'T', long = "temp", value_parser = non_negative_real, allow_negative_numbers = true)]
     pub temp: Option<f64>,
     /// Maximum random displacement per axis, Å [default: 0]
-    #[arg(short = 'r', long = "delta", value_parser = non_negative_real)]
+    #[arg(short = 'r', long = "delta", value_parser = non_negative_real, allow_negative_numbers = true)]
     pub delta: Option<f64>,
 
     /// Use CoMD's serial loop order and arithmetic: reproduces CoMD 1.1's numbers to the bit
     #[arg(long)]
     pub exact: bool,
     /// Worker threads for the force loops [default: all cores]
-    #[arg(long, value_parser = positive_int)]
+    #[arg(long, value_parser = positive_int, allow_negative_numbers = true)]
     pub threads: Option<i64>,
     /// Write the per-atom state at the end of the run (CoMD state-dump format)
     #[arg(long, value_name = "PATH")]
     pub dump_state: Option<PathBuf>,
     /// Also write PATH.step<N> every K steps (needs --dump-state)
-    #[arg(long, value_name = "K", value_parser = positive_int, requires = "dump_state")]
+    #[arg(long, value_name = "K", value_parser = positive_int, allow_negative_numbers = true, requires = "dump_state")]
     pub dump_state_every: Option<i64>,
     /// YAML report path [default: comd-rs.<YYYYMMDD-HHMMSS>.yaml, never overwriting]
     #[arg(long, value_name = "PATH", conflicts_with = "no_yaml")]

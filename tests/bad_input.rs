@@ -1,0 +1,163 @@
+//! Spec §14: every input CoMD mishandles gets a one-line error and exit status 2 (or 1 for
+//! a failure during the run), or — where CoMD crashes on a valid input — a correct run.
+
+mod common;
+use common::*;
+
+#[test]
+fn rank_grid_must_match_the_number_of_ranks() {
+    let (o, _d) = run_in_tmp(&["-i", "2", "--no-yaml"]);
+    assert_fails(&o, 2, "rank grid 2x1x1 = 2 ranks does not match the 1 rank");
+}
+
+#[test]
+fn too_small_a_box_is_refused_with_the_size_needed() {
+    let (o, _d) = run_in_tmp(&["-x", "2", "--no-yaml"]);
+    assert_fails(&o, 2, "-x: the simulation is too small");
+}
+
+#[test]
+fn negative_and_zero_sizes_are_refused() {
+    for args in [["-x", "-5"], ["-y", "0"], ["-n", "0"], ["-D", "0"], ["-i", "0"]] {
+        let (o, _d) = run_in_tmp(&args);
+        assert_fails(&o, 2, "must be a positive");
+    }
+}
+
+#[test]
+fn unknown_options_and_bad_numbers_are_errors_not_silent_defaults() {
+    let (o, _d) = run_in_tmp(&["-Q", "-x", "5"]);
+    assert_fails(&o, 2, "unexpected argument '-Q'");
+    let (o, _d) = run_in_tmp(&["-x", "abc"]);
+    assert_fails(&o, 2, "'abc' is not an integer");
+    let (o, _d) = run_in_tmp(&["-x", "5abc"]);
+    assert_fails(&o, 2, "is not an integer");
+    let (o, _d) = run_in_tmp(&["-T", "-5"]);
+    assert_fails(&o, 2, "must be 0 or positive");
+    let (o, _d) = run_in_tmp(&["-T", "nan"]);
+    assert_fails(&o, 2, "not a finite number");
+    let (o, _d) = run_in_tmp(&["-N"]);
+    assert_fails(&o, 2, "value is required");
+    let (o, _d) = run_in_tmp(&["extra"]);
+    assert_fails(&o, 2, "unexpected argument 'extra'");
+    let (o, _d) = run_in_tmp(&["-l", "0"]);
+    assert_fails(&o, 2, "--lat");
+}
+
+#[test]
+fn long_options_accept_both_spellings_and_abbreviations() {
+    for args in [&["--nx", "5", "--ny=5", "--nz", "5", "--nSt", "0"][..], &["-x5", "-y", "5", "-z5", "-N0"][..]] {
+        let mut a = args.to_vec();
+        a.push("--no-yaml");
+        let (o, _d) = run_in_tmp(&a);
+        assert_ok(&o);
+        assert!(stdout(&o).contains("Total atoms        : 500"));
+    }
+}
+
+#[test]
+fn help_and_version() {
+    let (o, _d) = run_in_tmp(&["-h"]);
+    assert_ok(&o);
+    let s = stdout(&o);
+    assert!(s.contains("--potDir") && s.contains("Exit status:") && s.contains("143"));
+    let (o, _d) = run_in_tmp(&["--version"]);
+    assert_ok(&o);
+    assert!(stdout(&o).contains(env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn steps_not_a_multiple_of_the_print_rate_stop_exactly_at_n() {
+    let (o, _d) = run_in_tmp(&["-x", "5", "-y", "5", "-z", "5", "-N", "15", "-n", "10", "--no-yaml"]);
+    assert_ok(&o);
+    let steps: Vec<String> = thermo(&stdout(&o)).into_iter().map(|r| r[0].clone()).collect();
+    assert_eq!(steps, ["0", "10", "15"]);
+}
+
+#[test]
+fn zero_steps_prints_the_cohesive_energy_and_no_nan() {
+    let (o, _d) = run_in_tmp(&["--exact", "-N", "0", "--no-yaml"]);
+    assert_ok(&o);
+    let s = stdout(&o);
+    let rows = thermo(&s);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0][3], "-1.243619295058");
+    assert!(!s.contains("-nan"));
+}
+
+#[test]
+fn eam_options_without_eam_warn_and_run() {
+    let (o, _d) = run_in_tmp(&["-t", "setfl", "-p", "nonexistent.alloy", "-x", "5", "-y", "5", "-z", "5", "-N", "1", "-n", "1", "--no-yaml"]);
+    assert_ok(&o);
+    assert!(stderr(&o).contains("warning: -p/--potName, -t/--potType ignored"));
+}
+
+#[test]
+fn thin_slabs_that_overflow_comds_halo_buffers_run_to_the_end() {
+    for args in [["-x", "4", "-y", "60", "-z", "60"], ["-x", "60", "-y", "4", "-z", "60"]] {
+        let mut a = args.to_vec();
+        a.extend_from_slice(&["-N", "2", "-n", "1", "--no-yaml", "--exact"]);
+        let (o, _d) = run_in_tmp(&a);
+        assert_ok(&o);
+        assert!(stdout(&o).contains("no atoms lost"));
+    }
+}
+
+#[test]
+fn eam_thin_slab_runs() {
+    let Some(shared) = shared() else { return };
+    let pots = shared.join("potentials");
+    let (o, _d) = run_in_tmp(&["-e", "-x", "3", "-y", "40", "-z", "40", "-N", "1", "-n", "1", "--no-yaml", "--potDir", pots.to_str().unwrap()]);
+    assert_ok(&o);
+    assert!(stdout(&o).contains("no atoms lost"));
+}
+
+#[test]
+fn dense_lattice_grows_cells_instead_of_corrupting_memory() {
+    // CoMD overflows its 64-slot cells here and aborts; the run is physically absurd (atoms
+    // far inside each other's cores), so it must either run or stop cleanly as unstable.
+    let (o, _d) = run_in_tmp(&["-l", "2.5", "-x", "10", "-y", "10", "-z", "10", "-N", "20", "-n", "10", "--no-yaml"]);
+    let err = stderr(&o);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(o.status.success() || (o.status.code() == Some(1) && err.contains("unstable")), "{:?} {err}", o.status);
+    assert!(stdout(&o).contains("Max Link Cell Occupancy"));
+}
+
+#[test]
+fn large_displacements_stop_the_run_as_unstable_naming_the_atom() {
+    let (o, _d) = run_in_tmp(&["-r", "1.5", "-T", "0", "-x", "5", "-y", "5", "-z", "5", "-N", "100", "-n", "10", "--no-yaml"]);
+    assert_fails(&o, 1, "unstable");
+    assert!(stderr(&o).contains("atom") && stderr(&o).contains("reduce -D"));
+}
+
+#[test]
+fn missing_eam_file_lists_where_it_looked() {
+    let (o, _d) = run_in_tmp(&["-e", "-p", "nonexistent.eam", "-d", "nodir", "--no-yaml"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("nonexistent.eam") && err.contains("nodir"), "{err}");
+    assert!(!err.contains("panicked"));
+}
+
+#[test]
+fn unsupported_potential_type_is_rejected() {
+    let (o, _d) = run_in_tmp(&["-e", "-t", "foo"]);
+    assert_fails(&o, 2, "invalid value 'foo'");
+}
+
+#[test]
+fn setfl_file_read_as_funcfl_is_a_clear_error() {
+    let Some(shared) = shared() else { return };
+    let pots = shared.join("potentials");
+    let (o, _d) = run_in_tmp(&["-e", "-p", "Cu01.eam.alloy", "-d", pots.to_str().unwrap(), "-N", "1", "-n", "1", "--no-yaml"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("setfl"), "{}", stderr(&o));
+}
+
+#[test]
+fn unwritable_output_paths_are_refused_before_the_run() {
+    let (o, _d) = run_in_tmp(&["--dump-state", "/nonexistent-dir/x.txt", "-N", "1"]);
+    assert_fails(&o, 2, "does not exist");
+    let (o, _d) = run_in_tmp(&["--yaml", "/proc/forbidden.yaml", "-N", "1"]);
+    assert_fails(&o, 2, "cannot write");
+}

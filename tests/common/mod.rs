@@ -1,0 +1,72 @@
+//! Helpers shared by the integration tests: run the `comd` binary, find `../shared`,
+//! parse thermo tables.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The `comd` binary built for these tests.
+pub fn comd() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_comd"))
+}
+
+/// `../shared` beside the crate, or `None` outside CI when it is missing (a test then prints
+/// a reason and returns). In CI (`CI` set) a missing folder is a failure.
+pub fn shared() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    if p.join("reference/comd").is_dir() {
+        return Some(p);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("../shared is missing, but CI must have it");
+    }
+    eprintln!("skipping: ../shared not found beside the crate");
+    None
+}
+
+/// Runs `comd` with `args` in a fresh temporary directory; returns the output and the dir.
+pub fn run_in_tmp(args: &[&str]) -> (Output, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = comd().args(args).current_dir(dir.path()).output().expect("run comd");
+    (out, dir)
+}
+
+/// Stdout as text.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Stderr as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Thermo rows of a CoMD-style screen output, without the timing column (column 7).
+pub fn thermo(screen: &str) -> Vec<Vec<String>> {
+    screen
+        .lines()
+        .filter(|l| l.starts_with(' ') && l.split_whitespace().count() == 8)
+        .filter(|l| l.split_whitespace().next().is_some_and(|t| t.parse::<u64>().is_ok()))
+        .map(|l| {
+            let mut f: Vec<String> = l.split_whitespace().map(String::from).collect();
+            f.remove(6);
+            f
+        })
+        .collect()
+}
+
+/// Asserts the run succeeded, showing stderr if not.
+pub fn assert_ok(o: &Output) {
+    assert!(o.status.success(), "comd failed ({:?}):\n{}", o.status, stderr(o));
+}
+
+/// Asserts a clean failure: the given exit code, one line on stderr containing `needle`,
+/// no panic.
+pub fn assert_fails(o: &Output, code: i32, needle: &str) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(code), "exit status; stderr:\n{err}");
+    assert!(!err.contains("panicked"), "panic: {err}");
+    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty() && !l.contains("warning")).collect();
+    assert_eq!(lines.len(), 1, "expected one error line, got:\n{err}");
+    assert!(err.contains(needle), "expected {needle:?} in:\n{err}");
+}
