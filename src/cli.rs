@@ -92,6 +92,9 @@ pub struct Cli {
     /// Worker threads for the force loops [default: all cores]
     #[arg(long, value_parser = positive_int, allow_negative_numbers = true)]
     pub threads: Option<i64>,
+    /// Verlet-list skin of the default path, Å [default: 0.3]
+    #[arg(long, value_name = "Å", value_parser = skin, allow_negative_numbers = true, conflicts_with = "exact")]
+    pub skin: Option<f64>,
     /// Write the per-atom state at the end of the run (CoMD state-dump format)
     #[arg(long, value_name = "PATH")]
     pub dump_state: Option<PathBuf>,
@@ -164,5 +167,15 @@ pub fn lattice_constant(s: &str) -> Result<f64, String> {
         Ok(v)
     } else {
         Err("must be positive (Å), or negative to use the potential's lattice constant".to_string())
+    }
+}
+
+/// A Verlet skin: finite, > 0 and at most 2 Å.
+pub fn skin(s: &str) -> Result<f64, String> {
+    let v = parse_real(s)?;
+    if v > 0.0 && v <= 2.0 {
+        Ok(v)
+    } else {
+        Err(format!("must be between 0 and 2 Å (got {v})"))
     }
 }

@@ -48,6 +48,8 @@ pub struct RunConfig {
     pub exact: bool,
     /// rayon threads (None: all cores).
     pub threads: Option<usize>,
+    /// Verlet skin of the fast path, Å.
+    pub skin: f64,
     /// Final state dump path.
     pub dump_state: Option<PathBuf>,
     /// Intermediate dumps every K steps.
@@ -110,6 +112,7 @@ impl RunConfig {
             delta: cli.delta.unwrap_or(0.0),
             exact: cli.exact,
             threads: cli.threads.map(|t| t as usize),
+            skin: cli.skin.unwrap_or(crate::fast::DEFAULT_SKIN),
             dump_state: cli.dump_state.clone(),
             dump_every: cli.dump_state_every.map(|k| k as u64),
             yaml,

@@ -30,6 +30,7 @@ pub mod constants;
 pub mod domain;
 pub mod engine;
 pub mod error;
+pub mod fast;
 pub mod fixed;
 pub mod forces;
 pub mod halo;

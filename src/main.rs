@@ -38,10 +38,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     if let Some(t) = cfg.threads {
         rayon::ThreadPoolBuilder::new().num_threads(t).build_global().map_err(|e| usage(format!("--threads: {e}")))?;
     }
-    let mut comm = comd::comm::serial::Serial::new();
-    let (pot, pot_dir) = comd::forces::build(&cfg, &mut comm)?;
+    let mut comm = comd::comm::init()?;
+    let (pot, pot_dir) = comd::forces::build(&cfg, comm.as_mut())?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    comd::simulation::run(&cfg, pot, &pot_dir, &mut comm, Default::default(), &mut out)?;
+    comd::simulation::run(&cfg, pot, &pot_dir, comm.as_mut(), Default::default(), &mut out)?;
     Ok(())
 }

@@ -55,6 +55,17 @@ pub fn collective<T>(comm: &mut dyn Comm, r: Result<T, RunError>) -> anyhow::Res
     }
 }
 
+/// [`collective`] for a check whose error stays a [`RunError`].
+pub fn collective_flag(comm: &mut dyn Comm, r: Result<(), RunError>) -> Result<(), RunError> {
+    let mut flag = [i64::from(r.is_err())];
+    comm.max_i64(&mut flag);
+    match r {
+        Err(e) => Err(e),
+        Ok(()) if flag[0] != 0 => Err(RunError::NonFinite { gid: -1, what: "a quantity on another rank" }),
+        Ok(()) => Ok(()),
+    }
+}
+
 /// Builds the initial state of this rank (CoMD `initSimulation` up to the first force call):
 /// lattice, momenta, displacements, then the engine the configuration asks for.
 fn initial_engine(
@@ -77,8 +88,13 @@ fn initial_engine(
     }
     lattice::set_temperature(&mut sys, cfg.temp, comm, timers, cfg.exact);
     lattice::random_displacements(&mut sys, cfg.delta);
-    let engine = ExactEngine::start(sys, pot, comm, timers);
-    Ok(Box::new(collective(comm, engine)?))
+    if cfg.exact {
+        let engine = ExactEngine::start(sys, pot, comm, timers);
+        Ok(Box::new(collective(comm, engine)?))
+    } else {
+        let engine = crate::fast::FastEngine::start(sys, pot.fast_kernel(), cfg.skin, comm, timers);
+        Ok(Box::new(collective(comm, engine)?))
+    }
 }
 
 /// Runs the simulation described by `cfg` with the potential `pot`.

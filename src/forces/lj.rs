@@ -86,6 +86,10 @@ impl Potential for LennardJones {
         ]
     }
 
+    fn fast_kernel(&self) -> crate::fast::Kernel {
+        crate::fast::Kernel::Lj(self.clone())
+    }
+
     fn force_exact(&mut self, sys: &mut System, _comm: &mut dyn Comm, _timers: &mut Timers) -> Result<Real, RunError> {
         let (s6, rcut2, e_shift) = self.constants();
         let cells = &sys.cells;

@@ -28,6 +28,8 @@ pub trait Potential: Send {
     /// Forces and per-atom energies of all local atoms in CoMD's serial loop order; returns
     /// this rank's potential energy (CoMD `computeForce`). Halo images must be current.
     fn force_exact(&mut self, sys: &mut System, comm: &mut dyn Comm, timers: &mut Timers) -> Result<Real, RunError>;
+    /// The same interaction for the fast path.
+    fn fast_kernel(&self) -> crate::fast::Kernel;
 }
 
 /// Formats like C's `%g` (6 significant digits, trailing zeros removed).

@@ -95,6 +95,10 @@ impl Potential for Eam {
         ]
     }
 
+    fn fast_kernel(&self) -> crate::fast::Kernel {
+        crate::fast::Kernel::Eam(Box::new(self.tables.clone()))
+    }
+
     fn force_exact(&mut self, sys: &mut System, comm: &mut dyn Comm, timers: &mut Timers) -> Result<Real, RunError> {
         let n_slots = sys.atoms.len();
         self.rhobar.clear();

@@ -1,0 +1,244 @@
+//! Moving data between ranks on the fast path, through the same [`halo::exchange`] driver
+//! (and so the same [`Comm`]) as the exact path:
+//!
+//! * [`Migrate`]: atoms whose (wrapped) position now belongs to a neighbouring rank leave,
+//!   with gid, image counters, position and momentum (only at neighbour-list rebuilds);
+//! * [`BuildGhosts`]: copies of every atom within `cutoff + skin` of a face, with the periodic
+//!   shift applied to that axis only, x then y then z so edges and corners are forwarded;
+//!   the send lists are recorded in a [`GhostPlan`];
+//! * [`Forward`]: between rebuilds, replays the plan to refresh ghost positions (or, for EAM,
+//!   the embedding derivative) without re-deciding anything.
+//!
+//! Why positions stay bit-identical for any decomposition: an atom is wrapped into the box by
+//! its owner with the same arithmetic whoever owns it; a ghost's coordinate on an axis is the
+//! source coordinate plus ±L *only* when the copy crosses the global boundary on that axis
+//! (otherwise it is copied, not `+ 0.0`), and the 3-stage route applies each axis once. So a
+//! given periodic image of an atom has the same bits on any rank grid, including one rank.
+
+use crate::comm::{Comm, Packed};
+use crate::domain::{Domain, Face};
+use crate::error::RunError;
+use crate::halo::{self, HaloPayload, Neighbors};
+use crate::timers::Timers;
+use crate::types::{Real, Real3};
+
+/// Owned atoms and ghosts of one rank (owned first: indices `0..n_own`).
+#[derive(Debug, Default, Clone)]
+pub struct Particles {
+    /// Global ids, owned then ghosts.
+    pub gid: Vec<i32>,
+    /// Positions, owned then ghosts.
+    pub r: Vec<Real3>,
+    /// Momenta of owned atoms.
+    pub p: Vec<Real3>,
+    /// Image counters of owned atoms.
+    pub image: Vec<[i32; 3]>,
+    /// Number of owned atoms.
+    pub n_own: usize,
+}
+
+impl Particles {
+    /// Drops all ghosts.
+    pub fn clear_ghosts(&mut self) {
+        self.gid.truncate(self.n_own);
+        self.r.truncate(self.n_own);
+    }
+}
+
+/// Send lists and shifts recorded while building ghosts, replayed by [`Forward`].
+#[derive(Debug, Default, Clone)]
+pub struct GhostPlan {
+    /// Indices sent across each face.
+    pub send: [Vec<u32>; 6],
+    /// Periodic shift on the face's axis (0 when not crossing the global boundary).
+    pub shift: [Real; 6],
+    /// First ghost index filled from each face, and how many.
+    pub recv: [(usize, usize); 6],
+}
+
+/// Owner coordinate of position `x` along an axis with `p` ranks of width `ext`.
+fn owner(x: Real, ext: Real, p: usize) -> usize {
+    ((x / ext).floor().max(0.0) as usize).min(p - 1)
+}
+
+/// Wraps owned positions into `[0, L)` (or exactly `L` after round-off), counting images.
+pub fn wrap(parts: &mut Particles, domain: &Domain) {
+    let l = domain.global_extent;
+    for (r, im) in parts.r[..parts.n_own].iter_mut().zip(&mut parts.image) {
+        for a in 0..3 {
+            if r[a] >= l[a] {
+                r[a] -= l[a];
+                im[a] += 1;
+            } else if r[a] < 0.0 {
+                r[a] += l[a];
+                im[a] -= 1;
+            }
+        }
+    }
+}
+
+/// Atoms leaving through a face: [`HaloPayload`] for migration.
+pub struct Migrate<'a> {
+    /// The particles (ghosts must be cleared).
+    pub parts: &'a mut Particles,
+    /// The decomposition.
+    pub domain: &'a Domain,
+    leaving: Vec<bool>,
+}
+
+impl<'a> Migrate<'a> {
+    /// A migration of `parts` (ghosts cleared first).
+    pub fn new(parts: &'a mut Particles, domain: &'a Domain) -> Self {
+        parts.clear_ghosts();
+        let n = parts.n_own;
+        Migrate { parts, domain, leaving: vec![false; n] }
+    }
+
+    fn direction(&self, i: usize, axis: usize) -> Option<bool> {
+        let d = self.domain;
+        let (p, c) = (d.proc_grid[axis], d.proc_coord[axis]);
+        let o = owner(self.parts.r[i][axis], d.local_extent[axis], p);
+        if o == c {
+            None
+        } else {
+            Some(o == (c + p - 1) % p) // true: to the minus side
+        }
+    }
+}
+
+impl HaloPayload for Migrate<'_> {
+    fn load(&mut self, face: Face, buf: &mut Packed) {
+        let (axis, minus) = (face / 2, face % 2 == 0);
+        for i in 0..self.parts.n_own {
+            if self.leaving[i] || self.direction(i, axis) != Some(minus) {
+                continue;
+            }
+            self.leaving[i] = true;
+            let (pt, im) = (&self.parts, self.parts.image[i]);
+            buf.ints.extend_from_slice(&[pt.gid[i], im[0], im[1], im[2]]);
+            buf.reals.extend_from_slice(&pt.r[i]);
+            buf.reals.extend_from_slice(&pt.p[i]);
+        }
+    }
+
+    fn unload(&mut self, face: Face, buf: Packed) -> Result<(), RunError> {
+        if face % 2 == 0 {
+            // both faces of this axis are packed: drop the atoms that left
+            let pt = &mut *self.parts;
+            let mut k = 0;
+            for i in 0..pt.n_own {
+                if !self.leaving[i] {
+                    pt.gid[k] = pt.gid[i];
+                    pt.r[k] = pt.r[i];
+                    pt.p[k] = pt.p[i];
+                    pt.image[k] = pt.image[i];
+                    k += 1;
+                }
+            }
+            for v in [&mut pt.r, &mut pt.p] {
+                v.truncate(k);
+            }
+            pt.gid.truncate(k);
+            pt.image.truncate(k);
+            pt.n_own = k;
+        }
+        for (ints, reals) in buf.ints.chunks_exact(4).zip(buf.reals.chunks_exact(6)) {
+            let pt = &mut *self.parts;
+            pt.gid.push(ints[0]);
+            pt.image.push([ints[1], ints[2], ints[3]]);
+            pt.r.push([reals[0], reals[1], reals[2]]);
+            pt.p.push([reals[3], reals[4], reals[5]]);
+            pt.n_own += 1;
+        }
+        self.leaving = vec![false; self.parts.n_own];
+        Ok(())
+    }
+}
+
+/// Ghost construction: [`HaloPayload`] that records a [`GhostPlan`].
+pub struct BuildGhosts<'a> {
+    /// The particles (owned only at the start).
+    pub parts: &'a mut Particles,
+    /// The decomposition.
+    pub domain: &'a Domain,
+    /// Ghost layer width (cutoff + skin).
+    pub width: Real,
+    /// The plan being recorded.
+    pub plan: GhostPlan,
+}
+
+impl HaloPayload for BuildGhosts<'_> {
+    fn load(&mut self, face: Face, buf: &mut Packed) {
+        let d = self.domain;
+        let (axis, minus) = (face / 2, face % 2 == 0);
+        let shift = d.pbc_factor(face) * d.global_extent[axis];
+        self.plan.shift[face] = shift;
+        let (lo, hi) = (d.local_min[axis] + self.width, d.local_max[axis] - self.width);
+        let mut list = Vec::new();
+        for (i, r) in self.parts.r.iter().enumerate() {
+            if (minus && r[axis] < lo) || (!minus && r[axis] >= hi) {
+                list.push(i as u32);
+                buf.ints.push(self.parts.gid[i]);
+                let mut x = *r;
+                if shift != 0.0 {
+                    x[axis] += shift;
+                }
+                buf.reals.extend_from_slice(&x);
+            }
+        }
+        self.plan.send[face] = list;
+    }
+
+    fn unload(&mut self, face: Face, buf: Packed) -> Result<(), RunError> {
+        let start = self.parts.r.len();
+        for (g, x) in buf.ints.iter().zip(buf.reals.chunks_exact(3)) {
+            self.parts.gid.push(*g);
+            self.parts.r.push([x[0], x[1], x[2]]);
+        }
+        self.plan.recv[face] = (start, self.parts.r.len() - start);
+        Ok(())
+    }
+}
+
+/// Replays a [`GhostPlan`] for `width` reals per item (3 for positions, 1 for EAM's F').
+pub struct Forward<'a> {
+    /// The recorded plan.
+    pub plan: &'a GhostPlan,
+    /// The data, `width` reals per atom (owned then ghosts).
+    pub data: &'a mut [Real],
+    /// Reals per atom.
+    pub width: usize,
+    /// Whether `data` holds positions (shifted on the face's axis).
+    pub positions: bool,
+}
+
+impl HaloPayload for Forward<'_> {
+    fn load(&mut self, face: Face, buf: &mut Packed) {
+        let (w, axis, shift) = (self.width, face / 2, self.plan.shift[face]);
+        for &i in &self.plan.send[face] {
+            let i = i as usize;
+            let start = buf.reals.len();
+            buf.reals.extend_from_slice(&self.data[i * w..(i + 1) * w]);
+            if self.positions && shift != 0.0 {
+                buf.reals[start + axis] += shift;
+            }
+        }
+    }
+
+    fn unload(&mut self, face: Face, buf: Packed) -> Result<(), RunError> {
+        let (start, n) = self.plan.recv[face];
+        let w = self.width;
+        debug_assert_eq!(buf.reals.len(), n * w, "forward message does not match the plan");
+        self.data[start * w..(start + n) * w].copy_from_slice(&buf.reals[..n * w]);
+        Ok(())
+    }
+}
+
+/// Migrates atoms to their owners and rebuilds the ghosts; returns the plan.
+pub fn rebuild(parts: &mut Particles, domain: &Domain, nbrs: &Neighbors, width: Real, comm: &mut dyn Comm, timers: &mut Timers) -> Result<GhostPlan, RunError> {
+    wrap(parts, domain);
+    halo::exchange(comm, nbrs, &mut Migrate::new(parts, domain), timers)?;
+    let mut b = BuildGhosts { parts, domain, width, plan: GhostPlan::default() };
+    halo::exchange(comm, nbrs, &mut b, timers)?;
+    Ok(b.plan)
+}

@@ -1,0 +1,138 @@
+//! Verlet neighbour lists with a skin, built from a bin grid over owned atoms and ghosts.
+//!
+//! Every owned atom gets a *full* list (each pair appears on both sides) of the atoms within
+//! `cutoff + skin`, sorted by the neighbour's gid (ties — two periodic images of one atom in a
+//! very small box — by the image's position bits). Forces and energies are then summed per
+//! atom in that order, which depends neither on the thread count, nor on the rank grid, nor
+//! on the bin grid. The lists stay valid until some atom has moved more than half the skin.
+
+use super::ghosts::Particles;
+use crate::types::{Real, Real3};
+use rayon::prelude::*;
+
+/// Compressed neighbour lists: the neighbours of owned atom `i` are
+/// `list[start[i] as usize..start[i + 1] as usize]` (indices into the particles).
+#[derive(Debug, Default, Clone)]
+pub struct NeighborList {
+    /// Offsets, `n_own + 1` entries.
+    pub start: Vec<u32>,
+    /// Neighbour indices.
+    pub list: Vec<u32>,
+}
+
+impl NeighborList {
+    /// Neighbours of owned atom `i`.
+    #[inline(always)]
+    pub fn of(&self, i: usize) -> &[u32] {
+        &self.list[self.start[i] as usize..self.start[i + 1] as usize]
+    }
+}
+
+/// A bin grid over `[lo, hi)` with bins at least `width` wide.
+#[derive(Debug, Clone)]
+pub struct Bins {
+    lo: Real3,
+    inv: Real3,
+    n: [usize; 3],
+}
+
+impl Bins {
+    /// Bins covering `[lo, hi)`, each at least `width` wide.
+    pub fn new(lo: Real3, hi: Real3, width: Real) -> Bins {
+        let n: [usize; 3] = std::array::from_fn(|a| (((hi[a] - lo[a]) / width).floor() as usize).max(1));
+        Bins { lo, inv: std::array::from_fn(|a| n[a] as Real / (hi[a] - lo[a])), n }
+    }
+
+    /// Bin coordinates of `r`, clamped to the grid.
+    #[inline]
+    pub fn coords(&self, r: &Real3) -> [usize; 3] {
+        std::array::from_fn(|a| (((r[a] - self.lo[a]) * self.inv[a]).floor().max(0.0) as usize).min(self.n[a] - 1))
+    }
+
+    /// Linear bin index of `r`.
+    #[inline]
+    pub fn index(&self, r: &Real3) -> usize {
+        let c = self.coords(r);
+        c[0] + self.n[0] * (c[1] + self.n[1] * c[2])
+    }
+
+    /// Number of bins.
+    pub fn len(&self) -> usize {
+        self.n.iter().product()
+    }
+
+    /// Whether there are no bins (never: at least one per axis).
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+}
+
+/// Builds the lists of the owned atoms of `parts` for interaction range `range`
+/// (cutoff + skin). Ghosts must cover `[lo − range, hi + range)`.
+pub fn build(parts: &Particles, lo: Real3, hi: Real3, range: Real) -> NeighborList {
+    let bins = Bins::new(lo.map(|v| v - range), hi.map(|v| v + range), range);
+    // counting sort of all particles into bins
+    let n_all = parts.r.len();
+    let bin_of: Vec<u32> = parts.r.par_iter().map(|r| bins.index(r) as u32).collect();
+    let mut bin_start = vec![0u32; bins.len() + 1];
+    for &b in &bin_of {
+        bin_start[b as usize + 1] += 1;
+    }
+    for b in 0..bins.len() {
+        bin_start[b + 1] += bin_start[b];
+    }
+    let mut fill = bin_start.clone();
+    let mut in_bin = vec![0u32; n_all];
+    for (i, &b) in bin_of.iter().enumerate() {
+        in_bin[fill[b as usize] as usize] = i as u32;
+        fill[b as usize] += 1;
+    }
+    let range2 = range * range;
+    const CHUNK: usize = 512;
+    let pieces: Vec<(Vec<u32>, Vec<u32>)> = (0..parts.n_own)
+        .collect::<Vec<_>>()
+        .par_chunks(CHUNK)
+        .map(|atoms| {
+            let mut counts = Vec::with_capacity(atoms.len());
+            let mut list = Vec::with_capacity(atoms.len() * 90);
+            let mut cand: Vec<(i32, [u64; 3], u32)> = Vec::with_capacity(128);
+            for &i in atoms {
+                cand.clear();
+                let ri = parts.r[i];
+                let c = bins.coords(&ri);
+                for z in c[2].saturating_sub(1)..=(c[2] + 1).min(bins.n[2] - 1) {
+                    for y in c[1].saturating_sub(1)..=(c[1] + 1).min(bins.n[1] - 1) {
+                        for x in c[0].saturating_sub(1)..=(c[0] + 1).min(bins.n[0] - 1) {
+                            let b = x + bins.n[0] * (y + bins.n[1] * z);
+                            for &j in &in_bin[bin_start[b] as usize..bin_start[b + 1] as usize] {
+                                if j as usize == i {
+                                    continue;
+                                }
+                                let rj = parts.r[j as usize];
+                                let d = [ri[0] - rj[0], ri[1] - rj[1], ri[2] - rj[2]];
+                                if d[0] * d[0] + d[1] * d[1] + d[2] * d[2] < range2 {
+                                    cand.push((parts.gid[j as usize], rj.map(f64::to_bits), j));
+                                }
+                            }
+                        }
+                    }
+                }
+                cand.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+                counts.push(cand.len() as u32);
+                list.extend(cand.iter().map(|c| c.2));
+            }
+            (counts, list)
+        })
+        .collect();
+    let mut nl = NeighborList { start: Vec::with_capacity(parts.n_own + 1), list: Vec::new() };
+    nl.list.reserve(pieces.iter().map(|p| p.1.len()).sum());
+    nl.start.push(0);
+    for (counts, list) in pieces {
+        for c in counts {
+            let last = *nl.start.last().expect("non-empty");
+            nl.start.push(last + c);
+        }
+        nl.list.extend(list);
+    }
+    nl
+}
