@@ -1,0 +1,153 @@
+//! The default (fast) path: identical results for any thread count, agreement with
+//! `--exact`, energy conservation, and forces equal to the O(N²) oracle in neighbour-list
+//! stress cases.
+
+mod common;
+#[path = "common/oracle.rs"]
+mod oracle;
+
+use common::*;
+use comd::comm::serial::Serial;
+use comd::domain::Domain;
+use comd::engine::Engine;
+use comd::fast::{FastEngine, Kernel};
+use comd::forces::{eam, lj::LennardJones};
+use comd::lattice;
+use comd::system::System;
+use comd::timers::Timers;
+
+fn pot_dir() -> Option<String> {
+    shared().map(|s| s.join("potentials").display().to_string())
+}
+
+fn run_threads(args: &[&str], threads: &str) -> (Vec<Vec<String>>, Vec<u8>) {
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("state");
+    let out = comd().args(args).args(["--no-yaml", "--threads", threads, "--dump-state", dump.to_str().unwrap()]).output().unwrap();
+    assert_ok(&out);
+    (thermo(&stdout(&out)), std::fs::read(dump).unwrap())
+}
+
+fn thread_independence(args: &[&str]) {
+    let one = run_threads(args, "1");
+    for t in ["2", "3"] {
+        let other = run_threads(args, t);
+        assert_eq!(one.0, other.0, "thermo table with {t} threads differs from 1 thread");
+        assert!(one.1 == other.1, "final state with {t} threads differs from 1 thread");
+    }
+}
+
+#[test]
+fn lj_results_do_not_depend_on_the_thread_count() {
+    // hot: atoms cross cells and periodic boundaries, lists are rebuilt many times
+    thread_independence(&["-x", "6", "-y", "6", "-z", "7", "-T", "3000", "-N", "200", "-n", "20"]);
+}
+
+#[test]
+fn eam_results_do_not_depend_on_the_thread_count() {
+    let Some(pots) = pot_dir() else { return };
+    thread_independence(&["-e", "--potDir", &pots, "-x", "6", "-y", "7", "-z", "6", "-T", "3000", "-N", "100", "-n", "20"]);
+}
+
+fn energies(args: &[&str], exact: bool) -> Vec<[f64; 3]> {
+    let mut a = args.to_vec();
+    a.push("--no-yaml");
+    if exact {
+        a.push("--exact");
+    }
+    let (out, _d) = run_in_tmp(&a);
+    assert_ok(&out);
+    thermo(&stdout(&out)).iter().map(|r| [r[2].parse().unwrap(), r[3].parse().unwrap(), r[4].parse().unwrap()]).collect()
+}
+
+fn agreement(args: &[&str]) {
+    let fast = energies(args, false);
+    let exact = energies(args, true);
+    assert_eq!(fast.len(), exact.len());
+    for (row, (f, e)) in fast.iter().zip(&exact).enumerate() {
+        for k in 0..3 {
+            // printed to 12 decimals: allow 1e-10 relative plus the last printed digit
+            let tol = 1e-10 * e[k].abs() + 1.5e-12;
+            assert!((f[k] - e[k]).abs() <= tol, "row {row} column {k}: fast {} vs exact {}", f[k], e[k]);
+        }
+    }
+}
+
+#[test]
+fn lj_default_path_agrees_with_exact() {
+    agreement(&["-N", "100", "-n", "10"]);
+}
+
+#[test]
+fn eam_default_path_agrees_with_exact() {
+    let Some(pots) = pot_dir() else { return };
+    agreement(&["-e", "--potDir", &pots, "-N", "100", "-n", "10"]);
+}
+
+fn conserves(args: &[&str], exact: bool) {
+    let e = energies(args, exact);
+    let e0 = e[0][0];
+    for (row, x) in e.iter().enumerate() {
+        let drift = ((x[0] - e0) / e0).abs();
+        assert!(drift <= 5e-5, "exact={exact} row {row}: |E(t)-E(0)|/|E(0)| = {drift:e}");
+    }
+}
+
+#[test]
+fn lj_conserves_energy_over_10000_steps_on_both_paths() {
+    let args = ["-x", "4", "-y", "4", "-z", "4", "-T", "600", "-N", "10000", "-n", "100"];
+    conserves(&args, false);
+    conserves(&args, true);
+}
+
+#[test]
+fn eam_conserves_energy_over_10000_steps_on_both_paths() {
+    let Some(pots) = pot_dir() else { return };
+    let args = ["-e", "--potDir", &pots, "-x", "4", "-y", "4", "-z", "4", "-T", "600", "-N", "10000", "-n", "100"];
+    conserves(&args, false);
+    conserves(&args, true);
+}
+
+/// Fast engine after `steps` steps; returns gid-sorted positions, forces and the box.
+fn fast_state(kernel: Kernel, mass: f64, cutoff: f64, lat: f64, n: [usize; 3], temp: f64, steps: u64) -> (Vec<[f64; 3]>, Vec<[f64; 3]>, [f64; 3], u64) {
+    let l = n.map(|v| v as f64 * lat);
+    let mut comm = Serial::new();
+    let mut timers = Timers::default();
+    let mut sys = System::new(Domain::new([1, 1, 1], 0, l), cutoff, mass).unwrap();
+    lattice::create_fcc_lattice(&mut sys, n, lat).unwrap();
+    sys.n_global = sys.n_local() as i64;
+    lattice::set_temperature(&mut sys, temp, &mut comm, &mut timers, false);
+    lattice::random_displacements(&mut sys, 0.05);
+    let mut e = FastEngine::start(sys, kernel, comd::fast::DEFAULT_SKIN, &mut comm, &mut timers).unwrap();
+    e.timestep(steps, 1.0, &mut comm, &mut timers).unwrap();
+    let mut recs = e.records();
+    recs.sort_by_key(|r| r.gid);
+    (recs.iter().map(|r| r.r).collect(), recs.iter().map(|r| r.f).collect(), l, e.rebuilds)
+}
+
+#[test]
+fn fast_lj_forces_equal_the_oracle_in_list_stress_cases() {
+    let lj = LennardJones::default();
+    // (lattice constant, cells, temperature, steps): a box just over 2 cutoffs (11.7 Å, so
+    // two images of one atom can be within cutoff + skin), a 3000 K melt, a long hot run
+    for (lat, n, temp, steps) in [(3.9, [3, 3, 3], 600.0, 50), (3.615, [5, 5, 5], 3000.0, 100), (3.615, [4, 5, 4], 3000.0, 600)] {
+        let (pos, f, l, rebuilds) = fast_state(Kernel::Lj(lj.clone()), lj.mass, lj.cutoff, lat, n, temp, steps);
+        let (fo, _) = oracle::lj(&pos, l, &lj);
+        let (dev, big) = oracle::max_deviation(&f, &fo);
+        assert!(dev <= 1e-11 * big, "lat {lat} {n:?} T={temp}: deviation {dev:e} vs {big:e}");
+        assert!(rebuilds > 1, "the lists were never rebuilt");
+    }
+}
+
+#[test]
+fn fast_eam_forces_equal_the_oracle_in_list_stress_cases() {
+    let Some(shared) = shared() else { return };
+    let t = eam::EamTables::read(&shared.join("potentials/Cu_u6.eam"), eam::PotentialFormat::Funcfl).unwrap();
+    let mass = t.mass_internal();
+    for (lat, n, temp, steps) in [(3.615, [3, 3, 3], 600.0, 50), (3.615, [5, 4, 5], 3000.0, 300)] {
+        let (pos, f, l, _) = fast_state(Kernel::Eam(Box::new(t.clone())), mass, t.cutoff, lat, n, temp, steps);
+        let (fo, _) = oracle::eam(&pos, l, &t);
+        let (dev, big) = oracle::max_deviation(&f, &fo);
+        assert!(dev <= 1e-11 * big, "lat {lat} {n:?} T={temp}: deviation {dev:e} vs {big:e}");
+    }
+}
