@@ -34,6 +34,17 @@ pub enum RunError {
         /// Its position.
         pos: [f64; 3],
     },
+    /// An atom moved implausibly far between two neighbour-list checks (fast path).
+    #[error(
+        "the simulation is unstable: atom {gid} moved {moved:.3} Å in one step (more than half the \
+         interaction range); reduce -D (time step) or -r (displacement)"
+    )]
+    AtomFlew {
+        /// Global id of the atom.
+        gid: i32,
+        /// Distance moved, Å.
+        moved: f64,
+    },
     /// A non-finite position, momentum, force or energy.
     #[error("the simulation is unstable: {what} of atom {gid} is not finite; reduce -D (time step) or -r (displacement)")]
     NonFinite {

@@ -17,14 +17,14 @@ fn main() -> ExitCode {
             }
             let text = e.to_string();
             let first = text.lines().next().unwrap_or("invalid command line");
-            eprintln!("comd: {}", first.trim_start_matches("error: "));
+            say_error(&format!("comd: {}", first.trim_start_matches("error: ")));
             return ExitCode::from(2);
         }
     };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("comd: error: {err:#}");
+            say_error(&format!("comd: error: {err:#}"));
             ExitCode::from(exit_status(&err))
         }
     }
@@ -44,4 +44,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let mut out = stdout.lock();
     comd::simulation::run(&cfg, pot, &pot_dir, comm.as_mut(), Default::default(), &mut out)?;
     Ok(())
+}
+
+/// Writes one line to stderr in a single write, so lines of different MPI ranks never mix.
+fn say_error(line: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_all(format!("{line}\n").as_bytes());
 }

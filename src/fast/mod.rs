@@ -154,15 +154,31 @@ impl FastEngine {
     }
 
     /// Whether some atom (on any rank) moved more than half the skin since the last rebuild.
-    fn needs_rebuild(&self, comm: &mut dyn Comm) -> bool {
+    /// An atom that moved more than half the ghost layer (it was inside half a skin of its
+    /// reference position one step earlier) makes the run unstable: lists and ghosts could
+    /// miss its partners.
+    fn needs_rebuild(&self, comm: &mut dyn Comm) -> Result<bool, RunError> {
         let lim = 0.25 * self.skin * self.skin;
-        let local = self.parts.r[..self.parts.n_own].par_iter().zip(self.r_ref.par_iter()).any(|(r, r0)| {
-            let d = [r[0] - r0[0], r[1] - r0[1], r[2] - r0[2]];
-            !(d[0] * d[0] + d[1] * d[1] + d[2] * d[2] <= lim)
-        });
-        let mut flag = [i64::from(local)];
+        let fly = 0.25 * self.range() * self.range();
+        let d2: Vec<Real> = self.parts.r[..self.parts.n_own]
+            .par_iter()
+            .zip(self.r_ref.par_iter())
+            .map(|(r, r0)| {
+                let d = [r[0] - r0[0], r[1] - r0[1], r[2] - r0[2]];
+                d[0] * d[0] + d[1] * d[1] + d[2] * d[2]
+            })
+            .collect();
+        let flew = d2.iter().position(|&x| !(x <= fly));
+        let local = d2.iter().any(|&x| !(x <= lim));
+        let mut flag = [i64::from(local), i64::from(flew.is_some())];
         comm.max_i64(&mut flag);
-        flag[0] != 0
+        if let Some(i) = flew {
+            return Err(RunError::AtomFlew { gid: self.parts.gid[i], moved: d2[i].sqrt() });
+        }
+        if flag[1] != 0 {
+            return Err(RunError::NonFinite { gid: -1, what: "a position on another rank" });
+        }
+        Ok(flag[0] != 0)
     }
 
     /// Refreshes ghost values of `data` (width reals per atom) along the recorded plan.
@@ -259,7 +275,10 @@ impl Engine for FastEngine {
             timers.time(Timer::Velocity, |_| self.kick(0.5 * dt));
             timers.time(Timer::Position, |_| self.drift(dt));
             timers.start(Timer::Redistribute);
-            let r = if self.needs_rebuild(comm) {
+            let rebuild = self.needs_rebuild(comm);
+            let r = if rebuild.as_ref().is_err() {
+                rebuild.map(|_| ())
+            } else if rebuild == Ok(true) {
                 self.rebuild(comm, timers)
             } else {
                 timers.start(Timer::AtomHalo);

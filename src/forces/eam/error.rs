@@ -14,7 +14,7 @@ use crate::types::Real;
 #[derive(Debug, thiserror::Error)]
 pub enum EamFileError {
     /// The file is in none of the searched places.
-    #[error("cannot find the EAM potential file `{name}`; looked for it at:{}\n{hint}",
+    #[error("cannot find the EAM potential file `{name}` (looked for {}); {hint}",
         list_paths(.searched))]
     NotFound {
         /// File name as given (`-p`) or defaulted.
@@ -237,8 +237,8 @@ impl EamFileError {
 
 fn list_paths(paths: &[PathBuf]) -> String {
     let mut s = String::new();
-    for p in paths {
-        let _ = write!(s, "\n  {}", p.display());
+    for (k, p) in paths.iter().enumerate() {
+        let _ = write!(s, "{}{}", if k > 0 { ", " } else { "" }, p.display());
     }
     s
 }
