@@ -6,3 +6,7 @@ pub mod comm;
 pub mod constants;
 pub mod snapshot;
 pub mod types;
+pub mod viewer;
+
+#[cfg(feature = "viewer")]
+pub mod capture;

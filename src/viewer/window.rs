@@ -1,0 +1,471 @@
+//! The live window: a winit 0.30 [`ApplicationHandler`] around the shared [`Renderer`].
+//!
+//! **Threads.** The window runs on the calling (main) thread; the simulation runs elsewhere
+//! and sends [`Snapshot`]s on a crossbeam channel. The window never blocks on it: it drains
+//! the channel with `try_recv` and keeps only the newest snapshot. Controls flow back
+//! through [`RunControl`] atomics (pause, single step, throttle), so the simulation never
+//! waits for the window either.
+//!
+//! **CPU budget.** Without a GPU, lavapipe renders on the same two cores as the simulation.
+//! The window therefore redraws only when something changed (new snapshot, input, resize)
+//! and at most every `max(100 ms, 3 × last frame cost)` for new snapshots (≤ 10 fps, and
+//! rendering takes ≤ ~25 % of the wall time), `max(40 ms, 1 × cost)` while the user drags.
+//! Between redraws it sleeps (`ControlFlow::WaitUntil`), waking every 50 ms to look at the
+//! channel.
+//!
+//! **Closing.** `q`, Esc or the window's close button close the window only; the run goes
+//! on to its normal end and writes its reports. This choice keeps a long run safe from a
+//! stray key press; stopping a run early is Ctrl-C's job. On closing, the window un-pauses
+//! the simulation and removes any throttle, so a run paused in the viewer cannot hang.
+//!
+//! **Captures.** `s` and `a` render offscreen at the window size (the swapchain is not
+//! readable on every backend) and hand the image to the capture writer thread, which prints
+//! the file name (`screenshot-NNN.png`, `animation-NNN.gif` in the current directory,
+//! never overwriting an existing file).
+
+use super::args::{ColorBy, ViewerArgs};
+use super::camera::OrbitCamera;
+use super::gpu::Gpu;
+use super::keys::{action_for, help_lines, next_delay, Action};
+use super::overlay::{hud_lines, Rates};
+use super::render::{DrawOptions, RenderTarget, Renderer};
+use crate::capture::readback::OffscreenTarget;
+use crate::capture::writer::{Job, Writer};
+use crate::capture::{next_free_name, Frame};
+use crate::snapshot::{RunControl, Snapshot};
+use anyhow::{anyhow, Context};
+use crossbeam_channel::{Receiver, TryRecvError};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use winit::application::ApplicationHandler;
+use winit::dpi::PhysicalSize;
+use winit::event::{ElementState, MouseButton, MouseScrollDelta, WindowEvent};
+use winit::event_loop::{ActiveEventLoop, ControlFlow, EventLoop, OwnedDisplayHandle};
+use winit::window::{Window, WindowId};
+
+const POLL: Duration = Duration::from_millis(50);
+const MIN_SNAPSHOT_INTERVAL: Duration = Duration::from_millis(100);
+const MIN_INPUT_INTERVAL: Duration = Duration::from_millis(40);
+const GIF_DELAY_MS: u32 = 100;
+
+/// Runs the window until it is closed. See [`crate::viewer::run_window`].
+pub(crate) fn run(args: &ViewerArgs, rx: Receiver<Snapshot>, control: Arc<RunControl>) -> anyhow::Result<()> {
+    let event_loop = EventLoop::new().map_err(|e| anyhow!("cannot open a window: {e}"))?;
+    let mut app = App::new(args, rx, control.clone(), event_loop.owned_display_handle());
+    let result = event_loop.run_app(&mut app).map_err(|e| anyhow!("window event loop failed: {e}"));
+    // Whatever happened, never leave the simulation paused or throttled.
+    control.set_paused(false);
+    control.set_delay_us(0);
+    let errors = app.writer.take().map(Writer::finish).unwrap_or_default();
+    result?;
+    if let Some(e) = app.fatal.take() {
+        return Err(e);
+    }
+    if let Some(e) = errors.into_iter().next() {
+        return Err(anyhow!("viewer capture failed: {e}"));
+    }
+    Ok(())
+}
+
+/// GPU objects that exist once the window does.
+struct Gfx {
+    window: Arc<Window>,
+    surface: wgpu::Surface<'static>,
+    config: wgpu::SurfaceConfiguration,
+    gpu: Gpu,
+    renderer: Renderer,
+    offscreen: Option<OffscreenTarget>,
+}
+
+#[derive(Default)]
+struct Mouse {
+    pos: Option<(f64, f64)>,
+    left: bool,
+    right: bool,
+}
+
+struct App {
+    args: ViewerArgs,
+    rx: Receiver<Snapshot>,
+    control: Arc<RunControl>,
+    display: OwnedDisplayHandle,
+    gfx: Option<Gfx>,
+    fatal: Option<anyhow::Error>,
+    snapshot: Option<Snapshot>,
+    fresh: bool,
+    finished: bool,
+    camera: Option<OrbitCamera>,
+    color: ColorBy,
+    opts: DrawOptions,
+    mouse: Mouse,
+    input_dirty: bool,
+    next_frame: Instant,
+    frame_cost: Duration,
+    fps: Option<f64>,
+    last_frame_at: Option<Instant>,
+    steps_per_s: Option<f64>,
+    last_step_seen: Option<(u64, Instant)>,
+    show_help: bool,
+    writer: Option<Writer>,
+    screenshot_requested: bool,
+    recording: Option<(u32, u32)>,
+    dropped_gif_frames: u64,
+    name_counters: (u32, u32),
+}
+
+impl App {
+    fn new(args: &ViewerArgs, rx: Receiver<Snapshot>, control: Arc<RunControl>, display: OwnedDisplayHandle) -> Self {
+        App {
+            args: args.clone(),
+            rx,
+            control,
+            display,
+            gfx: None,
+            fatal: None,
+            snapshot: None,
+            fresh: false,
+            finished: false,
+            camera: None,
+            color: args.color,
+            opts: DrawOptions { mode: args.render_mode, show_box: true },
+            mouse: Mouse::default(),
+            input_dirty: true,
+            next_frame: Instant::now(),
+            frame_cost: Duration::ZERO,
+            fps: None,
+            last_frame_at: None,
+            steps_per_s: None,
+            last_step_seen: None,
+            show_help: false,
+            writer: Some(Writer::spawn(3)),
+            screenshot_requested: false,
+            recording: None,
+            dropped_gif_frames: 0,
+            name_counters: (0, 0),
+        }
+    }
+
+    fn create_gfx(&self, event_loop: &ActiveEventLoop) -> anyhow::Result<Gfx> {
+        let attrs = Window::default_attributes()
+            .with_title("comd-rs viewer")
+            .with_inner_size(PhysicalSize::new(1024u32, 640u32));
+        let window = Arc::new(event_loop.create_window(attrs).context("cannot create the window")?);
+        let desc = wgpu::InstanceDescriptor::new_with_display_handle(Box::new(self.display.clone())).with_env();
+        let instance = wgpu::Instance::new(desc);
+        let surface = instance.create_surface(window.clone()).context("cannot create a drawing surface")?;
+        let gpu = Gpu::from_instance(instance, Some(&surface))?;
+        let size = window.inner_size();
+        let caps = surface.get_capabilities(&gpu.adapter);
+        let format = caps
+            .formats
+            .iter()
+            .copied()
+            .find(|f| f.is_srgb())
+            .or_else(|| caps.formats.first().copied())
+            .ok_or_else(|| anyhow!("the surface supports no texture format on {}", gpu.describe()))?;
+        let mut config = surface
+            .get_default_config(&gpu.adapter, size.width.max(1), size.height.max(1))
+            .ok_or_else(|| anyhow!("the surface is not supported by {}", gpu.describe()))?;
+        config.format = format;
+        config.present_mode = wgpu::PresentMode::AutoVsync;
+        surface.configure(&gpu.device, &config);
+        let renderer = Renderer::new(&gpu.device);
+        eprintln!("comd: viewer on {} ({}x{}); press h for keys", gpu.describe(), size.width, size.height);
+        Ok(Gfx { window, surface, config, gpu, renderer, offscreen: None })
+    }
+
+    /// Takes the newest snapshot from the channel; notes when the sender is gone.
+    fn poll_channel(&mut self) {
+        loop {
+            match self.rx.try_recv() {
+                Ok(s) => {
+                    self.snapshot = Some(s);
+                    self.fresh = true;
+                }
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    if !self.finished {
+                        self.finished = true;
+                        self.input_dirty = true;
+                    }
+                    break;
+                }
+            }
+        }
+    }
+
+    fn handle_action(&mut self, action: Action, event_loop: &ActiveEventLoop) {
+        self.input_dirty = true;
+        match action {
+            Action::Quit => event_loop.exit(),
+            Action::ResetView => self.camera = None,
+            Action::ToggleOrtho => {
+                if let Some(c) = self.camera.as_mut() {
+                    c.ortho = !c.ortho;
+                }
+            }
+            Action::ToggleBox => self.opts.show_box = !self.opts.show_box,
+            Action::CycleColor => {
+                self.color = self.color.next();
+                self.fresh = true; // re-upload colours
+            }
+            Action::TogglePause => {
+                let paused = !self.control.is_paused();
+                self.control.set_paused(paused);
+                eprintln!("comd: simulation {}", if paused { "paused" } else { "resumed" });
+            }
+            Action::Step => {
+                if !self.control.is_paused() {
+                    self.control.set_paused(true);
+                    eprintln!("comd: simulation paused");
+                }
+                self.control.request_step();
+            }
+            Action::Faster | Action::Slower => {
+                let d = next_delay(self.control.delay_us(), action == Action::Slower);
+                self.control.set_delay_us(d);
+                eprintln!("comd: throttle {} ms per step", d as f64 / 1000.0);
+            }
+            Action::Screenshot => self.screenshot_requested = true,
+            Action::ToggleGif => self.toggle_gif(),
+            Action::Help => {
+                self.show_help = !self.show_help;
+                if self.show_help {
+                    eprintln!("comd viewer keys:\n  {}", help_lines().join("\n  "));
+                }
+            }
+        }
+    }
+
+    fn toggle_gif(&mut self) {
+        let Some(writer) = self.writer.as_ref() else { return };
+        if self.recording.take().is_some() {
+            let _ = writer.submit(Job::GifFinish);
+            if self.dropped_gif_frames > 0 {
+                eprintln!("comd: {} GIF frames skipped (encoder busy)", self.dropped_gif_frames);
+            }
+            return;
+        }
+        let Some(gfx) = self.gfx.as_ref() else { return };
+        let (width, height) = (gfx.config.width, gfx.config.height);
+        let path = next_free_name(Path::new("."), "animation", "gif", &mut self.name_counters.1);
+        eprintln!("comd: recording {} (press a to stop)", path.display());
+        if writer.submit(Job::GifStart { path, width, height, delay_ms: GIF_DELAY_MS }).is_ok() {
+            self.recording = Some((width, height));
+            self.dropped_gif_frames = 0;
+            self.fresh = true; // first frame now
+        }
+    }
+
+    fn status(&self) -> Vec<String> {
+        let mut s = Vec::new();
+        if self.finished {
+            s.push("RUN FINISHED".to_string());
+        } else if self.control.is_paused() {
+            s.push("PAUSED (SPACE: RESUME, .: STEP)".to_string());
+        }
+        if self.control.delay_us() > 0 {
+            s.push(format!("THROTTLE {} MS/STEP", self.control.delay_us() as f64 / 1000.0));
+        }
+        if self.recording.is_some() {
+            s.push("* REC GIF (A: STOP)".to_string());
+        }
+        s
+    }
+
+    fn redraw(&mut self) {
+        let t0 = Instant::now();
+        let was_fresh = std::mem::take(&mut self.fresh);
+        let status = self.status();
+        let Some(gfx) = self.gfx.as_mut() else { return };
+        let (w, h) = (gfx.config.width, gfx.config.height);
+        let empty = Snapshot { box_max: [1.0; 3], ..Default::default() };
+        let snap = self.snapshot.as_ref().unwrap_or(&empty);
+        if was_fresh {
+            gfx.renderer.set_snapshot(&gfx.gpu.device, &gfx.gpu.queue, snap, self.color);
+            if let Some((step, t)) = self.last_step_seen {
+                let dt = t0.duration_since(t).as_secs_f64();
+                if snap.step > step && dt > 0.0 {
+                    let rate = (snap.step - step) as f64 / dt;
+                    self.steps_per_s = Some(self.steps_per_s.map_or(rate, |r| 0.7 * r + 0.3 * rate));
+                }
+            }
+            self.last_step_seen = Some((snap.step, t0));
+        }
+        let view = self.args.view();
+        let camera = self.camera.get_or_insert_with(|| {
+            let aspect = w as f32 / h.max(1) as f32;
+            OrbitCamera::framing_box(snap.box_min, snap.box_max, view.azimuth_deg, view.elevation_deg, view.zoom, aspect)
+        });
+        let mut hud = if self.snapshot.is_some() {
+            hud_lines(snap, Rates { steps_per_s: self.steps_per_s, frames_per_s: self.fps }, None)
+        } else {
+            vec!["WAITING FOR THE SIMULATION...".to_string()]
+        };
+        hud.extend(status);
+        if self.show_help {
+            hud.push(String::new());
+            hud.extend(help_lines());
+        }
+
+        let frame = match gfx.surface.get_current_texture() {
+            wgpu::CurrentSurfaceTexture::Success(f) | wgpu::CurrentSurfaceTexture::Suboptimal(f) => f,
+            wgpu::CurrentSurfaceTexture::Outdated | wgpu::CurrentSurfaceTexture::Lost => {
+                gfx.surface.configure(&gfx.gpu.device, &gfx.config);
+                self.input_dirty = true;
+                return;
+            }
+            _ => return, // timeout, occluded, validation: try again next time
+        };
+        let view_tex = frame.texture.create_view(&wgpu::TextureViewDescriptor::default());
+        let target = RenderTarget { view: &view_tex, format: gfx.config.format, width: w, height: h };
+        gfx.renderer.render(&gfx.gpu.device, &gfx.gpu.queue, target, camera, &self.opts, &hud);
+        gfx.window.pre_present_notify();
+        gfx.gpu.queue.present(frame);
+
+        // Captures: re-render offscreen (same renderer, same camera) and read back.
+        let grab = |gfx: &mut Gfx, size: (u32, u32)| -> Option<Frame> {
+            if gfx.offscreen.as_ref().map(OffscreenTarget::size) != Some(size) {
+                gfx.offscreen = Some(OffscreenTarget::new(&gfx.gpu.device, size.0, size.1));
+            }
+            let off = gfx.offscreen.as_ref()?;
+            gfx.renderer.render(&gfx.gpu.device, &gfx.gpu.queue, off.target(), camera, &self.opts, &hud);
+            match off.read(&gfx.gpu.device, &gfx.gpu.queue) {
+                Ok(f) => Some(f),
+                Err(e) => {
+                    eprintln!("comd: capture failed: {e}");
+                    None
+                }
+            }
+        };
+        if std::mem::take(&mut self.screenshot_requested) {
+            let path = next_free_name(Path::new("."), "screenshot", "png", &mut self.name_counters.0);
+            if let (Some(f), Some(wr)) = (grab(gfx, (w, h)), self.writer.as_ref()) {
+                let _ = wr.submit(Job::Png(path, f));
+            }
+        }
+        if let (Some(size), true) = (self.recording, was_fresh) {
+            if let (Some(f), Some(wr)) = (grab(gfx, size), self.writer.as_ref()) {
+                if !matches!(wr.try_submit(Job::GifFrame(f)), Ok(true)) {
+                    self.dropped_gif_frames += 1;
+                }
+            }
+        }
+
+        let now = Instant::now();
+        self.frame_cost = now - t0;
+        if let Some(prev) = self.last_frame_at {
+            let rate = 1.0 / now.duration_since(prev).as_secs_f64().max(1e-6);
+            self.fps = Some(self.fps.map_or(rate, |r| 0.7 * r + 0.3 * rate));
+        }
+        self.last_frame_at = Some(now);
+        let interactive = self.mouse.left || self.mouse.right;
+        self.next_frame = now
+            + if interactive {
+                MIN_INPUT_INTERVAL.max(self.frame_cost)
+            } else {
+                MIN_SNAPSHOT_INTERVAL.max(3 * self.frame_cost)
+            };
+    }
+
+    fn on_cursor(&mut self, x: f64, y: f64) {
+        if let (Some((px, py)), Some(cam)) = (self.mouse.pos, self.camera.as_mut()) {
+            let (dx, dy) = ((x - px) as f32, (y - py) as f32);
+            if self.mouse.left {
+                cam.orbit(dx, dy);
+                self.input_dirty = true;
+            } else if self.mouse.right {
+                let h = self.gfx.as_ref().map_or(1, |g| g.config.height) as f32;
+                cam.pan(dx, dy, h);
+                self.input_dirty = true;
+            }
+        }
+        self.mouse.pos = Some((x, y));
+    }
+}
+
+impl ApplicationHandler for App {
+    fn resumed(&mut self, event_loop: &ActiveEventLoop) {
+        if self.gfx.is_some() {
+            return;
+        }
+        match self.create_gfx(event_loop) {
+            Ok(g) => self.gfx = Some(g),
+            Err(e) => {
+                self.fatal = Some(e);
+                event_loop.exit();
+            }
+        }
+    }
+
+    fn window_event(&mut self, event_loop: &ActiveEventLoop, _id: WindowId, event: WindowEvent) {
+        match event {
+            WindowEvent::CloseRequested => event_loop.exit(),
+            WindowEvent::Resized(size) => {
+                if let Some(g) = self.gfx.as_mut() {
+                    if size.width > 0 && size.height > 0 {
+                        g.config.width = size.width;
+                        g.config.height = size.height;
+                        g.surface.configure(&g.gpu.device, &g.config);
+                        self.input_dirty = true;
+                    }
+                }
+            }
+            WindowEvent::KeyboardInput { event, .. } if event.state == ElementState::Pressed && !event.repeat => {
+                if let Some(a) = action_for(&event.logical_key) {
+                    self.handle_action(a, event_loop);
+                }
+            }
+            WindowEvent::MouseInput { state, button, .. } => {
+                let down = state == ElementState::Pressed;
+                match button {
+                    MouseButton::Left => self.mouse.left = down,
+                    MouseButton::Right => self.mouse.right = down,
+                    _ => {}
+                }
+            }
+            WindowEvent::CursorMoved { position, .. } => self.on_cursor(position.x, position.y),
+            WindowEvent::CursorLeft { .. } => self.mouse = Mouse::default(),
+            WindowEvent::MouseWheel { delta, .. } => {
+                let lines = match delta {
+                    MouseScrollDelta::LineDelta(_, y) => y,
+                    MouseScrollDelta::PixelDelta(p) => p.y as f32 / 40.0,
+                };
+                if let Some(c) = self.camera.as_mut() {
+                    c.zoom(1.12f32.powf(lines));
+                    self.input_dirty = true;
+                }
+            }
+            WindowEvent::RedrawRequested => {
+                self.input_dirty = false;
+                self.redraw();
+            }
+            _ => {}
+        }
+    }
+
+    fn about_to_wait(&mut self, event_loop: &ActiveEventLoop) {
+        self.poll_channel();
+        let now = Instant::now();
+        let wants = self.fresh || self.input_dirty || self.screenshot_requested;
+        if wants && now >= self.next_frame {
+            if let Some(g) = self.gfx.as_ref() {
+                g.window.request_redraw();
+            }
+            event_loop.set_control_flow(ControlFlow::WaitUntil(now + POLL));
+        } else if wants {
+            event_loop.set_control_flow(ControlFlow::WaitUntil(self.next_frame.min(now + POLL)));
+        } else {
+            event_loop.set_control_flow(ControlFlow::WaitUntil(now + POLL));
+        }
+    }
+
+    fn exiting(&mut self, _event_loop: &ActiveEventLoop) {
+        if self.recording.take().is_some() {
+            if let Some(w) = self.writer.as_ref() {
+                let _ = w.submit(Job::GifFinish);
+            }
+        }
+    }
+}
