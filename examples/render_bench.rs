@@ -14,7 +14,11 @@ use std::time::Instant;
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1).peekable();
     let size: Size = match args.peek().filter(|a| a.contains('x')) {
-        Some(_) => args.next().unwrap_or_default().parse().map_err(anyhow::Error::msg)?,
+        Some(_) => args
+            .next()
+            .unwrap_or_default()
+            .parse()
+            .map_err(anyhow::Error::msg)?,
         None => Size::default(),
     };
     let ns: Vec<usize> = args.map(|a| a.parse()).collect::<Result<_, _>>()?;
@@ -32,11 +36,21 @@ fn main() -> anyhow::Result<()> {
         renderer.set_snapshot(&gpu.device, &gpu.queue, &snap, ColorBy::Ke);
         let upload = t.elapsed().as_secs_f64() * 1e3;
         for mode in [RenderMode::Spheres, RenderMode::Points] {
-            let opts = DrawOptions { mode, show_box: true };
+            let opts = DrawOptions {
+                mode,
+                show_box: true,
+            };
             let mut times = Vec::new();
             for i in 0..6 {
                 let t = Instant::now();
-                renderer.render(&gpu.device, &gpu.queue, target.target(), &camera, &opts, &hud);
+                renderer.render(
+                    &gpu.device,
+                    &gpu.queue,
+                    target.target(),
+                    &camera,
+                    &opts,
+                    &hud,
+                );
                 let frame = target.read(&gpu.device, &gpu.queue)?;
                 if i > 0 {
                     times.push(t.elapsed().as_secs_f64() * 1e3); // first frame compiles shaders

@@ -41,9 +41,8 @@ fn jittered(base: &Snapshot, step: u64) -> Snapshot {
     let t = step as f32 * 0.05;
     for a in &mut s.atoms {
         let g = a.gid as f32;
-        let phase = [g * 0.618, g * 1.414, g * 2.718];
-        for k in 0..3 {
-            a.pos[k] += 0.12 * (t + phase[k]).sin();
+        for (x, freq) in a.pos.iter_mut().zip([0.618, 1.3, 2.9]) {
+            *x += 0.12 * (t + g * freq).sin();
         }
         let v = (t * 1.3 + g * 0.37).sin();
         a.kinetic = 0.04 + 0.03 * v * v + 0.02 * (a.pos[0] / s.box_max[0]);
@@ -93,12 +92,16 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
                 std::thread::sleep(Duration::from_millis(20));
                 continue;
             }
-            std::thread::sleep(Duration::from_millis(step_ms) + Duration::from_micros(sim_control.delay_us()));
+            std::thread::sleep(
+                Duration::from_millis(step_ms) + Duration::from_micros(sim_control.delay_us()),
+            );
             if step % every == 0 || step == steps {
                 last = jittered(&base, step);
                 if window_open {
                     // Never wait for the viewer: drop the frame if it is busy.
-                    if let Err(crossbeam_channel::TrySendError::Disconnected(_)) = tx.try_send(last.clone()) {
+                    if let Err(crossbeam_channel::TrySendError::Disconnected(_)) =
+                        tx.try_send(last.clone())
+                    {
                         window_open = false;
                     }
                 }
@@ -123,6 +126,8 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         drop(rx);
         Ok(())
     };
-    let sim_result = sim.join().map_err(|_| anyhow::anyhow!("simulation thread panicked"))?;
+    let sim_result = sim
+        .join()
+        .map_err(|_| anyhow::anyhow!("simulation thread panicked"))?;
     window_result.and(sim_result)
 }

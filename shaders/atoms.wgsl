@@ -7,7 +7,8 @@
 //
 // vs_point/fs_point: the cheap mode for very large systems. A flat, view-aligned square
 // with a slight radial darkening; no discard and no frag_depth, so early depth testing
-// stays on and each fragment costs a few instructions.
+// stays on and each fragment costs a few instructions. vs_dot: the same as a one-pixel
+// point (point list), used when atoms are less than ~3 pixels in radius on screen.
 
 struct Camera {
     view: mat4x4<f32>,
@@ -132,6 +133,16 @@ fn vs_point(@builtin(vertex_index) vi: u32, inst: Instance) -> PointOut {
     let p = c + vec3<f32>(k * cam.params.x * cam.params.z, 0.0);
     out.clip = cam.proj * vec4<f32>(p, 1.0);
     out.uv = k;
+    out.color = srgb_to_linear(inst.color.rgb);
+    return out;
+}
+
+// Point-list variant: one vertex per atom, one pixel, for atoms smaller than a pixel or two.
+@vertex
+fn vs_dot(inst: Instance) -> PointOut {
+    var out: PointOut;
+    out.clip = cam.proj * cam.view * vec4<f32>(inst.pos, 1.0);
+    out.uv = vec2<f32>(0.0);
     out.color = srgb_to_linear(inst.color.rgb);
     return out;
 }

@@ -33,14 +33,30 @@ impl GifRecorder {
     ///
     /// # Errors
     /// [`CaptureError`] if the temporary file cannot be created.
-    pub fn create(path: &Path, width: u32, height: u32, delay_ms: u32) -> Result<Self, CaptureError> {
+    pub fn create(
+        path: &Path,
+        width: u32,
+        height: u32,
+        delay_ms: u32,
+    ) -> Result<Self, CaptureError> {
         let tmp = temp_path(path);
         let file = File::create(&tmp).map_err(|e| CaptureError::io(path, e))?;
         let mut encoder = GifEncoder::new_with_speed(BufWriter::new(file), SPEED);
         encoder
             .set_repeat(Repeat::Infinite)
-            .map_err(|source| CaptureError::Encode { path: path.to_path_buf(), source })?;
-        Ok(GifRecorder { path: path.to_path_buf(), tmp, encoder: Some(encoder), width, height, delay_ms, frames: 0 })
+            .map_err(|source| CaptureError::Encode {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        Ok(GifRecorder {
+            path: path.to_path_buf(),
+            tmp,
+            encoder: Some(encoder),
+            width,
+            height,
+            delay_ms,
+            frames: 0,
+        })
     }
 
     /// The final file name.
@@ -79,7 +95,10 @@ impl GifRecorder {
         let delay = Delay::from_numer_denom_ms(self.delay_ms, 1);
         encoder
             .encode_frame(image::Frame::from_parts(buf, 0, 0, delay))
-            .map_err(|source| CaptureError::Encode { path: self.path.clone(), source })?;
+            .map_err(|source| CaptureError::Encode {
+                path: self.path.clone(),
+                source,
+            })?;
         self.frames += 1;
         Ok(())
     }
@@ -141,7 +160,11 @@ mod tests {
 
     fn decode(path: &Path) -> Vec<image::Frame> {
         let file = std::io::BufReader::new(File::open(path).unwrap());
-        image::codecs::gif::GifDecoder::new(file).unwrap().into_frames().collect_frames().unwrap()
+        image::codecs::gif::GifDecoder::new(file)
+            .unwrap()
+            .into_frames()
+            .collect_frames()
+            .unwrap()
     }
 
     #[test]
@@ -150,7 +173,8 @@ mod tests {
         let path = dir.path().join("a.gif");
         let mut rec = GifRecorder::create(&path, 33, 17, 80).unwrap();
         for i in 0..3u8 {
-            rec.add(Frame::filled(33, 17, [i * 80, 100, 200, 255])).unwrap();
+            rec.add(Frame::filled(33, 17, [i * 80, 100, 200, 255]))
+                .unwrap();
         }
         assert!(rec.add(Frame::filled(10, 10, [0; 4])).is_err());
         assert!(!path.exists(), "file must not appear before finish");

@@ -33,12 +33,21 @@ pub struct Frame {
 impl Frame {
     /// A frame filled with one colour.
     pub fn filled(width: u32, height: u32, rgba: [u8; 4]) -> Frame {
-        Frame { width, height, rgba: rgba.repeat((width * height) as usize) }
+        Frame {
+            width,
+            height,
+            rgba: rgba.repeat((width * height) as usize),
+        }
     }
     /// The pixel at (`x`, `y`).
     pub fn pixel(&self, x: u32, y: u32) -> [u8; 4] {
         let i = 4 * (y as usize * self.width as usize + x as usize);
-        [self.rgba[i], self.rgba[i + 1], self.rgba[i + 2], self.rgba[i + 3]]
+        [
+            self.rgba[i],
+            self.rgba[i + 1],
+            self.rgba[i + 2],
+            self.rgba[i + 3],
+        ]
     }
 }
 
@@ -86,13 +95,19 @@ pub enum CaptureError {
 
 impl CaptureError {
     pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> Self {
-        CaptureError::Io { path: path.to_path_buf(), source }
+        CaptureError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
     }
 }
 
 /// `dir/.name.tmp`: the temporary file that is renamed to `path` once complete.
 pub(crate) fn temp_path(path: &std::path::Path) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
 }
 

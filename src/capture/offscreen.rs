@@ -58,14 +58,22 @@ impl OffscreenCapture {
         let writer = Writer::spawn(4);
         if let Some(path) = &args.gif {
             let (width, height) = (args.size.width, args.size.height);
-            writer.submit(Job::GifStart { path: path.clone(), width, height, delay_ms: GIF_DELAY_MS })?;
+            writer.submit(Job::GifStart {
+                path: path.clone(),
+                width,
+                height,
+                delay_ms: GIF_DELAY_MS,
+            })?;
         }
         Ok(OffscreenCapture {
             gpu,
             renderer,
             target,
             args: args.clone(),
-            opts: DrawOptions { mode: args.render_mode, show_box: true },
+            opts: DrawOptions {
+                mode: args.render_mode,
+                show_box: true,
+            },
             camera: None,
             writer,
             last_gif_step: None,
@@ -95,9 +103,12 @@ impl OffscreenCapture {
         }
         self.last_seen = Some((snap.step, now));
 
-        let due = |last: Option<u64>, every: u64| last.is_none_or(|l| snap.step >= l.saturating_add(every));
+        let due = |last: Option<u64>, every: u64| {
+            last.is_none_or(|l| snap.step >= l.saturating_add(every))
+        };
         let gif_due = self.args.gif.is_some() && due(self.last_gif_step, self.args.gif_every);
-        let frames_due = self.args.frames.is_some() && due(self.last_frames_step, self.args.frames_every());
+        let frames_due =
+            self.args.frames.is_some() && due(self.last_frames_step, self.args.frames_every());
         if !gif_due && !frames_due {
             return Ok(());
         }
@@ -133,10 +144,21 @@ impl OffscreenCapture {
             )
         });
         let color: ColorBy = self.args.color;
-        self.renderer.set_snapshot(&self.gpu.device, &self.gpu.queue, snap, color);
-        let rates = Rates { steps_per_s: self.steps_per_s, frames_per_s: None };
+        self.renderer
+            .set_snapshot(&self.gpu.device, &self.gpu.queue, snap, color);
+        let rates = Rates {
+            steps_per_s: self.steps_per_s,
+            frames_per_s: None,
+        };
         let hud = hud_lines(snap, rates, None);
-        self.renderer.render(&self.gpu.device, &self.gpu.queue, self.target.target(), camera, &self.opts, &hud);
+        self.renderer.render(
+            &self.gpu.device,
+            &self.gpu.queue,
+            self.target.target(),
+            camera,
+            &self.opts,
+            &hud,
+        );
         self.target.read(&self.gpu.device, &self.gpu.queue)
     }
 

@@ -17,7 +17,10 @@ pub fn write_png(path: &Path, frame: &Frame) -> Result<(), CaptureError> {
         image::ExtendedColorType::Rgba8,
         image::ImageFormat::Png,
     )
-    .map_err(|source| CaptureError::Encode { path: path.to_path_buf(), source })
+    .map_err(|source| CaptureError::Encode {
+        path: path.to_path_buf(),
+        source,
+    })
     .and_then(|()| std::fs::rename(&tmp, path).map_err(|e| CaptureError::io(path, e)));
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
@@ -39,7 +42,11 @@ mod tests {
         let back = image::open(&path).unwrap().to_rgba8();
         assert_eq!((back.width(), back.height()), (7, 5));
         assert_eq!(back.into_raw(), f.rgba);
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "temp file left behind");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "temp file left behind"
+        );
         let err = write_png(&dir.path().join("no/such/dir/b.png"), &f).unwrap_err();
         assert!(err.to_string().contains("b.png"), "{err}");
     }

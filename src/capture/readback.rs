@@ -30,7 +30,10 @@ pub fn unpad_rows(padded: &[u8], width: u32, height: u32, padded_bpr: u32) -> Ve
     let row = width as usize * 4;
     let stride = padded_bpr as usize;
     assert!(stride >= row, "row stride {stride} < {row} bytes of pixels");
-    assert!(padded.len() >= stride * height as usize, "readback buffer too short");
+    assert!(
+        padded.len() >= stride * height as usize,
+        "readback buffer too short"
+    );
     let mut out = Vec::with_capacity(row * height as usize);
     for chunk in padded.chunks(stride).take(height as usize) {
         out.extend_from_slice(&chunk[..row]);
@@ -52,7 +55,11 @@ impl OffscreenTarget {
     pub fn new(device: &wgpu::Device, width: u32, height: u32) -> Self {
         let texture = device.create_texture(&wgpu::TextureDescriptor {
             label: Some("offscreen"),
-            size: wgpu::Extent3d { width, height, depth_or_array_layers: 1 },
+            size: wgpu::Extent3d {
+                width,
+                height,
+                depth_or_array_layers: 1,
+            },
             mip_level_count: 1,
             sample_count: 1,
             dimension: wgpu::TextureDimension::D2,
@@ -67,7 +74,13 @@ impl OffscreenTarget {
             usage: wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
             mapped_at_creation: false,
         });
-        OffscreenTarget { texture, view, buffer, width, height }
+        OffscreenTarget {
+            texture,
+            view,
+            buffer,
+            width,
+            height,
+        }
     }
 
     /// (width, height) in pixels.
@@ -77,7 +90,12 @@ impl OffscreenTarget {
 
     /// The target to pass to [`Renderer::render`](crate::viewer::render::Renderer::render).
     pub fn target(&self) -> RenderTarget<'_> {
-        RenderTarget { view: &self.view, format: OFFSCREEN_FORMAT, width: self.width, height: self.height }
+        RenderTarget {
+            view: &self.view,
+            format: OFFSCREEN_FORMAT,
+            width: self.width,
+            height: self.height,
+        }
     }
 
     /// Copies the texture to memory, waiting for the device to finish.
@@ -86,7 +104,9 @@ impl OffscreenTarget {
     /// [`CaptureError::Readback`] if mapping or waiting fails.
     pub fn read(&self, device: &wgpu::Device, queue: &wgpu::Queue) -> Result<Frame, CaptureError> {
         let bpr = padded_bytes_per_row(self.width);
-        let mut encoder = device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("readback") });
+        let mut encoder = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
+            label: Some("readback"),
+        });
         encoder.copy_texture_to_buffer(
             wgpu::TexelCopyTextureInfo {
                 texture: &self.texture,
@@ -96,9 +116,17 @@ impl OffscreenTarget {
             },
             wgpu::TexelCopyBufferInfo {
                 buffer: &self.buffer,
-                layout: wgpu::TexelCopyBufferLayout { offset: 0, bytes_per_row: Some(bpr), rows_per_image: Some(self.height) },
+                layout: wgpu::TexelCopyBufferLayout {
+                    offset: 0,
+                    bytes_per_row: Some(bpr),
+                    rows_per_image: Some(self.height),
+                },
             },
-            wgpu::Extent3d { width: self.width, height: self.height, depth_or_array_layers: 1 },
+            wgpu::Extent3d {
+                width: self.width,
+                height: self.height,
+                depth_or_array_layers: 1,
+            },
         );
         queue.submit([encoder.finish()]);
         let slice = self.buffer.slice(..);
@@ -106,16 +134,24 @@ impl OffscreenTarget {
         slice.map_async(wgpu::MapMode::Read, move |r| {
             let _ = tx.send(r);
         });
-        device.poll(wgpu::PollType::wait_indefinitely()).map_err(|e| CaptureError::Readback(e.to_string()))?;
+        device
+            .poll(wgpu::PollType::wait_indefinitely())
+            .map_err(|e| CaptureError::Readback(e.to_string()))?;
         rx.recv()
             .map_err(|e| CaptureError::Readback(e.to_string()))?
             .map_err(|e| CaptureError::Readback(e.to_string()))?;
         let rgba = {
-            let data = slice.get_mapped_range().map_err(|e| CaptureError::Readback(e.to_string()))?;
+            let data = slice
+                .get_mapped_range()
+                .map_err(|e| CaptureError::Readback(e.to_string()))?;
             unpad_rows(&data, self.width, self.height, bpr)
         };
         self.buffer.unmap();
-        Ok(Frame { width: self.width, height: self.height, rgba })
+        Ok(Frame {
+            width: self.width,
+            height: self.height,
+            rgba,
+        })
     }
 }
 
@@ -147,10 +183,18 @@ mod tests {
             }
             let out = unpad_rows(&padded, width, height, bpr);
             assert_eq!(out.len(), (width * height * 4) as usize);
-            let frame = Frame { width, height, rgba: out };
+            let frame = Frame {
+                width,
+                height,
+                rgba: out,
+            };
             for y in 0..height {
                 for x in 0..width {
-                    assert_eq!(frame.pixel(x, y), [x as u8, (x >> 8) as u8, y as u8, 7], "w={width} ({x},{y})");
+                    assert_eq!(
+                        frame.pixel(x, y),
+                        [x as u8, (x >> 8) as u8, y as u8, 7],
+                        "w={width} ({x},{y})"
+                    );
                 }
             }
         }

@@ -58,12 +58,20 @@ impl Writer {
                     }
                 };
                 let close = |g: GifRecorder| {
-                    g.finish().map(|(p, n)| format!("{} ({n} frames)", p.display()))
+                    g.finish()
+                        .map(|(p, n)| format!("{} ({n} frames)", p.display()))
                 };
                 for job in rx {
                     match job {
-                        Job::Png(path, frame) => report(write_png(&path, &frame).map(|()| path.display().to_string())),
-                        Job::GifStart { path, width, height, delay_ms } => {
+                        Job::Png(path, frame) => {
+                            report(write_png(&path, &frame).map(|()| path.display().to_string()))
+                        }
+                        Job::GifStart {
+                            path,
+                            width,
+                            height,
+                            delay_ms,
+                        } => {
                             if let Some(g) = gif.take() {
                                 report(close(g));
                             }
@@ -92,9 +100,15 @@ impl Writer {
                 errors
             });
         match handle {
-            Ok(h) => Writer { tx: Some(tx), handle: Some(h) },
+            Ok(h) => Writer {
+                tx: Some(tx),
+                handle: Some(h),
+            },
             // Could not start a thread: every submit will report WriterGone.
-            Err(_) => Writer { tx: None, handle: None },
+            Err(_) => Writer {
+                tx: None,
+                handle: None,
+            },
         }
     }
 
@@ -150,13 +164,29 @@ mod tests {
     fn writes_png_and_gif_in_background() {
         let dir = tempfile::tempdir().unwrap();
         let w = Writer::spawn(2);
-        w.submit(Job::Png(dir.path().join("a.png"), Frame::filled(5, 4, [1, 2, 3, 255]))).unwrap();
-        w.submit(Job::GifStart { path: dir.path().join("b.gif"), width: 6, height: 6, delay_ms: 50 }).unwrap();
+        w.submit(Job::Png(
+            dir.path().join("a.png"),
+            Frame::filled(5, 4, [1, 2, 3, 255]),
+        ))
+        .unwrap();
+        w.submit(Job::GifStart {
+            path: dir.path().join("b.gif"),
+            width: 6,
+            height: 6,
+            delay_ms: 50,
+        })
+        .unwrap();
         for _ in 0..4 {
-            w.submit(Job::GifFrame(Frame::filled(6, 6, [9, 9, 9, 255]))).unwrap();
+            w.submit(Job::GifFrame(Frame::filled(6, 6, [9, 9, 9, 255])))
+                .unwrap();
         }
-        w.submit(Job::GifFrame(Frame::filled(7, 6, [9, 9, 9, 255]))).unwrap(); // wrong size
-        w.submit(Job::Png(dir.path().join("no/dir/c.png"), Frame::filled(1, 1, [0; 4]))).unwrap();
+        w.submit(Job::GifFrame(Frame::filled(7, 6, [9, 9, 9, 255])))
+            .unwrap(); // wrong size
+        w.submit(Job::Png(
+            dir.path().join("no/dir/c.png"),
+            Frame::filled(1, 1, [0; 4]),
+        ))
+        .unwrap();
         let errors = w.finish();
         assert_eq!(errors.len(), 2, "{errors:?}");
         assert!(dir.path().join("a.png").exists() && dir.path().join("b.gif").exists());

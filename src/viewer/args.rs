@@ -67,7 +67,11 @@ pub struct ViewSpec {
 
 impl Default for ViewSpec {
     fn default() -> Self {
-        ViewSpec { azimuth_deg: 35.0, elevation_deg: 25.0, zoom: 1.0 }
+        ViewSpec {
+            azimuth_deg: 35.0,
+            elevation_deg: 25.0,
+            zoom: 1.0,
+        }
     }
 }
 
@@ -87,10 +91,17 @@ impl FromStr for ViewSpec {
         let view = ViewSpec {
             azimuth_deg: num(parts[0], "azimuth")?,
             elevation_deg: num(parts[1], "elevation")?,
-            zoom: if parts.len() == 3 { num(parts[2], "zoom")? } else { 1.0 },
+            zoom: if parts.len() == 3 {
+                num(parts[2], "zoom")?
+            } else {
+                1.0
+            },
         };
         if !(-90.0..=90.0).contains(&view.elevation_deg) {
-            return Err(format!("elevation {} is outside [-90, 90]", view.elevation_deg));
+            return Err(format!(
+                "elevation {} is outside [-90, 90]",
+                view.elevation_deg
+            ));
         }
         if view.zoom <= 0.0 {
             return Err(format!("zoom {} must be > 0", view.zoom));
@@ -115,7 +126,10 @@ impl Size {
 
 impl Default for Size {
     fn default() -> Self {
-        Size { width: 1280, height: 720 }
+        Size {
+            width: 1280,
+            height: 720,
+        }
     }
 }
 
@@ -131,11 +145,21 @@ impl FromStr for Size {
         let (w, h) = s
             .split_once(['x', 'X'])
             .ok_or_else(|| format!("expected WIDTHxHEIGHT such as 1280x720, got '{s}'"))?;
-        let side = |t: &str| t.trim().parse::<u32>().map_err(|_| format!("'{t}' is not a pixel count"));
-        let size = Size { width: side(w)?, height: side(h)? };
+        let side = |t: &str| {
+            t.trim()
+                .parse::<u32>()
+                .map_err(|_| format!("'{t}' is not a pixel count"))
+        };
+        let size = Size {
+            width: side(w)?,
+            height: side(h)?,
+        };
         let ok = 16..=Size::MAX_SIDE;
         if !ok.contains(&size.width) || !ok.contains(&size.height) {
-            return Err(format!("each side must be in 16..={}, got {size}", Size::MAX_SIDE));
+            return Err(format!(
+                "each side must be in 16..={}, got {size}",
+                Size::MAX_SIDE
+            ));
         }
         Ok(size)
     }
@@ -231,9 +255,11 @@ impl ViewerArgs {
     /// A one-line message naming the flag and what is allowed.
     pub fn validate(&self) -> Result<(), String> {
         if (self.wants_window() || self.wants_capture()) && !cfg!(feature = "viewer") {
-            return Err("--viewer/--screenshot/--gif/--frames need comd built with the `viewer` \
+            return Err(
+                "--viewer/--screenshot/--gif/--frames need comd built with the `viewer` \
                         feature (cargo build --release --features viewer)"
-                .into());
+                    .into(),
+            );
         }
         if self.gif_every == 0 {
             return Err("--gif-every must be at least 1 (time steps between GIF frames)".into());
@@ -248,7 +274,10 @@ impl ViewerArgs {
         }
         let ok = 16..=Size::MAX_SIDE;
         if !ok.contains(&self.size.width) || !ok.contains(&self.size.height) {
-            return Err(format!("--size: each side must be in 16..={}", Size::MAX_SIDE));
+            return Err(format!(
+                "--size: each side must be in 16..={}",
+                Size::MAX_SIDE
+            ));
         }
         if let Some(p) = &self.screenshot {
             check_output_file("--screenshot", p, "png")?;
@@ -265,28 +294,40 @@ impl ViewerArgs {
 
 /// `path` must end in `.ext` and its directory must exist and accept new files.
 fn check_output_file(flag: &str, path: &Path, ext: &str) -> Result<(), String> {
-    let has_ext = path.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext));
+    let has_ext = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case(ext));
     if !has_ext {
         return Err(format!("{flag}: '{}' must end in .{ext}", path.display()));
     }
     if path.is_dir() {
-        return Err(format!("{flag}: '{}' is a directory, expected a file name", path.display()));
+        return Err(format!(
+            "{flag}: '{}' is a directory, expected a file name",
+            path.display()
+        ));
     }
     let parent = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
     if !parent.is_dir() {
-        return Err(format!("{flag}: directory '{}' does not exist", parent.display()));
+        return Err(format!(
+            "{flag}: directory '{}' does not exist",
+            parent.display()
+        ));
     }
-    probe_writable(parent).map_err(|e| format!("{flag}: cannot write in '{}': {e}", parent.display()))
+    probe_writable(parent)
+        .map_err(|e| format!("{flag}: cannot write in '{}': {e}", parent.display()))
 }
 
 /// `dir` must be a writable directory, or not exist yet with a writable parent.
 fn check_output_dir(flag: &str, dir: &Path) -> Result<(), String> {
     if dir.exists() {
         if !dir.is_dir() {
-            return Err(format!("{flag}: '{}' exists and is not a directory", dir.display()));
+            return Err(format!(
+                "{flag}: '{}' exists and is not a directory",
+                dir.display()
+            ));
         }
         return probe_writable(dir)
             .map_err(|e| format!("{flag}: cannot write in '{}': {e}", dir.display()));
@@ -296,17 +337,22 @@ fn check_output_dir(flag: &str, dir: &Path) -> Result<(), String> {
         _ => Path::new("."),
     };
     if !parent.is_dir() {
-        return Err(format!("{flag}: parent directory '{}' does not exist", parent.display()));
+        return Err(format!(
+            "{flag}: parent directory '{}' does not exist",
+            parent.display()
+        ));
     }
-    probe_writable(parent)
-        .map_err(|e| format!("{flag}: cannot create '{}': {e}", dir.display()))
+    probe_writable(parent).map_err(|e| format!("{flag}: cannot create '{}': {e}", dir.display()))
 }
 
 /// Creates and removes a hidden file: the only reliable test (permission bits lie for root
 /// and for read-only mounts).
 fn probe_writable(dir: &Path) -> Result<(), std::io::Error> {
     let probe = dir.join(format!(".comd-write-test-{}", std::process::id()));
-    std::fs::OpenOptions::new().write(true).create_new(true).open(&probe)?;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)?;
     std::fs::remove_file(&probe)
 }
 
@@ -320,14 +366,22 @@ mod tests {
         assert_eq!((v.azimuth_deg, v.elevation_deg, v.zoom), (10.0, -20.0, 1.0));
         let v: ViewSpec = " 0, 90 ,2.5".parse().unwrap();
         assert_eq!(v.zoom, 2.5);
-        for bad in ["", "1", "1,2,3,4", "a,2", "1,95", "1,2,0", "1,2,-1", "1,nan"] {
+        for bad in [
+            "", "1", "1,2,3,4", "a,2", "1,95", "1,2,0", "1,2,-1", "1,nan",
+        ] {
             assert!(bad.parse::<ViewSpec>().is_err(), "{bad} should be rejected");
         }
     }
 
     #[test]
     fn size_parses_w_x_h() {
-        assert_eq!("200x150".parse::<Size>().unwrap(), Size { width: 200, height: 150 });
+        assert_eq!(
+            "200x150".parse::<Size>().unwrap(),
+            Size {
+                width: 200,
+                height: 150
+            }
+        );
         for bad in ["200", "x150", "0x10", "10x10", "9000x100", "axb"] {
             assert!(bad.parse::<Size>().is_err(), "{bad} should be rejected");
         }
@@ -346,13 +400,49 @@ mod tests {
             ok.validate().unwrap();
         }
         let cases = [
-            (ViewerArgs { gif_every: 0, ..Default::default() }, "--gif-every"),
-            (ViewerArgs { frames_every: Some(0), ..Default::default() }, "--frames-every"),
-            (ViewerArgs { screenshot: Some("x.jpg".into()), ..ok.clone() }, "--screenshot"),
-            (ViewerArgs { gif: Some(dir.path().join("no/such/x.gif")), ..ok.clone() }, "--gif"),
-            (ViewerArgs { frames: Some(dir.path().join("a/b/c")), ..ok.clone() }, "--frames"),
             (
-                ViewerArgs { view: Some(ViewSpec { zoom: 0.0, ..Default::default() }), ..ok.clone() },
+                ViewerArgs {
+                    gif_every: 0,
+                    ..Default::default()
+                },
+                "--gif-every",
+            ),
+            (
+                ViewerArgs {
+                    frames_every: Some(0),
+                    ..Default::default()
+                },
+                "--frames-every",
+            ),
+            (
+                ViewerArgs {
+                    screenshot: Some("x.jpg".into()),
+                    ..ok.clone()
+                },
+                "--screenshot",
+            ),
+            (
+                ViewerArgs {
+                    gif: Some(dir.path().join("no/such/x.gif")),
+                    ..ok.clone()
+                },
+                "--gif",
+            ),
+            (
+                ViewerArgs {
+                    frames: Some(dir.path().join("a/b/c")),
+                    ..ok.clone()
+                },
+                "--frames",
+            ),
+            (
+                ViewerArgs {
+                    view: Some(ViewSpec {
+                        zoom: 0.0,
+                        ..Default::default()
+                    }),
+                    ..ok.clone()
+                },
                 "--view",
             ),
         ];
@@ -367,7 +457,11 @@ mod tests {
     fn wants() {
         let a = ViewerArgs::default();
         assert!(!a.wants_capture() && !a.wants_window());
-        let a = ViewerArgs { gif: Some("a.gif".into()), viewer: true, ..a };
+        let a = ViewerArgs {
+            gif: Some("a.gif".into()),
+            viewer: true,
+            ..a
+        };
         assert!(a.wants_capture() && a.wants_window());
         assert_eq!(a.frames_every(), a.gif_every);
     }

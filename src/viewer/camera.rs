@@ -37,7 +37,14 @@ const MAX_ELEVATION: f32 = 89.0;
 impl OrbitCamera {
     /// A camera that frames a box `[min, max]` from the given angles; `zoom` 1 means the
     /// box's bounding sphere just fits the smaller side of a viewport of `aspect` = w/h.
-    pub fn framing_box(min: [f32; 3], max: [f32; 3], az: f32, el: f32, zoom: f32, aspect: f32) -> Self {
+    pub fn framing_box(
+        min: [f32; 3],
+        max: [f32; 3],
+        az: f32,
+        el: f32,
+        zoom: f32,
+        aspect: f32,
+    ) -> Self {
         let lo = Point3::from(min);
         let hi = Point3::from(max);
         let radius = (0.5 * (hi - lo).norm()).max(1e-3);
@@ -63,7 +70,10 @@ impl OrbitCamera {
 
     /// Unit vector from the target to the eye.
     pub fn eye_dir(&self) -> Vector3<f32> {
-        let (az, el) = (self.azimuth_deg.to_radians(), self.elevation_deg.to_radians());
+        let (az, el) = (
+            self.azimuth_deg.to_radians(),
+            self.elevation_deg.to_radians(),
+        );
         Vector3::new(el.cos() * az.sin(), el.sin(), el.cos() * az.cos())
     }
 
@@ -110,7 +120,8 @@ impl OrbitCamera {
     /// Zoom by `factor` (> 1 moves closer).
     pub fn zoom(&mut self, factor: f32) {
         if factor.is_finite() && factor > 0.0 {
-            self.distance = (self.distance / factor).clamp(1e-2 * self.scene_radius, 1e3 * self.scene_radius);
+            self.distance =
+                (self.distance / factor).clamp(1e-2 * self.scene_radius, 1e3 * self.scene_radius);
         }
     }
 
@@ -186,9 +197,13 @@ mod tests {
 
     #[test]
     fn target_is_centred_and_inside_depth_range() {
-        let cam = OrbitCamera::framing_box([0.0; 3], [10.0, 20.0, 30.0], 40.0, 30.0, 1.0, 16.0 / 9.0);
+        let cam =
+            OrbitCamera::framing_box([0.0; 3], [10.0, 20.0, 30.0], 40.0, 30.0, 1.0, 16.0 / 9.0);
         for ortho in [false, true] {
-            let cam = OrbitCamera { ortho, ..cam.clone() };
+            let cam = OrbitCamera {
+                ortho,
+                ..cam.clone()
+            };
             let m = cam.projection(16.0 / 9.0) * cam.view();
             let c = ndc(&m, cam.target.coords);
             assert!(c.x.abs() < 1e-4 && c.y.abs() < 1e-4, "{c:?}");

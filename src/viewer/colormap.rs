@@ -34,11 +34,21 @@ impl ColorScale {
         let (lo, hi) = if by == ColorBy::Rank || snap.atoms.is_empty() {
             (0.0, 1.0)
         } else {
-            let mut v: Vec<f32> = snap.atoms.iter().map(pick).filter(|x| x.is_finite()).collect();
+            let mut v: Vec<f32> = snap
+                .atoms
+                .iter()
+                .map(pick)
+                .filter(|x| x.is_finite())
+                .collect();
             percentile_range(&mut v, 0.01, 0.99)
         };
         let max_rank = snap.atoms.iter().map(|a| a.rank).max().unwrap_or(0);
-        ColorScale { by, lo, hi, n_ranks: snap.n_ranks.max(max_rank + 1).max(1) }
+        ColorScale {
+            by,
+            lo,
+            hi,
+            n_ranks: snap.n_ranks.max(max_rank + 1).max(1),
+        }
     }
 
     /// Position of `value` on the ramp, clamped to [0, 1].
@@ -134,7 +144,12 @@ mod tests {
 
     #[test]
     fn flat_field_is_mid_ramp() {
-        let s = ColorScale { by: ColorBy::Ke, lo: 1.0, hi: 1.0, n_ranks: 1 };
+        let s = ColorScale {
+            by: ColorBy::Ke,
+            lo: 1.0,
+            hi: 1.0,
+            n_ranks: 1,
+        };
         assert_eq!(s.unit(1.0), 0.5);
         let mut v: Vec<f32> = vec![];
         assert_eq!(percentile_range(&mut v, 0.0, 1.0), (0.0, 1.0));

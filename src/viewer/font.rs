@@ -120,7 +120,12 @@ pub fn push_text(out: &mut Vec<Rect>, text: &str, x: f32, y: f32, scale: u32, rg
                     col += 1;
                 }
                 out.push(Rect {
-                    xywh: [gx + start as f32 * s, y + row as f32 * s, (col - start) as f32 * s, s],
+                    xywh: [
+                        gx + start as f32 * s,
+                        y + row as f32 * s,
+                        (col - start) as f32 * s,
+                        s,
+                    ],
                     rgba,
                 });
             }

@@ -48,7 +48,8 @@ impl Gpu {
     /// # Errors
     /// [`GpuError`] when no adapter or device is available.
     pub fn headless() -> Result<Gpu, GpuError> {
-        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle().with_env());
+        let instance =
+            wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle().with_env());
         Gpu::from_instance(instance, None)
     }
 
@@ -56,10 +57,15 @@ impl Gpu {
     ///
     /// # Errors
     /// [`GpuError`] when no adapter or device is available.
-    pub fn from_instance(instance: wgpu::Instance, surface: Option<&wgpu::Surface<'_>>) -> Result<Gpu, GpuError> {
+    pub fn from_instance(
+        instance: wgpu::Instance,
+        surface: Option<&wgpu::Surface<'_>>,
+    ) -> Result<Gpu, GpuError> {
         // Honours WGPU_ADAPTER_NAME and WGPU_POWER_PREF, else the default adapter.
-        let adapter = pollster::block_on(wgpu::util::initialize_adapter_from_env_or_default(&instance, surface))
-            .map_err(|e| GpuError::NoAdapter(e.to_string()))?;
+        let adapter = pollster::block_on(wgpu::util::initialize_adapter_from_env_or_default(
+            &instance, surface,
+        ))
+        .map_err(|e| GpuError::NoAdapter(e.to_string()))?;
         let info = adapter.get_info();
         let adapter_name = format!("{} ({:?})", info.name, info.backend);
         // The adapter's own limits: big systems need vertex buffers beyond the 256 MiB default.
@@ -68,9 +74,17 @@ impl Gpu {
             required_limits: adapter.limits(),
             ..Default::default()
         };
-        let (device, queue) = pollster::block_on(adapter.request_device(&desc))
-            .map_err(|e| GpuError::Device { adapter: adapter_name, reason: e.to_string() })?;
-        Ok(Gpu { instance, adapter, device, queue })
+        let (device, queue) =
+            pollster::block_on(adapter.request_device(&desc)).map_err(|e| GpuError::Device {
+                adapter: adapter_name,
+                reason: e.to_string(),
+            })?;
+        Ok(Gpu {
+            instance,
+            adapter,
+            device,
+            queue,
+        })
     }
 
     /// One-line adapter description, e.g. `llvmpipe (LLVM 15.0.6, 256 bits) (Vulkan)`.

@@ -74,15 +74,23 @@ pub fn action_for(key: &Key) -> Option<Action> {
 
 /// The help lines, `KEY   WHAT`.
 pub fn help_lines() -> Vec<String> {
-    BINDINGS.iter().map(|(k, what, _)| format!("{k:<11}{what}")).collect()
+    BINDINGS
+        .iter()
+        .map(|(k, what, _)| format!("{k:<11}{what}"))
+        .collect()
 }
 
 /// Throttle levels (µs of sleep after each step) that `+`/`-` move through.
-pub const DELAYS_US: [u64; 10] = [0, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000];
+pub const DELAYS_US: [u64; 10] = [
+    0, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000,
+];
 
 /// The next throttle delay, `slower` = more delay.
 pub fn next_delay(current: u64, slower: bool) -> u64 {
-    let i = DELAYS_US.iter().position(|&d| d >= current).unwrap_or(DELAYS_US.len() - 1);
+    let i = DELAYS_US
+        .iter()
+        .position(|&d| d >= current)
+        .unwrap_or(DELAYS_US.len() - 1);
     if slower {
         DELAYS_US[(i + usize::from(DELAYS_US[i] <= current)).min(DELAYS_US.len() - 1)]
     } else {
@@ -108,7 +116,10 @@ mod tests {
     #[test]
     fn keys() {
         assert_eq!(action_for(&Key::Character("q".into())), Some(Action::Quit));
-        assert_eq!(action_for(&Key::Named(NamedKey::Space)), Some(Action::TogglePause));
+        assert_eq!(
+            action_for(&Key::Named(NamedKey::Space)),
+            Some(Action::TogglePause)
+        );
         assert_eq!(action_for(&Key::Character("z".into())), None);
         assert!(help_lines().iter().all(|l| l.len() < 48));
     }

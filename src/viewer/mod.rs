@@ -89,7 +89,10 @@ pub fn check_window_available() -> Result<(), String> {
         let num = num.split('.').next().unwrap_or("");
         let socket = std::path::Path::new("/tmp/.X11-unix").join(format!("X{num}"));
         if !num.is_empty() && num.bytes().all(|b| b.is_ascii_digit()) && !socket.exists() {
-            return Err(format!("--viewer: no X server on DISPLAY={display} ({} is missing)", socket.display()));
+            return Err(format!(
+                "--viewer: no X server on DISPLAY={display} ({} is missing)",
+                socket.display()
+            ));
         }
     }
     #[cfg(feature = "viewer")]

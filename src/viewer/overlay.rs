@@ -7,7 +7,7 @@
 //! the background, which the offscreen test checks.
 
 use super::args::ColorBy;
-use super::colormap::{rank_color, ramp, ColorScale};
+use super::colormap::{ramp, rank_color, ColorScale};
 use super::font::{push_text, text_width, Rect, LINE_H};
 use crate::snapshot::Snapshot;
 
@@ -67,10 +67,20 @@ pub fn layout(out: &mut Vec<Rect>, lines: &[String], scale: &ColorScale, width: 
     if !lines.is_empty() {
         let w = lines.iter().map(|l| text_width(l, s)).max().unwrap_or(0) as f32;
         let h = lines.len() as f32 * line_h - 2.0 * sf;
-        out.push(Rect { xywh: [margin, margin, w + 2.0 * pad, h + 2.0 * pad], rgba: PANEL });
+        out.push(Rect {
+            xywh: [margin, margin, w + 2.0 * pad, h + 2.0 * pad],
+            rgba: PANEL,
+        });
         for (i, line) in lines.iter().enumerate() {
             let colour = if i == 0 { TEXT } else { DIM };
-            push_text(out, line, margin + pad, margin + pad + i as f32 * line_h, s, colour);
+            push_text(
+                out,
+                line,
+                margin + pad,
+                margin + pad + i as f32 * line_h,
+                s,
+                colour,
+            );
         }
     }
     legend(out, scale, width, height, s);
@@ -90,7 +100,10 @@ fn legend(out: &mut Vec<Rect>, scale: &ColorScale, width: u32, height: u32, s: u
     if y0 < margin {
         return; // image too small for a legend
     }
-    out.push(Rect { xywh: [x0, y0, bar_w + 2.0 * pad, panel_h], rgba: PANEL });
+    out.push(Rect {
+        xywh: [x0, y0, bar_w + 2.0 * pad, panel_h],
+        rgba: PANEL,
+    });
     let (bx, by) = (x0 + pad, y0 + pad + line_h);
     push_text(out, scale.by.label(), bx, y0 + pad, s, DIM);
 
@@ -100,7 +113,10 @@ fn legend(out: &mut Vec<Rect>, scale: &ColorScale, width: u32, height: u32, s: u
         let w = bar_w / shown as f32;
         for r in 0..shown {
             let [cr, cg, cb] = rank_color(r);
-            out.push(Rect { xywh: [bx + r as f32 * w, by, w, bar_h], rgba: [cr, cg, cb, 255] });
+            out.push(Rect {
+                xywh: [bx + r as f32 * w, by, w, bar_h],
+                rgba: [cr, cg, cb, 255],
+            });
         }
         ("0".to_string(), format!("{}", n - 1))
     } else {
@@ -109,7 +125,10 @@ fn legend(out: &mut Vec<Rect>, scale: &ColorScale, width: u32, height: u32, s: u
         for i in 0..steps {
             let [cr, cg, cb] = ramp((i as f32 + 0.5) / steps as f32);
             // Overlap by a pixel so no background shows between segments.
-            out.push(Rect { xywh: [bx + i as f32 * w, by, w + 1.0, bar_h], rgba: [cr, cg, cb, 255] });
+            out.push(Rect {
+                xywh: [bx + i as f32 * w, by, w + 1.0, bar_h],
+                rgba: [cr, cg, cb, 255],
+            });
         }
         (format!("{:.4}", scale.lo), format!("{:.4}", scale.hi))
     };
@@ -130,7 +149,14 @@ mod tests {
             for (w, h) in [(200, 150), (1280, 720), (64, 48)] {
                 let scale = ColorScale::for_snapshot(&snap, by);
                 let mut rects = Vec::new();
-                let lines = hud_lines(&snap, Rates { steps_per_s: Some(12.0), frames_per_s: None }, None);
+                let lines = hud_lines(
+                    &snap,
+                    Rates {
+                        steps_per_s: Some(12.0),
+                        frames_per_s: None,
+                    },
+                    None,
+                );
                 layout(&mut rects, &lines, &scale, w, h);
                 assert!(!rects.is_empty());
                 for r in &rects {
@@ -147,7 +173,14 @@ mod tests {
     fn hud_mentions_step_and_rates() {
         let mut snap = Snapshot::fcc_demo(1, 3.615);
         snap.step = 42;
-        let lines = hud_lines(&snap, Rates { steps_per_s: Some(3.0), frames_per_s: Some(9.5) }, Some("PAUSED"));
+        let lines = hud_lines(
+            &snap,
+            Rates {
+                steps_per_s: Some(3.0),
+                frames_per_s: Some(9.5),
+            },
+            Some("PAUSED"),
+        );
         assert!(lines[0].contains("42"));
         assert!(lines.iter().any(|l| l.contains("9.5 FPS")));
         assert_eq!(lines.last().map(String::as_str), Some("PAUSED"));

@@ -11,8 +11,9 @@
 //! grows). Per frame: one uniform write (camera), the overlay rectangles, one render pass.
 //!
 //! Atoms are drawn either as ray-traced sphere impostors with exact depth or, above
-//! [`AUTO_POINTS_ABOVE`] atoms in `auto` mode, as flat quads without `frag_depth`
-//! (see `shaders/atoms.wgsl` for both, and the module docs of `viewer` for timings).
+//! [`AUTO_POINTS_ABOVE`] atoms in `auto` mode, as flat quads without `frag_depth`, which
+//! shrink to one-pixel points when an atom is less than ~3 pixels in radius (see
+//! `shaders/atoms.wgsl`, and the module docs of `viewer` for timings).
 
 use super::args::{ColorBy, RenderMode};
 use super::camera::OrbitCamera;
@@ -53,7 +54,10 @@ pub struct DrawOptions {
 
 impl Default for DrawOptions {
     fn default() -> Self {
-        DrawOptions { mode: RenderMode::Auto, show_box: true }
+        DrawOptions {
+            mode: RenderMode::Auto,
+            show_box: true,
+        }
     }
 }
 
@@ -91,7 +95,10 @@ struct GrowBuffer {
 
 impl GrowBuffer {
     fn new(device: &wgpu::Device, label: &'static str, size: u64) -> Self {
-        GrowBuffer { buf: make_vertex_buffer(device, label, size), label }
+        GrowBuffer {
+            buf: make_vertex_buffer(device, label, size),
+            label,
+        }
     }
     fn write(&mut self, device: &wgpu::Device, queue: &wgpu::Queue, bytes: &[u8]) {
         let need = bytes.len() as u64;
@@ -117,6 +124,7 @@ struct Pipelines {
     format: wgpu::TextureFormat,
     sphere: wgpu::RenderPipeline,
     point: wgpu::RenderPipeline,
+    dot: wgpu::RenderPipeline,
     box_lines: wgpu::RenderPipeline,
     overlay: wgpu::RenderPipeline,
 }
@@ -149,10 +157,18 @@ impl Renderer {
                 source: wgpu::ShaderSource::Wgsl(src.into()),
             })
         };
-        let atoms_shader = shader("atoms.wgsl", include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/shaders/atoms.wgsl")));
-        let box_shader = shader("box.wgsl", include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/shaders/box.wgsl")));
-        let overlay_shader =
-            shader("overlay.wgsl", include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/shaders/overlay.wgsl")));
+        let atoms_shader = shader(
+            "atoms.wgsl",
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/shaders/atoms.wgsl")),
+        );
+        let box_shader = shader(
+            "box.wgsl",
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/shaders/box.wgsl")),
+        );
+        let overlay_shader = shader(
+            "overlay.wgsl",
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/shaders/overlay.wgsl")),
+        );
         let bgl = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
             label: Some("camera"),
             entries: &[wgpu::BindGroupLayoutEntry {
@@ -180,7 +196,10 @@ impl Renderer {
         let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some("camera"),
             layout: &bgl,
-            entries: &[wgpu::BindGroupEntry { binding: 0, resource: uniform.as_entire_binding() }],
+            entries: &[wgpu::BindGroupEntry {
+                binding: 0,
+                resource: uniform.as_entire_binding(),
+            }],
         });
         Renderer {
             layout,
@@ -196,20 +215,41 @@ impl Renderer {
             rects: GrowBuffer::new(device, "overlay", 1 << 14),
             depth: None,
             radius: 1.0,
-            scale: ColorScale { by: ColorBy::Ke, lo: 0.0, hi: 1.0, n_ranks: 1 },
+            scale: ColorScale {
+                by: ColorBy::Ke,
+                lo: 0.0,
+                hi: 1.0,
+                n_ranks: 1,
+            },
             rect_scratch: Vec::new(),
         }
     }
 
     /// Uploads the atoms and the box of `snap`, coloured by `color_by`.
-    pub fn set_snapshot(&mut self, device: &wgpu::Device, queue: &wgpu::Queue, snap: &Snapshot, color_by: ColorBy) {
+    pub fn set_snapshot(
+        &mut self,
+        device: &wgpu::Device,
+        queue: &wgpu::Queue,
+        snap: &Snapshot,
+        color_by: ColorBy,
+    ) {
         self.scale = ColorScale::for_snapshot(snap, color_by);
         let scale = self.scale;
-        let inst: Vec<AtomInstance> =
-            snap.atoms.iter().map(|a| AtomInstance { pos: a.pos, rgba: scale.color(a) }).collect();
+        let inst: Vec<AtomInstance> = snap
+            .atoms
+            .iter()
+            .map(|a| AtomInstance {
+                pos: a.pos,
+                rgba: scale.color(a),
+            })
+            .collect();
         self.atoms.write(device, queue, bytemuck::cast_slice(&inst));
         self.n_atoms = inst.len() as u32;
-        queue.write_buffer(&self.box_vb, 0, bytemuck::cast_slice(&box_edges(snap.box_min, snap.box_max)));
+        queue.write_buffer(
+            &self.box_vb,
+            0,
+            bytemuck::cast_slice(&box_edges(snap.box_min, snap.box_max)),
+        );
         self.radius = atom_radius(snap);
     }
 
@@ -248,14 +288,17 @@ impl Renderer {
         let mut rects = std::mem::take(&mut self.rect_scratch);
         rects.clear();
         overlay::layout(&mut rects, hud, &self.scale, w, h);
-        self.rects.write(device, queue, bytemuck::cast_slice(&rects));
+        self.rects
+            .write(device, queue, bytemuck::cast_slice(&rects));
         let n_rects = rects.len() as u32;
         self.rect_scratch = rects;
 
         let depth = self.depth_view(device, w, h);
         let pipes = self.pipelines_for(device, target.format);
         let pipes = &self.pipelines[pipes];
-        let mut encoder = device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("frame") });
+        let mut encoder = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
+            label: Some("frame"),
+        });
         {
             let [r, g, b] = BACKGROUND.map(|c| srgb_to_linear(c as f64 / 255.0));
             let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
@@ -271,7 +314,10 @@ impl Renderer {
                 })],
                 depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
                     view: &depth,
-                    depth_ops: Some(wgpu::Operations { load: wgpu::LoadOp::Clear(1.0), store: wgpu::StoreOp::Discard }),
+                    depth_ops: Some(wgpu::Operations {
+                        load: wgpu::LoadOp::Clear(1.0),
+                        store: wgpu::StoreOp::Discard,
+                    }),
                     stencil_ops: None,
                 }),
                 timestamp_writes: None,
@@ -280,9 +326,17 @@ impl Renderer {
             });
             pass.set_bind_group(0, &self.bind_group, &[]);
             if self.n_atoms > 0 {
-                pass.set_pipeline(if mode == RenderMode::Points { &pipes.point } else { &pipes.sphere });
+                // Points smaller than ~3 px in radius become single-pixel dots (deeper atoms fill the gaps): a quarter
+                // of the vertex work of quads, and vertex work dominates at that size.
+                let px_radius = self.radius * 0.5 * h as f32 / camera.half_height_at_target();
+                let (pipe, verts) = match mode {
+                    RenderMode::Points if px_radius < 3.0 => (&pipes.dot, 1),
+                    RenderMode::Points => (&pipes.point, 4),
+                    _ => (&pipes.sphere, 4),
+                };
+                pass.set_pipeline(pipe);
                 pass.set_vertex_buffer(0, self.atoms.buf.slice(..));
-                pass.draw(0..4, 0..self.n_atoms);
+                pass.draw(0..verts, 0..self.n_atoms);
             }
             if opts.show_box {
                 pass.set_pipeline(&pipes.box_lines);
@@ -306,7 +360,11 @@ impl Renderer {
         }
         let tex = device.create_texture(&wgpu::TextureDescriptor {
             label: Some("depth"),
-            size: wgpu::Extent3d { width: w, height: h, depth_or_array_layers: 1 },
+            size: wgpu::Extent3d {
+                width: w,
+                height: h,
+                depth_or_array_layers: 1,
+            },
             mip_level_count: 1,
             sample_count: 1,
             dimension: wgpu::TextureDimension::D2,
@@ -331,8 +389,11 @@ impl Renderer {
             attributes: &atom_attrs,
         };
         let box_attrs = wgpu::vertex_attr_array![0 => Float32x3];
-        let box_vb =
-            wgpu::VertexBufferLayout { array_stride: 12, step_mode: wgpu::VertexStepMode::Vertex, attributes: &box_attrs };
+        let box_vb = wgpu::VertexBufferLayout {
+            array_stride: 12,
+            step_mode: wgpu::VertexStepMode::Vertex,
+            attributes: &box_attrs,
+        };
         let rect_attrs = wgpu::vertex_attr_array![0 => Float32x4, 1 => Unorm8x4];
         let rect_vb = wgpu::VertexBufferLayout {
             array_stride: std::mem::size_of::<Rect>() as u64,
@@ -349,7 +410,10 @@ impl Renderer {
                     compilation_options: Default::default(),
                     buffers: &[Some(spec.buffer)],
                 },
-                primitive: wgpu::PrimitiveState { topology: spec.topology, ..Default::default() },
+                primitive: wgpu::PrimitiveState {
+                    topology: spec.topology,
+                    ..Default::default()
+                },
                 depth_stencil: Some(wgpu::DepthStencilState {
                     format: DEPTH_FORMAT,
                     depth_write_enabled: Some(spec.depth_write),
@@ -387,6 +451,10 @@ impl Renderer {
             format,
             sphere: make(atoms("vs_sphere", "fs_sphere")),
             point: make(atoms("vs_point", "fs_point")),
+            dot: make(PipeSpec {
+                topology: Topo::PointList,
+                ..atoms("vs_dot", "fs_point")
+            }),
             box_lines: make(PipeSpec {
                 module: &self.box_shader,
                 vs: "vs_box",
@@ -450,8 +518,10 @@ fn box_edges(lo: [f32; 3], hi: [f32; 3]) -> [[f32; 3]; 24] {
 /// Drawing radius: 0.4 × the FCC nearest-neighbour distance implied by the number density
 /// (the exact contact radius would be 0.5), so neighbouring atoms show a small gap.
 pub fn atom_radius(snap: &Snapshot) -> f32 {
-    let v: f32 = (0..3).map(|k| (snap.box_max[k] - snap.box_min[k]).abs()).product();
-    if snap.atoms.is_empty() || !(v > 0.0) {
+    let v: f32 = (0..3)
+        .map(|k| (snap.box_max[k] - snap.box_min[k]).abs())
+        .product();
+    if snap.atoms.is_empty() || v.is_nan() || v <= 0.0 {
         return 1.0;
     }
     let lattice = (4.0 * v / snap.atoms.len() as f32).cbrt();
@@ -493,7 +563,13 @@ mod tests {
     #[test]
     fn auto_mode_threshold() {
         assert_eq!(resolve_mode(RenderMode::Auto, 10), RenderMode::Spheres);
-        assert_eq!(resolve_mode(RenderMode::Auto, AUTO_POINTS_ABOVE + 1), RenderMode::Points);
-        assert_eq!(resolve_mode(RenderMode::Spheres, usize::MAX), RenderMode::Spheres);
+        assert_eq!(
+            resolve_mode(RenderMode::Auto, AUTO_POINTS_ABOVE + 1),
+            RenderMode::Points
+        );
+        assert_eq!(
+            resolve_mode(RenderMode::Spheres, usize::MAX),
+            RenderMode::Spheres
+        );
     }
 }

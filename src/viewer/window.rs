@@ -50,10 +50,16 @@ const MIN_INPUT_INTERVAL: Duration = Duration::from_millis(40);
 const GIF_DELAY_MS: u32 = 100;
 
 /// Runs the window until it is closed. See [`crate::viewer::run_window`].
-pub(crate) fn run(args: &ViewerArgs, rx: Receiver<Snapshot>, control: Arc<RunControl>) -> anyhow::Result<()> {
+pub(crate) fn run(
+    args: &ViewerArgs,
+    rx: Receiver<Snapshot>,
+    control: Arc<RunControl>,
+) -> anyhow::Result<()> {
     let event_loop = EventLoop::new().map_err(|e| anyhow!("cannot open a window: {e}"))?;
     let mut app = App::new(args, rx, control.clone(), event_loop.owned_display_handle());
-    let result = event_loop.run_app(&mut app).map_err(|e| anyhow!("window event loop failed: {e}"));
+    let result = event_loop
+        .run_app(&mut app)
+        .map_err(|e| anyhow!("window event loop failed: {e}"));
     // Whatever happened, never leave the simulation paused or throttled.
     control.set_paused(false);
     control.set_delay_us(0);
@@ -115,7 +121,12 @@ struct App {
 }
 
 impl App {
-    fn new(args: &ViewerArgs, rx: Receiver<Snapshot>, control: Arc<RunControl>, display: OwnedDisplayHandle) -> Self {
+    fn new(
+        args: &ViewerArgs,
+        rx: Receiver<Snapshot>,
+        control: Arc<RunControl>,
+        display: OwnedDisplayHandle,
+    ) -> Self {
         App {
             args: args.clone(),
             rx,
@@ -128,7 +139,10 @@ impl App {
             finished: false,
             camera: None,
             color: args.color,
-            opts: DrawOptions { mode: args.render_mode, show_box: true },
+            opts: DrawOptions {
+                mode: args.render_mode,
+                show_box: true,
+            },
             mouse: Mouse::default(),
             input_dirty: true,
             next_frame: Instant::now(),
@@ -150,10 +164,18 @@ impl App {
         let attrs = Window::default_attributes()
             .with_title("comd-rs viewer")
             .with_inner_size(PhysicalSize::new(1024u32, 640u32));
-        let window = Arc::new(event_loop.create_window(attrs).context("cannot create the window")?);
-        let desc = wgpu::InstanceDescriptor::new_with_display_handle(Box::new(self.display.clone())).with_env();
+        let window = Arc::new(
+            event_loop
+                .create_window(attrs)
+                .context("cannot create the window")?,
+        );
+        let desc =
+            wgpu::InstanceDescriptor::new_with_display_handle(Box::new(self.display.clone()))
+                .with_env();
         let instance = wgpu::Instance::new(desc);
-        let surface = instance.create_surface(window.clone()).context("cannot create a drawing surface")?;
+        let surface = instance
+            .create_surface(window.clone())
+            .context("cannot create a drawing surface")?;
         let gpu = Gpu::from_instance(instance, Some(&surface))?;
         let size = window.inner_size();
         let caps = surface.get_capabilities(&gpu.adapter);
@@ -163,7 +185,12 @@ impl App {
             .copied()
             .find(|f| f.is_srgb())
             .or_else(|| caps.formats.first().copied())
-            .ok_or_else(|| anyhow!("the surface supports no texture format on {}", gpu.describe()))?;
+            .ok_or_else(|| {
+                anyhow!(
+                    "the surface supports no texture format on {}",
+                    gpu.describe()
+                )
+            })?;
         let mut config = surface
             .get_default_config(&gpu.adapter, size.width.max(1), size.height.max(1))
             .ok_or_else(|| anyhow!("the surface is not supported by {}", gpu.describe()))?;
@@ -171,8 +198,20 @@ impl App {
         config.present_mode = wgpu::PresentMode::AutoVsync;
         surface.configure(&gpu.device, &config);
         let renderer = Renderer::new(&gpu.device);
-        eprintln!("comd: viewer on {} ({}x{}); press h for keys", gpu.describe(), size.width, size.height);
-        Ok(Gfx { window, surface, config, gpu, renderer, offscreen: None })
+        eprintln!(
+            "comd: viewer on {} ({}x{}); press h for keys",
+            gpu.describe(),
+            size.width,
+            size.height
+        );
+        Ok(Gfx {
+            window,
+            surface,
+            config,
+            gpu,
+            renderer,
+            offscreen: None,
+        })
     }
 
     /// Takes the newest snapshot from the channel; notes when the sender is gone.
@@ -213,7 +252,10 @@ impl App {
             Action::TogglePause => {
                 let paused = !self.control.is_paused();
                 self.control.set_paused(paused);
-                eprintln!("comd: simulation {}", if paused { "paused" } else { "resumed" });
+                eprintln!(
+                    "comd: simulation {}",
+                    if paused { "paused" } else { "resumed" }
+                );
             }
             Action::Step => {
                 if !self.control.is_paused() {
@@ -239,19 +281,37 @@ impl App {
     }
 
     fn toggle_gif(&mut self) {
-        let Some(writer) = self.writer.as_ref() else { return };
+        let Some(writer) = self.writer.as_ref() else {
+            return;
+        };
         if self.recording.take().is_some() {
             let _ = writer.submit(Job::GifFinish);
             if self.dropped_gif_frames > 0 {
-                eprintln!("comd: {} GIF frames skipped (encoder busy)", self.dropped_gif_frames);
+                eprintln!(
+                    "comd: {} GIF frames skipped (encoder busy)",
+                    self.dropped_gif_frames
+                );
             }
             return;
         }
         let Some(gfx) = self.gfx.as_ref() else { return };
         let (width, height) = (gfx.config.width, gfx.config.height);
-        let path = next_free_name(Path::new("."), "animation", "gif", &mut self.name_counters.1);
+        let path = next_free_name(
+            Path::new("."),
+            "animation",
+            "gif",
+            &mut self.name_counters.1,
+        );
         eprintln!("comd: recording {} (press a to stop)", path.display());
-        if writer.submit(Job::GifStart { path, width, height, delay_ms: GIF_DELAY_MS }).is_ok() {
+        if writer
+            .submit(Job::GifStart {
+                path,
+                width,
+                height,
+                delay_ms: GIF_DELAY_MS,
+            })
+            .is_ok()
+        {
             self.recording = Some((width, height));
             self.dropped_gif_frames = 0;
             self.fresh = true; // first frame now
@@ -266,7 +326,10 @@ impl App {
             s.push("PAUSED (SPACE: RESUME, .: STEP)".to_string());
         }
         if self.control.delay_us() > 0 {
-            s.push(format!("THROTTLE {} MS/STEP", self.control.delay_us() as f64 / 1000.0));
+            s.push(format!(
+                "THROTTLE {} MS/STEP",
+                self.control.delay_us() as f64 / 1000.0
+            ));
         }
         if self.recording.is_some() {
             s.push("* REC GIF (A: STOP)".to_string());
@@ -280,15 +343,20 @@ impl App {
         let status = self.status();
         let Some(gfx) = self.gfx.as_mut() else { return };
         let (w, h) = (gfx.config.width, gfx.config.height);
-        let empty = Snapshot { box_max: [1.0; 3], ..Default::default() };
+        let empty = Snapshot {
+            box_max: [1.0; 3],
+            ..Default::default()
+        };
         let snap = self.snapshot.as_ref().unwrap_or(&empty);
         if was_fresh {
-            gfx.renderer.set_snapshot(&gfx.gpu.device, &gfx.gpu.queue, snap, self.color);
+            gfx.renderer
+                .set_snapshot(&gfx.gpu.device, &gfx.gpu.queue, snap, self.color);
             if let Some((step, t)) = self.last_step_seen {
                 let dt = t0.duration_since(t).as_secs_f64();
                 if snap.step > step && dt > 0.0 {
                     let rate = (snap.step - step) as f64 / dt;
-                    self.steps_per_s = Some(self.steps_per_s.map_or(rate, |r| 0.7 * r + 0.3 * rate));
+                    self.steps_per_s =
+                        Some(self.steps_per_s.map_or(rate, |r| 0.7 * r + 0.3 * rate));
                 }
             }
             self.last_step_seen = Some((snap.step, t0));
@@ -296,10 +364,24 @@ impl App {
         let view = self.args.view();
         let camera = self.camera.get_or_insert_with(|| {
             let aspect = w as f32 / h.max(1) as f32;
-            OrbitCamera::framing_box(snap.box_min, snap.box_max, view.azimuth_deg, view.elevation_deg, view.zoom, aspect)
+            OrbitCamera::framing_box(
+                snap.box_min,
+                snap.box_max,
+                view.azimuth_deg,
+                view.elevation_deg,
+                view.zoom,
+                aspect,
+            )
         });
         let mut hud = if self.snapshot.is_some() {
-            hud_lines(snap, Rates { steps_per_s: self.steps_per_s, frames_per_s: self.fps }, None)
+            hud_lines(
+                snap,
+                Rates {
+                    steps_per_s: self.steps_per_s,
+                    frames_per_s: self.fps,
+                },
+                None,
+            )
         } else {
             vec!["WAITING FOR THE SIMULATION...".to_string()]
         };
@@ -310,7 +392,8 @@ impl App {
         }
 
         let frame = match gfx.surface.get_current_texture() {
-            wgpu::CurrentSurfaceTexture::Success(f) | wgpu::CurrentSurfaceTexture::Suboptimal(f) => f,
+            wgpu::CurrentSurfaceTexture::Success(f)
+            | wgpu::CurrentSurfaceTexture::Suboptimal(f) => f,
             wgpu::CurrentSurfaceTexture::Outdated | wgpu::CurrentSurfaceTexture::Lost => {
                 gfx.surface.configure(&gfx.gpu.device, &gfx.config);
                 self.input_dirty = true;
@@ -318,9 +401,23 @@ impl App {
             }
             _ => return, // timeout, occluded, validation: try again next time
         };
-        let view_tex = frame.texture.create_view(&wgpu::TextureViewDescriptor::default());
-        let target = RenderTarget { view: &view_tex, format: gfx.config.format, width: w, height: h };
-        gfx.renderer.render(&gfx.gpu.device, &gfx.gpu.queue, target, camera, &self.opts, &hud);
+        let view_tex = frame
+            .texture
+            .create_view(&wgpu::TextureViewDescriptor::default());
+        let target = RenderTarget {
+            view: &view_tex,
+            format: gfx.config.format,
+            width: w,
+            height: h,
+        };
+        gfx.renderer.render(
+            &gfx.gpu.device,
+            &gfx.gpu.queue,
+            target,
+            camera,
+            &self.opts,
+            &hud,
+        );
         gfx.window.pre_present_notify();
         gfx.gpu.queue.present(frame);
 
@@ -330,7 +427,14 @@ impl App {
                 gfx.offscreen = Some(OffscreenTarget::new(&gfx.gpu.device, size.0, size.1));
             }
             let off = gfx.offscreen.as_ref()?;
-            gfx.renderer.render(&gfx.gpu.device, &gfx.gpu.queue, off.target(), camera, &self.opts, &hud);
+            gfx.renderer.render(
+                &gfx.gpu.device,
+                &gfx.gpu.queue,
+                off.target(),
+                camera,
+                &self.opts,
+                &hud,
+            );
             match off.read(&gfx.gpu.device, &gfx.gpu.queue) {
                 Ok(f) => Some(f),
                 Err(e) => {
@@ -340,7 +444,12 @@ impl App {
             }
         };
         if std::mem::take(&mut self.screenshot_requested) {
-            let path = next_free_name(Path::new("."), "screenshot", "png", &mut self.name_counters.0);
+            let path = next_free_name(
+                Path::new("."),
+                "screenshot",
+                "png",
+                &mut self.name_counters.0,
+            );
             if let (Some(f), Some(wr)) = (grab(gfx, (w, h)), self.writer.as_ref()) {
                 let _ = wr.submit(Job::Png(path, f));
             }
@@ -412,7 +521,9 @@ impl ApplicationHandler for App {
                     }
                 }
             }
-            WindowEvent::KeyboardInput { event, .. } if event.state == ElementState::Pressed && !event.repeat => {
+            WindowEvent::KeyboardInput { event, .. }
+                if event.state == ElementState::Pressed && !event.repeat =>
+            {
                 if let Some(a) = action_for(&event.logical_key) {
                     self.handle_action(a, event_loop);
                 }
