@@ -15,6 +15,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// Streams a jittering FCC crystal to the comd-rs viewer and capture (no physics).
 #[derive(Parser, Debug)]
 struct Cli {
     /// FCC unit cells per side (4 n^3 atoms).

@@ -68,10 +68,11 @@ fn fcc_crystal_renders_with_background_corners() {
                 f.pixel(x, y)
             );
         }
+        // About 0.5 at 200x150: ~0.4 crystal + ~0.1 overlay (an empty scene gives ~0.08).
         let c = coverage(&f);
         eprintln!("{mode:?}: coverage {c:.3}");
         assert!(
-            (0.12..0.60).contains(&c),
+            (0.30..0.65).contains(&c),
             "{mode:?}: coverage {c:.3} outside the expected range"
         );
         // The centre of the crystal is covered by atoms, not background.

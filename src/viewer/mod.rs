@@ -16,14 +16,23 @@
 //!
 //! # Frame times (lavapipe, no GPU)
 //!
-//! Offscreen, 1280×720, render + readback per frame, median of 5 frames, on the 2-core
-//! development machine (Mesa 22.3.6 lavapipe, `examples/render_bench.rs`):
+//! Offscreen, 1280×720, render + readback of one frame, median of 5 (after a warm-up
+//! frame), `examples/render_bench.rs`, Mesa 22.3.6 lavapipe on the 2-core development
+//! machine. First number: machine otherwise quiet; in brackets: while another `cargo build`
+//! shared the cores.
 //!
-//! | atoms (fcc_demo n) | spheres | points |
+//! | atoms (`fcc_demo` n) | spheres | points |
 //! | --- | --- | --- |
-//! | 4 000 (10)   | FRAME_4K_S  | FRAME_4K_P  |
-//! | 32 000 (20)  | FRAME_32K_S | FRAME_32K_P |
-//! | 256 000 (40) | FRAME_256K_S | FRAME_256K_P |
+//! | 4 000 (10)   | 34 ms (50–77)    | 16 ms (29–32), quads, r ≈ 11 px |
+//! | 32 000 (20)  | 102 ms (150–290) | 54 ms (72–140), quads, r ≈ 5.5 px |
+//! | 256 000 (40) | 305 ms (420–820) | 107 ms (140–255), 1-px point list (r ≈ 2.7 px) |
+//!
+//! Sphere cost grows with covered pixels × `frag_depth` shading; point cost with vertex
+//! count, hence the switch to a point list when atoms are under ~3 px in radius. The GL
+//! backend (`WGPU_BACKEND=gl`, llvmpipe) is ~1.3–1.5× slower for spheres. Colouring and
+//! uploading 256 000 atoms takes 10–20 ms. In the window, rendering stays below ~25 % of
+//! the wall time (see `window`): a 4 000-atom view used 0.2 core-seconds per second,
+//! a 32 000-atom view 0.3.
 //!
 //! `--render-mode auto` switches to points above
 //! [`AUTO_POINTS_ABOVE`](render::AUTO_POINTS_ABOVE) atoms.

@@ -61,8 +61,9 @@ pub fn layout(out: &mut Vec<Rect>, lines: &[String], scale: &ColorScale, width: 
     let pad = 4.0 * sf;
     let line_h = (LINE_H * s) as f32;
 
-    // Drop lines that would run off the bottom of a tiny image.
+    // Small images (GIF thumbnails) keep only the step line; never run off the bottom.
     let fit = ((height as f32 - 2.0 * (margin + pad) + 2.0 * sf) / line_h).max(0.0) as usize;
+    let fit = if height < 240 { fit.min(1) } else { fit };
     let lines = &lines[..lines.len().min(fit)];
     if !lines.is_empty() {
         let w = lines.iter().map(|l| text_width(l, s)).max().unwrap_or(0) as f32;
@@ -91,7 +92,6 @@ fn legend(out: &mut Vec<Rect>, scale: &ColorScale, width: u32, height: u32, s: u
     let sf = s as f32;
     let margin = 6.0 * sf;
     let pad = 4.0 * sf;
-    let bar_w = (width as f32 * 0.3).clamp(60.0, 320.0 * sf);
     let bar_h = 6.0 * sf;
     let line_h = (LINE_H * s) as f32;
     let panel_h = line_h + bar_h + 2.0 * sf + line_h + 2.0 * pad - 2.0 * sf;
@@ -100,6 +100,18 @@ fn legend(out: &mut Vec<Rect>, scale: &ColorScale, width: u32, height: u32, s: u
     if y0 < margin {
         return; // image too small for a legend
     }
+    let rank = scale.by == ColorBy::Rank;
+    let n_ranks = scale.n_ranks.max(1);
+    let (left, right) = if rank {
+        ("0".to_string(), format!("{}", n_ranks - 1))
+    } else {
+        (format!("{:.4}", scale.lo), format!("{:.4}", scale.hi))
+    };
+    // Wide enough for both end labels and the title, at most 30 % of the image (or 320 px).
+    let (lw, rw) = (text_width(&left, s) as f32, text_width(&right, s) as f32);
+    let need =
+        (lw + rw + 3.0 * text_width("0", s) as f32).max(text_width(scale.by.label(), s) as f32);
+    let bar_w = (width as f32 * 0.3).min(320.0 * sf).max(need);
     out.push(Rect {
         xywh: [x0, y0, bar_w + 2.0 * pad, panel_h],
         rgba: PANEL,
@@ -107,34 +119,23 @@ fn legend(out: &mut Vec<Rect>, scale: &ColorScale, width: u32, height: u32, s: u
     let (bx, by) = (x0 + pad, y0 + pad + line_h);
     push_text(out, scale.by.label(), bx, y0 + pad, s, DIM);
 
-    let (left, right) = if scale.by == ColorBy::Rank {
-        let n = scale.n_ranks.max(1);
-        let shown = n.min(64);
-        let w = bar_w / shown as f32;
-        for r in 0..shown {
-            let [cr, cg, cb] = rank_color(r);
-            out.push(Rect {
-                xywh: [bx + r as f32 * w, by, w, bar_h],
-                rgba: [cr, cg, cb, 255],
-            });
-        }
-        ("0".to_string(), format!("{}", n - 1))
-    } else {
-        let steps = 48;
-        let w = bar_w / steps as f32;
-        for i in 0..steps {
-            let [cr, cg, cb] = ramp((i as f32 + 0.5) / steps as f32);
-            // Overlap by a pixel so no background shows between segments.
-            out.push(Rect {
-                xywh: [bx + i as f32 * w, by, w + 1.0, bar_h],
-                rgba: [cr, cg, cb, 255],
-            });
-        }
-        (format!("{:.4}", scale.lo), format!("{:.4}", scale.hi))
-    };
+    let segments = if rank { n_ranks.min(64) } else { 48 };
+    let w = bar_w / segments as f32;
+    for i in 0..segments {
+        let [cr, cg, cb] = if rank {
+            rank_color(i)
+        } else {
+            ramp((i as f32 + 0.5) / segments as f32)
+        };
+        // Overlap the next segment by a pixel so no background shows between them.
+        let ww = if i + 1 < segments { w + 1.0 } else { w };
+        out.push(Rect {
+            xywh: [bx + i as f32 * w, by, ww, bar_h],
+            rgba: [cr, cg, cb, 255],
+        });
+    }
     let ly = by + bar_h + 2.0 * sf;
     push_text(out, &left, bx, ly, s, TEXT);
-    let rw = text_width(&right, s) as f32;
     push_text(out, &right, bx + bar_w - rw, ly, s, TEXT);
 }
 

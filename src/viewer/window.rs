@@ -8,7 +8,7 @@
 //!
 //! **CPU budget.** Without a GPU, lavapipe renders on the same two cores as the simulation.
 //! The window therefore redraws only when something changed (new snapshot, input, resize)
-//! and at most every `max(100 ms, 3 × last frame cost)` for new snapshots (≤ 10 fps, and
+//! and at most every `max(100 ms, 4 × last frame cost)` for new snapshots (≤ 10 fps, and
 //! rendering takes ≤ ~25 % of the wall time), `max(40 ms, 1 × cost)` while the user drags.
 //! Between redraws it sleeps (`ControlFlow::WaitUntil`), waking every 50 ms to look at the
 //! channel.
@@ -118,6 +118,7 @@ struct App {
     recording: Option<(u32, u32)>,
     dropped_gif_frames: u64,
     name_counters: (u32, u32),
+    reset_ortho: bool,
 }
 
 impl App {
@@ -157,6 +158,7 @@ impl App {
             recording: None,
             dropped_gif_frames: 0,
             name_counters: (0, 0),
+            reset_ortho: false,
         }
     }
 
@@ -238,7 +240,12 @@ impl App {
         self.input_dirty = true;
         match action {
             Action::Quit => event_loop.exit(),
-            Action::ResetView => self.camera = None,
+            Action::ResetView => {
+                // New framing from --view, same projection.
+                let ortho = self.camera.as_ref().is_some_and(|c| c.ortho);
+                self.camera = None;
+                self.reset_ortho = ortho;
+            }
             Action::ToggleOrtho => {
                 if let Some(c) = self.camera.as_mut() {
                     c.ortho = !c.ortho;
@@ -362,16 +369,20 @@ impl App {
             self.last_step_seen = Some((snap.step, t0));
         }
         let view = self.args.view();
+        let ortho = self.reset_ortho;
         let camera = self.camera.get_or_insert_with(|| {
             let aspect = w as f32 / h.max(1) as f32;
-            OrbitCamera::framing_box(
+            let az_el = (view.azimuth_deg, view.elevation_deg);
+            let mut c = OrbitCamera::framing_box(
                 snap.box_min,
                 snap.box_max,
-                view.azimuth_deg,
-                view.elevation_deg,
+                az_el.0,
+                az_el.1,
                 view.zoom,
                 aspect,
-            )
+            );
+            c.ortho = ortho;
+            c
         });
         let mut hud = if self.snapshot.is_some() {
             hud_lines(
@@ -399,7 +410,11 @@ impl App {
                 self.input_dirty = true;
                 return;
             }
-            _ => return, // timeout, occluded, validation: try again next time
+            _ => {
+                // Timeout, occluded, validation error: try again at the next tick.
+                self.input_dirty = true;
+                return;
+            }
         };
         let view_tex = frame
             .texture
@@ -474,7 +489,7 @@ impl App {
             + if interactive {
                 MIN_INPUT_INTERVAL.max(self.frame_cost)
             } else {
-                MIN_SNAPSHOT_INTERVAL.max(3 * self.frame_cost)
+                MIN_SNAPSHOT_INTERVAL.max(4 * self.frame_cost)
             };
     }
 
