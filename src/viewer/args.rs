@@ -454,6 +454,45 @@ mod tests {
     }
 
     #[test]
+    fn flattens_into_a_parent_cli() {
+        use clap::{CommandFactory, Parser};
+        #[derive(Parser)]
+        struct Cli {
+            #[command(flatten)]
+            viewer: ViewerArgs,
+        }
+        Cli::command().debug_assert();
+        let cli = Cli::try_parse_from([
+            "comd",
+            "--view",
+            "10,20,2",
+            "--size",
+            "300x200",
+            "--color",
+            "rank",
+            "--gif-every",
+            "3",
+            "--render-mode",
+            "points",
+            "--viewer",
+        ])
+        .unwrap();
+        let v = cli.viewer;
+        assert!(v.viewer && v.color == ColorBy::Rank && v.render_mode == RenderMode::Points);
+        assert_eq!(
+            (v.size.width, v.size.height, v.gif_every, v.frames_every()),
+            (300, 200, 3, 3)
+        );
+        assert_eq!(v.view().zoom, 2.0);
+        let defaults = Cli::try_parse_from(["comd"]).unwrap().viewer;
+        assert_eq!(
+            format!("{defaults:?}"),
+            format!("{:?}", ViewerArgs::default())
+        );
+        assert!(Cli::try_parse_from(["comd", "--view", "1"]).is_err());
+    }
+
+    #[test]
     fn wants() {
         let a = ViewerArgs::default();
         assert!(!a.wants_capture() && !a.wants_window());

@@ -79,6 +79,13 @@ impl Gpu {
                 adapter: adapter_name,
                 reason: e.to_string(),
             })?;
+        // wgpu's default handler panics; a viewer error must not take the run down with it.
+        let reported = std::sync::atomic::AtomicU32::new(0);
+        device.on_uncaptured_error(std::sync::Arc::new(move |e: wgpu::Error| {
+            if reported.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < 5 {
+                eprintln!("comd: graphics error (the picture may be wrong): {e}");
+            }
+        }));
         Ok(Gpu {
             instance,
             adapter,
