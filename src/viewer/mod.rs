@@ -9,7 +9,7 @@
 //! | [`gpu`] | instance/adapter/device, `WGPU_BACKEND` etc., clear error when no adapter |
 //! | [`render`] | [`render::Renderer`]: atoms (sphere impostors or points), box, overlay, into any `TextureView` |
 //! | [`colormap`], [`overlay`], [`font`] | colours, HUD/legend layout, built-in 5×7 bitmap font |
-//! | [`keys`], `window` | winit 0.30 window, key bindings, frame pacing |
+//! | [`keys`], [`pacing`], `window` | winit 0.30 window, key bindings, frame pacing |
 //!
 //! The renderer only ever sees a [`Snapshot`](crate::snapshot::Snapshot): the simulation
 //! is free to change its data layout, and the window can never block it.
@@ -51,6 +51,8 @@ pub mod gpu;
 pub mod keys;
 #[cfg(feature = "viewer")]
 pub mod overlay;
+#[cfg(feature = "viewer")]
+pub mod pacing;
 #[cfg(feature = "viewer")]
 pub mod render;
 #[cfg(feature = "viewer")]

@@ -7,11 +7,9 @@
 //! waits for the window either.
 //!
 //! **CPU budget.** Without a GPU, lavapipe renders on the same two cores as the simulation.
-//! The window therefore redraws only when something changed (new snapshot, input, resize)
-//! and at most every `max(100 ms, 4 × last frame cost)` for new snapshots (≤ 10 fps, and
-//! rendering takes ≤ ~25 % of the wall time), `max(40 ms, 1 × cost)` while the user drags.
-//! Between redraws it sleeps (`ControlFlow::WaitUntil`), waking every 50 ms to look at the
-//! channel.
+//! The window therefore redraws only when something changed (new snapshot, input, resize),
+//! leaves idle time after each frame in proportion to its cost (see [`super::pacing`]) and
+//! sleeps in between (`ControlFlow::WaitUntil`), waking every 50 ms to look at the channel.
 //!
 //! **Closing.** `q`, Esc or the window's close button close the window only; the run goes
 //! on to its normal end and writes its reports. This choice keeps a long run safe from a
@@ -28,6 +26,7 @@ use super::camera::OrbitCamera;
 use super::gpu::Gpu;
 use super::keys::{action_for, help_lines, next_delay, Action};
 use super::overlay::{hud_lines, Rates};
+use super::pacing::{Pacer, RateMeter};
 use super::render::{DrawOptions, RenderTarget, Renderer};
 use crate::capture::readback::OffscreenTarget;
 use crate::capture::writer::{Job, Writer};
@@ -37,16 +36,13 @@ use anyhow::{anyhow, Context};
 use crossbeam_channel::{Receiver, TryRecvError};
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use winit::application::ApplicationHandler;
 use winit::dpi::PhysicalSize;
 use winit::event::{ElementState, MouseButton, MouseScrollDelta, WindowEvent};
 use winit::event_loop::{ActiveEventLoop, ControlFlow, EventLoop, OwnedDisplayHandle};
 use winit::window::{Window, WindowId};
 
-const POLL: Duration = Duration::from_millis(50);
-const MIN_SNAPSHOT_INTERVAL: Duration = Duration::from_millis(100);
-const MIN_INPUT_INTERVAL: Duration = Duration::from_millis(40);
 const GIF_DELAY_MS: u32 = 100;
 
 /// Runs the window until it is closed. See [`crate::viewer::run_window`].
@@ -106,12 +102,10 @@ struct App {
     opts: DrawOptions,
     mouse: Mouse,
     input_dirty: bool,
-    next_frame: Instant,
-    frame_cost: Duration,
-    fps: Option<f64>,
-    last_frame_at: Option<Instant>,
-    steps_per_s: Option<f64>,
-    last_step_seen: Option<(u64, Instant)>,
+    pacer: Pacer,
+    fps: RateMeter,
+    frames_drawn: u64,
+    steps_per_s: RateMeter,
     show_help: bool,
     writer: Option<Writer>,
     screenshot_requested: bool,
@@ -146,12 +140,10 @@ impl App {
             },
             mouse: Mouse::default(),
             input_dirty: true,
-            next_frame: Instant::now(),
-            frame_cost: Duration::ZERO,
-            fps: None,
-            last_frame_at: None,
-            steps_per_s: None,
-            last_step_seen: None,
+            pacer: Pacer::new(Instant::now()),
+            fps: RateMeter::default(),
+            frames_drawn: 0,
+            steps_per_s: RateMeter::default(),
             show_help: false,
             writer: Some(Writer::spawn(3)),
             screenshot_requested: false,
@@ -358,15 +350,7 @@ impl App {
         if was_fresh {
             gfx.renderer
                 .set_snapshot(&gfx.gpu.device, &gfx.gpu.queue, snap, self.color);
-            if let Some((step, t)) = self.last_step_seen {
-                let dt = t0.duration_since(t).as_secs_f64();
-                if snap.step > step && dt > 0.0 {
-                    let rate = (snap.step - step) as f64 / dt;
-                    self.steps_per_s =
-                        Some(self.steps_per_s.map_or(rate, |r| 0.7 * r + 0.3 * rate));
-                }
-            }
-            self.last_step_seen = Some((snap.step, t0));
+            self.steps_per_s.observe(snap.step, t0);
         }
         let view = self.args.view();
         let ortho = self.reset_ortho;
@@ -388,8 +372,8 @@ impl App {
             hud_lines(
                 snap,
                 Rates {
-                    steps_per_s: self.steps_per_s,
-                    frames_per_s: self.fps,
+                    steps_per_s: self.steps_per_s.rate(),
+                    frames_per_s: self.fps.rate(),
                 },
                 None,
             )
@@ -478,19 +462,10 @@ impl App {
         }
 
         let now = Instant::now();
-        self.frame_cost = now - t0;
-        if let Some(prev) = self.last_frame_at {
-            let rate = 1.0 / now.duration_since(prev).as_secs_f64().max(1e-6);
-            self.fps = Some(self.fps.map_or(rate, |r| 0.7 * r + 0.3 * rate));
-        }
-        self.last_frame_at = Some(now);
-        let interactive = self.mouse.left || self.mouse.right;
-        self.next_frame = now
-            + if interactive {
-                MIN_INPUT_INTERVAL.max(self.frame_cost)
-            } else {
-                MIN_SNAPSHOT_INTERVAL.max(4 * self.frame_cost)
-            };
+        self.frames_drawn += 1;
+        self.fps.observe(self.frames_drawn, now);
+        self.pacer
+            .frame_done(t0, now, self.mouse.left || self.mouse.right);
     }
 
     fn on_cursor(&mut self, x: f64, y: f64) {
@@ -575,16 +550,12 @@ impl ApplicationHandler for App {
         self.poll_channel();
         let now = Instant::now();
         let wants = self.fresh || self.input_dirty || self.screenshot_requested;
-        if wants && now >= self.next_frame {
+        if wants && self.pacer.due(now) {
             if let Some(g) = self.gfx.as_ref() {
                 g.window.request_redraw();
             }
-            event_loop.set_control_flow(ControlFlow::WaitUntil(now + POLL));
-        } else if wants {
-            event_loop.set_control_flow(ControlFlow::WaitUntil(self.next_frame.min(now + POLL)));
-        } else {
-            event_loop.set_control_flow(ControlFlow::WaitUntil(now + POLL));
         }
+        event_loop.set_control_flow(ControlFlow::WaitUntil(self.pacer.wake_at(now, wants)));
     }
 
     fn exiting(&mut self, _event_loop: &ActiveEventLoop) {
