@@ -9,7 +9,7 @@
 //! | [`gpu`] | instance/adapter/device, `WGPU_BACKEND` etc., clear error when no adapter |
 //! | [`render`] | [`render::Renderer`]: atoms (sphere impostors or points), box, overlay, into any `TextureView` |
 //! | [`colormap`], [`overlay`], [`font`] | colours, HUD/legend layout, built-in 5×7 bitmap font |
-//! | [`keys`], [`pacing`], `window` | winit 0.30 window, key bindings, frame pacing |
+//! | [`keys`], [`pacing`], `surface`, `window` | winit 0.30 window and its surface, key bindings, frame pacing |
 //!
 //! The renderer only ever sees a [`Snapshot`](crate::snapshot::Snapshot): the simulation
 //! is free to change its data layout, and the window can never block it.
@@ -55,6 +55,8 @@ pub mod overlay;
 pub mod pacing;
 #[cfg(feature = "viewer")]
 pub mod render;
+#[cfg(feature = "viewer")]
+mod surface;
 #[cfg(feature = "viewer")]
 mod window;
 

@@ -23,25 +23,23 @@
 
 use super::args::{ColorBy, ViewerArgs};
 use super::camera::OrbitCamera;
-use super::gpu::Gpu;
 use super::keys::{action_for, help_lines, next_delay, Action};
 use super::overlay::{hud_lines, Rates};
 use super::pacing::{Pacer, RateMeter};
-use super::render::{DrawOptions, RenderTarget, Renderer};
-use crate::capture::readback::OffscreenTarget;
+use super::render::DrawOptions;
+use super::surface::{Gfx, Presented};
+use crate::capture::next_free_name;
 use crate::capture::writer::{Job, Writer};
-use crate::capture::{next_free_name, Frame};
 use crate::snapshot::{RunControl, Snapshot};
-use anyhow::{anyhow, Context};
+use anyhow::anyhow;
 use crossbeam_channel::{Receiver, TryRecvError};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 use winit::application::ApplicationHandler;
-use winit::dpi::PhysicalSize;
 use winit::event::{ElementState, MouseButton, MouseScrollDelta, WindowEvent};
 use winit::event_loop::{ActiveEventLoop, ControlFlow, EventLoop, OwnedDisplayHandle};
-use winit::window::{Window, WindowId};
+use winit::window::WindowId;
 
 const GIF_DELAY_MS: u32 = 100;
 
@@ -68,16 +66,6 @@ pub(crate) fn run(
         return Err(anyhow!("viewer capture failed: {e}"));
     }
     Ok(())
-}
-
-/// GPU objects that exist once the window does.
-struct Gfx {
-    window: Arc<Window>,
-    surface: wgpu::Surface<'static>,
-    config: wgpu::SurfaceConfiguration,
-    gpu: Gpu,
-    renderer: Renderer,
-    offscreen: Option<OffscreenTarget>,
 }
 
 #[derive(Default)]
@@ -152,60 +140,6 @@ impl App {
             name_counters: (0, 0),
             reset_ortho: false,
         }
-    }
-
-    fn create_gfx(&self, event_loop: &ActiveEventLoop) -> anyhow::Result<Gfx> {
-        let attrs = Window::default_attributes()
-            .with_title("comd-rs viewer")
-            .with_inner_size(PhysicalSize::new(1024u32, 640u32));
-        let window = Arc::new(
-            event_loop
-                .create_window(attrs)
-                .context("cannot create the window")?,
-        );
-        let desc =
-            wgpu::InstanceDescriptor::new_with_display_handle(Box::new(self.display.clone()))
-                .with_env();
-        let instance = wgpu::Instance::new(desc);
-        let surface = instance
-            .create_surface(window.clone())
-            .context("cannot create a drawing surface")?;
-        let gpu = Gpu::from_instance(instance, Some(&surface))?;
-        let size = window.inner_size();
-        let caps = surface.get_capabilities(&gpu.adapter);
-        let format = caps
-            .formats
-            .iter()
-            .copied()
-            .find(|f| f.is_srgb())
-            .or_else(|| caps.formats.first().copied())
-            .ok_or_else(|| {
-                anyhow!(
-                    "the surface supports no texture format on {}",
-                    gpu.describe()
-                )
-            })?;
-        let mut config = surface
-            .get_default_config(&gpu.adapter, size.width.max(1), size.height.max(1))
-            .ok_or_else(|| anyhow!("the surface is not supported by {}", gpu.describe()))?;
-        config.format = format;
-        config.present_mode = wgpu::PresentMode::AutoVsync;
-        surface.configure(&gpu.device, &config);
-        let renderer = Renderer::new(&gpu.device);
-        eprintln!(
-            "comd: viewer on {} ({}x{}); press h for keys",
-            gpu.describe(),
-            size.width,
-            size.height
-        );
-        Ok(Gfx {
-            window,
-            surface,
-            config,
-            gpu,
-            renderer,
-            offscreen: None,
-        })
     }
 
     /// Takes the newest snapshot from the channel; notes when the sender is gone.
@@ -294,7 +228,7 @@ impl App {
             return;
         }
         let Some(gfx) = self.gfx.as_ref() else { return };
-        let (width, height) = (gfx.config.width, gfx.config.height);
+        let (width, height) = gfx.size();
         let path = next_free_name(
             Path::new("."),
             "animation",
@@ -341,7 +275,7 @@ impl App {
         let was_fresh = std::mem::take(&mut self.fresh);
         let status = self.status();
         let Some(gfx) = self.gfx.as_mut() else { return };
-        let (w, h) = (gfx.config.width, gfx.config.height);
+        let (w, h) = gfx.size();
         let empty = Snapshot {
             box_max: [1.0; 3],
             ..Default::default()
@@ -386,75 +320,28 @@ impl App {
             hud.extend(help_lines());
         }
 
-        let frame = match gfx.surface.get_current_texture() {
-            wgpu::CurrentSurfaceTexture::Success(f)
-            | wgpu::CurrentSurfaceTexture::Suboptimal(f) => f,
-            wgpu::CurrentSurfaceTexture::Outdated | wgpu::CurrentSurfaceTexture::Lost => {
-                gfx.surface.configure(&gfx.gpu.device, &gfx.config);
-                self.input_dirty = true;
-                return;
-            }
-            _ => {
-                // Timeout, occluded, validation error: try again at the next tick.
-                self.input_dirty = true;
-                return;
-            }
-        };
-        let view_tex = frame
-            .texture
-            .create_view(&wgpu::TextureViewDescriptor::default());
-        let target = RenderTarget {
-            view: &view_tex,
-            format: gfx.config.format,
-            width: w,
-            height: h,
-        };
-        gfx.renderer.render(
-            &gfx.gpu.device,
-            &gfx.gpu.queue,
-            target,
-            camera,
-            &self.opts,
-            &hud,
-        );
-        gfx.window.pre_present_notify();
-        gfx.gpu.queue.present(frame);
+        if gfx.present(camera, &self.opts, &hud) == Presented::Retry {
+            self.input_dirty = true;
+            return;
+        }
 
-        // Captures: re-render offscreen (same renderer, same camera) and read back.
-        let grab = |gfx: &mut Gfx, size: (u32, u32)| -> Option<Frame> {
-            if gfx.offscreen.as_ref().map(OffscreenTarget::size) != Some(size) {
-                gfx.offscreen = Some(OffscreenTarget::new(&gfx.gpu.device, size.0, size.1));
-            }
-            let off = gfx.offscreen.as_ref()?;
-            gfx.renderer.render(
-                &gfx.gpu.device,
-                &gfx.gpu.queue,
-                off.target(),
-                camera,
-                &self.opts,
-                &hud,
-            );
-            match off.read(&gfx.gpu.device, &gfx.gpu.queue) {
-                Ok(f) => Some(f),
-                Err(e) => {
-                    eprintln!("comd: capture failed: {e}");
-                    None
-                }
+        // Captures re-render offscreen with the same camera and overlay.
+        let mut grab = |size| match gfx.grab(size, camera, &self.opts, &hud) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                eprintln!("comd: capture failed: {e}");
+                None
             }
         };
         if std::mem::take(&mut self.screenshot_requested) {
-            let path = next_free_name(
-                Path::new("."),
-                "screenshot",
-                "png",
-                &mut self.name_counters.0,
-            );
-            if let (Some(f), Some(wr)) = (grab(gfx, (w, h)), self.writer.as_ref()) {
+            let counter = &mut self.name_counters.0;
+            let path = next_free_name(Path::new("."), "screenshot", "png", counter);
+            if let (Some(f), Some(wr)) = (grab((w, h)), self.writer.as_ref()) {
                 let _ = wr.submit(Job::Png(path, f));
             }
         }
         if let (Some(size), true) = (self.recording, was_fresh) {
-            if let (Some(f), Some(wr)) = (grab(gfx, size), self.writer.as_ref()) {
+            if let (Some(f), Some(wr)) = (grab(size), self.writer.as_ref()) {
                 if !matches!(wr.try_submit(Job::GifFrame(f)), Ok(true)) {
                     self.dropped_gif_frames += 1;
                 }
@@ -475,7 +362,7 @@ impl App {
                 cam.orbit(dx, dy);
                 self.input_dirty = true;
             } else if self.mouse.right {
-                let h = self.gfx.as_ref().map_or(1, |g| g.config.height) as f32;
+                let h = self.gfx.as_ref().map_or(1, |g| g.size().1) as f32;
                 cam.pan(dx, dy, h);
                 self.input_dirty = true;
             }
@@ -489,7 +376,7 @@ impl ApplicationHandler for App {
         if self.gfx.is_some() {
             return;
         }
-        match self.create_gfx(event_loop) {
+        match Gfx::new(event_loop, &self.display) {
             Ok(g) => self.gfx = Some(g),
             Err(e) => {
                 self.fatal = Some(e);
@@ -503,12 +390,8 @@ impl ApplicationHandler for App {
             WindowEvent::CloseRequested => event_loop.exit(),
             WindowEvent::Resized(size) => {
                 if let Some(g) = self.gfx.as_mut() {
-                    if size.width > 0 && size.height > 0 {
-                        g.config.width = size.width;
-                        g.config.height = size.height;
-                        g.surface.configure(&g.gpu.device, &g.config);
-                        self.input_dirty = true;
-                    }
+                    g.resize(size.width, size.height);
+                    self.input_dirty = true;
                 }
             }
             WindowEvent::KeyboardInput { event, .. }
