@@ -54,6 +54,8 @@ pub mod overlay;
 #[cfg(feature = "viewer")]
 pub mod pacing;
 #[cfg(feature = "viewer")]
+mod pipelines;
+#[cfg(feature = "viewer")]
 pub mod render;
 #[cfg(feature = "viewer")]
 mod surface;

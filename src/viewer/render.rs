@@ -20,6 +20,7 @@ use super::camera::OrbitCamera;
 use super::colormap::ColorScale;
 use super::font::Rect;
 use super::overlay;
+use super::pipelines::{AtomInstance, Pipelines, Shaders, DEPTH_FORMAT};
 use crate::snapshot::Snapshot;
 
 /// In `auto` mode, systems with more atoms than this are drawn as points.
@@ -27,8 +28,6 @@ pub const AUTO_POINTS_ABOVE: usize = 100_000;
 
 /// Background colour (sRGB); the offscreen test expects it in the image corners.
 pub const BACKGROUND: [u8; 3] = [18, 21, 30];
-
-const DEPTH_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Depth32Float;
 
 /// Where to draw: a texture view with its format and size in pixels.
 #[derive(Debug, Clone, Copy)]
@@ -80,13 +79,6 @@ struct CameraUniform {
     light: [f32; 4],
 }
 
-#[repr(C)]
-#[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
-struct AtomInstance {
-    pos: [f32; 3],
-    rgba: [u8; 4],
-}
-
 /// A vertex/instance buffer that grows (to the next power of two) but never shrinks.
 struct GrowBuffer {
     buf: wgpu::Buffer,
@@ -120,21 +112,9 @@ fn make_vertex_buffer(device: &wgpu::Device, label: &str, size: u64) -> wgpu::Bu
     })
 }
 
-struct Pipelines {
-    format: wgpu::TextureFormat,
-    sphere: wgpu::RenderPipeline,
-    point: wgpu::RenderPipeline,
-    dot: wgpu::RenderPipeline,
-    box_lines: wgpu::RenderPipeline,
-    overlay: wgpu::RenderPipeline,
-}
-
 /// Draws snapshots; one per device, reusable across targets of any size and format.
 pub struct Renderer {
-    layout: wgpu::PipelineLayout,
-    atoms_shader: wgpu::ShaderModule,
-    box_shader: wgpu::ShaderModule,
-    overlay_shader: wgpu::ShaderModule,
+    shaders: Shaders,
     pipelines: Vec<Pipelines>,
     uniform: wgpu::Buffer,
     bind_group: wgpu::BindGroup,
@@ -151,42 +131,7 @@ pub struct Renderer {
 impl Renderer {
     /// Compiles the shaders and allocates the fixed buffers.
     pub fn new(device: &wgpu::Device) -> Self {
-        let shader = |label: &str, src: &'static str| {
-            device.create_shader_module(wgpu::ShaderModuleDescriptor {
-                label: Some(label),
-                source: wgpu::ShaderSource::Wgsl(src.into()),
-            })
-        };
-        let atoms_shader = shader(
-            "atoms.wgsl",
-            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/shaders/atoms.wgsl")),
-        );
-        let box_shader = shader(
-            "box.wgsl",
-            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/shaders/box.wgsl")),
-        );
-        let overlay_shader = shader(
-            "overlay.wgsl",
-            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/shaders/overlay.wgsl")),
-        );
-        let bgl = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
-            label: Some("camera"),
-            entries: &[wgpu::BindGroupLayoutEntry {
-                binding: 0,
-                visibility: wgpu::ShaderStages::VERTEX | wgpu::ShaderStages::FRAGMENT,
-                ty: wgpu::BindingType::Buffer {
-                    ty: wgpu::BufferBindingType::Uniform,
-                    has_dynamic_offset: false,
-                    min_binding_size: None,
-                },
-                count: None,
-            }],
-        });
-        let layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
-            label: Some("viewer"),
-            bind_group_layouts: &[Some(&bgl)],
-            immediate_size: 0,
-        });
+        let shaders = Shaders::new(device);
         let uniform = device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("camera"),
             size: std::mem::size_of::<CameraUniform>() as u64,
@@ -195,17 +140,14 @@ impl Renderer {
         });
         let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some("camera"),
-            layout: &bgl,
+            layout: &shaders.bind_group_layout,
             entries: &[wgpu::BindGroupEntry {
                 binding: 0,
                 resource: uniform.as_entire_binding(),
             }],
         });
         Renderer {
-            layout,
-            atoms_shader,
-            box_shader,
-            overlay_shader,
+            shaders,
             pipelines: Vec::new(),
             uniform,
             bind_group,
@@ -382,114 +324,10 @@ impl Renderer {
         if let Some(i) = self.pipelines.iter().position(|p| p.format == format) {
             return i;
         }
-        let atom_attrs = wgpu::vertex_attr_array![0 => Float32x3, 1 => Unorm8x4];
-        let atom_vb = wgpu::VertexBufferLayout {
-            array_stride: std::mem::size_of::<AtomInstance>() as u64,
-            step_mode: wgpu::VertexStepMode::Instance,
-            attributes: &atom_attrs,
-        };
-        let box_attrs = wgpu::vertex_attr_array![0 => Float32x3];
-        let box_vb = wgpu::VertexBufferLayout {
-            array_stride: 12,
-            step_mode: wgpu::VertexStepMode::Vertex,
-            attributes: &box_attrs,
-        };
-        let rect_attrs = wgpu::vertex_attr_array![0 => Float32x4, 1 => Unorm8x4];
-        let rect_vb = wgpu::VertexBufferLayout {
-            array_stride: std::mem::size_of::<Rect>() as u64,
-            step_mode: wgpu::VertexStepMode::Instance,
-            attributes: &rect_attrs,
-        };
-        let make = |spec: PipeSpec<'_>| {
-            device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
-                label: Some(spec.vs),
-                layout: Some(&self.layout),
-                vertex: wgpu::VertexState {
-                    module: spec.module,
-                    entry_point: Some(spec.vs),
-                    compilation_options: Default::default(),
-                    buffers: &[Some(spec.buffer)],
-                },
-                primitive: wgpu::PrimitiveState {
-                    topology: spec.topology,
-                    ..Default::default()
-                },
-                depth_stencil: Some(wgpu::DepthStencilState {
-                    format: DEPTH_FORMAT,
-                    depth_write_enabled: Some(spec.depth_write),
-                    depth_compare: Some(spec.depth_compare),
-                    stencil: Default::default(),
-                    bias: Default::default(),
-                }),
-                multisample: Default::default(),
-                fragment: Some(wgpu::FragmentState {
-                    module: spec.module,
-                    entry_point: Some(spec.fs),
-                    compilation_options: Default::default(),
-                    targets: &[Some(wgpu::ColorTargetState {
-                        format,
-                        blend: spec.blend,
-                        write_mask: wgpu::ColorWrites::ALL,
-                    })],
-                }),
-                multiview_mask: None,
-                cache: None,
-            })
-        };
-        use wgpu::{CompareFunction as Cmp, PrimitiveTopology as Topo};
-        let atoms = |vs, fs| PipeSpec {
-            module: &self.atoms_shader,
-            vs,
-            fs,
-            buffer: atom_vb.clone(),
-            topology: Topo::TriangleStrip,
-            depth_write: true,
-            depth_compare: Cmp::Less,
-            blend: None,
-        };
-        let pipes = Pipelines {
-            format,
-            sphere: make(atoms("vs_sphere", "fs_sphere")),
-            point: make(atoms("vs_point", "fs_point")),
-            dot: make(PipeSpec {
-                topology: Topo::PointList,
-                ..atoms("vs_dot", "fs_point")
-            }),
-            box_lines: make(PipeSpec {
-                module: &self.box_shader,
-                vs: "vs_box",
-                fs: "fs_box",
-                buffer: box_vb,
-                topology: Topo::LineList,
-                depth_write: true,
-                depth_compare: Cmp::LessEqual,
-                blend: None,
-            }),
-            overlay: make(PipeSpec {
-                module: &self.overlay_shader,
-                vs: "vs_rect",
-                fs: "fs_rect",
-                buffer: rect_vb,
-                topology: Topo::TriangleStrip,
-                depth_write: false,
-                depth_compare: Cmp::Always,
-                blend: Some(wgpu::BlendState::ALPHA_BLENDING),
-            }),
-        };
-        self.pipelines.push(pipes);
+        self.pipelines
+            .push(Pipelines::build(device, &self.shaders, format));
         self.pipelines.len() - 1
     }
-}
-
-struct PipeSpec<'a> {
-    module: &'a wgpu::ShaderModule,
-    vs: &'a str,
-    fs: &'a str,
-    buffer: wgpu::VertexBufferLayout<'a>,
-    topology: wgpu::PrimitiveTopology,
-    depth_write: bool,
-    depth_compare: wgpu::CompareFunction,
-    blend: Option<wgpu::BlendState>,
 }
 
 /// The 12 edges of the box as 24 line-list vertices.
