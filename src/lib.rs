@@ -44,3 +44,7 @@ pub mod snapshot;
 pub mod system;
 pub mod timers;
 pub mod types;
+pub mod viewer;
+
+#[cfg(feature = "viewer")]
+pub mod capture;

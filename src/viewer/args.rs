@@ -1,0 +1,507 @@
+//! Command-line flags of the live viewer and of offscreen capture.
+//!
+//! This file compiles with or without the `viewer` feature: it names no wgpu or winit type,
+//! so the main CLI can always flatten [`ViewerArgs`] and give a clear message ("built
+//! without the viewer feature") instead of an "unknown flag" error. Parsing is split the
+//! ripgrep way: clap turns each flag into a typed value ([`ViewSpec`], [`Size`], enums), and
+//! [`ViewerArgs::validate`] checks what clap cannot (ranges, file extensions, writable
+//! directories) before the simulation starts, so a typo never costs a long run.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+/// Quantity used to colour the atoms.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColorBy {
+    /// Kinetic energy per atom (blue = cold, red = hot).
+    #[default]
+    Ke,
+    /// Potential energy per atom.
+    Pe,
+    /// MPI rank that owns the atom.
+    Rank,
+}
+
+impl ColorBy {
+    /// The next colouring in the cycle ke → pe → rank → ke (the viewer's `c` key).
+    pub fn next(self) -> Self {
+        match self {
+            ColorBy::Ke => ColorBy::Pe,
+            ColorBy::Pe => ColorBy::Rank,
+            ColorBy::Rank => ColorBy::Ke,
+        }
+    }
+    /// Short label shown next to the colour legend.
+    pub fn label(self) -> &'static str {
+        match self {
+            ColorBy::Ke => "KINETIC EV",
+            ColorBy::Pe => "POTENTIAL EV",
+            ColorBy::Rank => "MPI RANK",
+        }
+    }
+}
+
+/// How atoms are drawn.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RenderMode {
+    /// Shaded sphere impostors with exact depth (best looking).
+    Spheres,
+    /// Small flat quads without per-pixel depth (cheap, for very large systems).
+    Points,
+    /// Spheres up to a size threshold, points above it.
+    #[default]
+    Auto,
+}
+
+/// Initial camera: azimuth and elevation in degrees, and a zoom factor (1 = box fits).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ViewSpec {
+    /// Rotation about the vertical axis, degrees.
+    pub azimuth_deg: f32,
+    /// Angle above the horizontal plane, degrees, in [-90, 90].
+    pub elevation_deg: f32,
+    /// Magnification relative to "whole box fits in the frame"; > 0.
+    pub zoom: f32,
+}
+
+impl Default for ViewSpec {
+    fn default() -> Self {
+        ViewSpec {
+            azimuth_deg: 35.0,
+            elevation_deg: 25.0,
+            zoom: 1.0,
+        }
+    }
+}
+
+impl FromStr for ViewSpec {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+        if !(2..=3).contains(&parts.len()) {
+            return Err(format!("expected AZ,EL or AZ,EL,ZOOM (degrees), got '{s}'"));
+        }
+        let num = |t: &str, what: &str| {
+            t.parse::<f32>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| format!("{what} '{t}' is not a number"))
+        };
+        let view = ViewSpec {
+            azimuth_deg: num(parts[0], "azimuth")?,
+            elevation_deg: num(parts[1], "elevation")?,
+            zoom: if parts.len() == 3 {
+                num(parts[2], "zoom")?
+            } else {
+                1.0
+            },
+        };
+        if !(-90.0..=90.0).contains(&view.elevation_deg) {
+            return Err(format!(
+                "elevation {} is outside [-90, 90]",
+                view.elevation_deg
+            ));
+        }
+        if view.zoom <= 0.0 {
+            return Err(format!("zoom {} must be > 0", view.zoom));
+        }
+        Ok(view)
+    }
+}
+
+/// Image size in pixels, written `WxH`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Size {
+    /// Width, pixels.
+    pub width: u32,
+    /// Height, pixels.
+    pub height: u32,
+}
+
+impl Size {
+    /// Largest accepted side: wgpu's default `max_texture_dimension_2d`.
+    pub const MAX_SIDE: u32 = 8192;
+}
+
+impl Default for Size {
+    fn default() -> Self {
+        Size {
+            width: 1280,
+            height: 720,
+        }
+    }
+}
+
+impl fmt::Display for Size {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}x{}", self.width, self.height)
+    }
+}
+
+impl FromStr for Size {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (w, h) = s
+            .split_once(['x', 'X'])
+            .ok_or_else(|| format!("expected WIDTHxHEIGHT such as 1280x720, got '{s}'"))?;
+        let side = |t: &str| {
+            t.trim()
+                .parse::<u32>()
+                .map_err(|_| format!("'{t}' is not a pixel count"))
+        };
+        let size = Size {
+            width: side(w)?,
+            height: side(h)?,
+        };
+        let ok = 16..=Size::MAX_SIDE;
+        if !ok.contains(&size.width) || !ok.contains(&size.height) {
+            return Err(format!(
+                "each side must be in 16..={}, got {size}",
+                Size::MAX_SIDE
+            ));
+        }
+        Ok(size)
+    }
+}
+
+/// Viewer and capture flags, flattened into the main CLI (`#[command(flatten)]`).
+///
+/// `Default` matches the clap defaults (no window, no capture, `--gif-every 10`).
+#[derive(clap::Args, Debug, Clone)]
+pub struct ViewerArgs {
+    /// Open a live 3-D window of the running simulation (needs a display; `h` lists keys).
+    #[arg(long, help_heading = "Viewer")]
+    pub viewer: bool,
+
+    /// Write a PNG of the final state to PATH (rendered offscreen, no display needed).
+    #[arg(long, value_name = "PATH", help_heading = "Viewer")]
+    pub screenshot: Option<PathBuf>,
+
+    /// Record an animated GIF of the run to PATH (one frame every --gif-every steps).
+    #[arg(long, value_name = "PATH", help_heading = "Viewer")]
+    pub gif: Option<PathBuf>,
+
+    /// Time steps between two GIF frames.
+    #[arg(long, value_name = "K", default_value_t = 10, help_heading = "Viewer")]
+    pub gif_every: u64,
+
+    /// Write numbered PNG frames (frame-00000.png, ...) into DIR (created if missing).
+    #[arg(long, value_name = "DIR", help_heading = "Viewer")]
+    pub frames: Option<PathBuf>,
+
+    /// Time steps between two --frames images [default: --gif-every].
+    #[arg(long, value_name = "K", help_heading = "Viewer")]
+    pub frames_every: Option<u64>,
+
+    /// Initial camera: azimuth,elevation in degrees and optional zoom, e.g. 35,25 or 0,90,2.
+    #[arg(long, value_name = "AZ,EL[,ZOOM]", help_heading = "Viewer")]
+    pub view: Option<ViewSpec>,
+
+    /// Colour atoms by kinetic energy, potential energy or MPI rank.
+    #[arg(long, value_enum, default_value_t = ColorBy::Ke, help_heading = "Viewer")]
+    pub color: ColorBy,
+
+    /// Size of offscreen images (--screenshot, --gif, --frames), WIDTHxHEIGHT.
+    #[arg(long, value_name = "WxH", default_value_t = Size::default(), help_heading = "Viewer")]
+    pub size: Size,
+
+    /// Atom drawing: shaded spheres, cheap points, or auto (points above ~100k atoms).
+    #[arg(long, value_enum, default_value_t = RenderMode::Auto, help_heading = "Viewer")]
+    pub render_mode: RenderMode,
+}
+
+impl Default for ViewerArgs {
+    fn default() -> Self {
+        ViewerArgs {
+            viewer: false,
+            screenshot: None,
+            gif: None,
+            gif_every: 10,
+            frames: None,
+            frames_every: None,
+            view: None,
+            color: ColorBy::default(),
+            size: Size::default(),
+            render_mode: RenderMode::default(),
+        }
+    }
+}
+
+impl ViewerArgs {
+    /// True when any offscreen output (`--screenshot`, `--gif`, `--frames`) was asked for.
+    pub fn wants_capture(&self) -> bool {
+        self.screenshot.is_some() || self.gif.is_some() || self.frames.is_some()
+    }
+
+    /// True when a live window was asked for (`--viewer`).
+    pub fn wants_window(&self) -> bool {
+        self.viewer
+    }
+
+    /// Steps between two `--frames` images.
+    pub fn frames_every(&self) -> u64 {
+        self.frames_every.unwrap_or(self.gif_every)
+    }
+
+    /// The initial camera, `--view` or the default three-quarter view.
+    pub fn view(&self) -> ViewSpec {
+        self.view.unwrap_or_default()
+    }
+
+    /// Checks everything that would otherwise fail after (or in the middle of) a run.
+    ///
+    /// # Errors
+    /// A one-line message naming the flag and what is allowed.
+    pub fn validate(&self) -> Result<(), String> {
+        if (self.wants_window() || self.wants_capture()) && !cfg!(feature = "viewer") {
+            return Err(
+                "--viewer/--screenshot/--gif/--frames need comd built with the `viewer` \
+                        feature (cargo build --release --features viewer)"
+                    .into(),
+            );
+        }
+        if self.gif_every == 0 {
+            return Err("--gif-every must be at least 1 (time steps between GIF frames)".into());
+        }
+        if self.frames_every == Some(0) {
+            return Err("--frames-every must be at least 1 (time steps between PNG frames)".into());
+        }
+        if let Some(v) = &self.view {
+            // Values built in code bypass clap's parser, so re-check them here.
+            ViewSpec::from_str(&format!("{},{},{}", v.azimuth_deg, v.elevation_deg, v.zoom))
+                .map_err(|e| format!("--view: {e}"))?;
+        }
+        let ok = 16..=Size::MAX_SIDE;
+        if !ok.contains(&self.size.width) || !ok.contains(&self.size.height) {
+            return Err(format!(
+                "--size: each side must be in 16..={}",
+                Size::MAX_SIDE
+            ));
+        }
+        if let Some(p) = &self.screenshot {
+            check_output_file("--screenshot", p, "png")?;
+        }
+        if let Some(p) = &self.gif {
+            check_output_file("--gif", p, "gif")?;
+        }
+        if let Some(dir) = &self.frames {
+            check_output_dir("--frames", dir)?;
+        }
+        Ok(())
+    }
+}
+
+/// `path` must end in `.ext` and its directory must exist and accept new files.
+fn check_output_file(flag: &str, path: &Path, ext: &str) -> Result<(), String> {
+    let has_ext = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case(ext));
+    if !has_ext {
+        return Err(format!("{flag}: '{}' must end in .{ext}", path.display()));
+    }
+    if path.is_dir() {
+        return Err(format!(
+            "{flag}: '{}' is a directory, expected a file name",
+            path.display()
+        ));
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !parent.is_dir() {
+        return Err(format!(
+            "{flag}: directory '{}' does not exist",
+            parent.display()
+        ));
+    }
+    probe_writable(parent)
+        .map_err(|e| format!("{flag}: cannot write in '{}': {e}", parent.display()))
+}
+
+/// `dir` must be a writable directory, or not exist yet with a writable parent.
+fn check_output_dir(flag: &str, dir: &Path) -> Result<(), String> {
+    if dir.exists() {
+        if !dir.is_dir() {
+            return Err(format!(
+                "{flag}: '{}' exists and is not a directory",
+                dir.display()
+            ));
+        }
+        return probe_writable(dir)
+            .map_err(|e| format!("{flag}: cannot write in '{}': {e}", dir.display()));
+    }
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !parent.is_dir() {
+        return Err(format!(
+            "{flag}: parent directory '{}' does not exist",
+            parent.display()
+        ));
+    }
+    probe_writable(parent).map_err(|e| format!("{flag}: cannot create '{}': {e}", dir.display()))
+}
+
+/// Creates and removes a hidden file: the only reliable test (permission bits lie for root
+/// and for read-only mounts).
+fn probe_writable(dir: &Path) -> Result<(), std::io::Error> {
+    let probe = dir.join(format!(".comd-write-test-{}", std::process::id()));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)?;
+    std::fs::remove_file(&probe)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn view_spec_parses_two_or_three_numbers() {
+        let v: ViewSpec = "10,-20".parse().unwrap();
+        assert_eq!((v.azimuth_deg, v.elevation_deg, v.zoom), (10.0, -20.0, 1.0));
+        let v: ViewSpec = " 0, 90 ,2.5".parse().unwrap();
+        assert_eq!(v.zoom, 2.5);
+        for bad in [
+            "", "1", "1,2,3,4", "a,2", "1,95", "1,2,0", "1,2,-1", "1,nan",
+        ] {
+            assert!(bad.parse::<ViewSpec>().is_err(), "{bad} should be rejected");
+        }
+    }
+
+    #[test]
+    fn size_parses_w_x_h() {
+        assert_eq!(
+            "200x150".parse::<Size>().unwrap(),
+            Size {
+                width: 200,
+                height: 150
+            }
+        );
+        for bad in ["200", "x150", "0x10", "10x10", "9000x100", "axb"] {
+            assert!(bad.parse::<Size>().is_err(), "{bad} should be rejected");
+        }
+    }
+
+    #[test]
+    fn validate_names_the_flag() {
+        let dir = tempfile::tempdir().unwrap();
+        let ok = ViewerArgs {
+            screenshot: Some(dir.path().join("a.png")),
+            gif: Some(dir.path().join("b.GIF")),
+            frames: Some(dir.path().join("new-dir")),
+            ..Default::default()
+        };
+        if cfg!(feature = "viewer") {
+            ok.validate().unwrap();
+        }
+        let cases = [
+            (
+                ViewerArgs {
+                    gif_every: 0,
+                    ..Default::default()
+                },
+                "--gif-every",
+            ),
+            (
+                ViewerArgs {
+                    frames_every: Some(0),
+                    ..Default::default()
+                },
+                "--frames-every",
+            ),
+            (
+                ViewerArgs {
+                    screenshot: Some("x.jpg".into()),
+                    ..ok.clone()
+                },
+                "--screenshot",
+            ),
+            (
+                ViewerArgs {
+                    gif: Some(dir.path().join("no/such/x.gif")),
+                    ..ok.clone()
+                },
+                "--gif",
+            ),
+            (
+                ViewerArgs {
+                    frames: Some(dir.path().join("a/b/c")),
+                    ..ok.clone()
+                },
+                "--frames",
+            ),
+            (
+                ViewerArgs {
+                    view: Some(ViewSpec {
+                        zoom: 0.0,
+                        ..Default::default()
+                    }),
+                    ..ok.clone()
+                },
+                "--view",
+            ),
+        ];
+        for (args, flag) in cases {
+            let err = args.validate().unwrap_err();
+            assert!(err.contains(flag) || !cfg!(feature = "viewer"), "{err}");
+            assert!(!err.contains('\n'), "{err}");
+        }
+    }
+
+    #[test]
+    fn flattens_into_a_parent_cli() {
+        use clap::{CommandFactory, Parser};
+        #[derive(Parser)]
+        struct Cli {
+            #[command(flatten)]
+            viewer: ViewerArgs,
+        }
+        Cli::command().debug_assert();
+        let cli = Cli::try_parse_from([
+            "comd",
+            "--view",
+            "10,20,2",
+            "--size",
+            "300x200",
+            "--color",
+            "rank",
+            "--gif-every",
+            "3",
+            "--render-mode",
+            "points",
+            "--viewer",
+        ])
+        .unwrap();
+        let v = cli.viewer;
+        assert!(v.viewer && v.color == ColorBy::Rank && v.render_mode == RenderMode::Points);
+        assert_eq!(
+            (v.size.width, v.size.height, v.gif_every, v.frames_every()),
+            (300, 200, 3, 3)
+        );
+        assert_eq!(v.view().zoom, 2.0);
+        let defaults = Cli::try_parse_from(["comd"]).unwrap().viewer;
+        assert_eq!(
+            format!("{defaults:?}"),
+            format!("{:?}", ViewerArgs::default())
+        );
+        assert!(Cli::try_parse_from(["comd", "--view", "1"]).is_err());
+    }
+
+    #[test]
+    fn wants() {
+        let a = ViewerArgs::default();
+        assert!(!a.wants_capture() && !a.wants_window());
+        let a = ViewerArgs {
+            gif: Some("a.gif".into()),
+            viewer: true,
+            ..a
+        };
+        assert!(a.wants_capture() && a.wants_window());
+        assert_eq!(a.frames_every(), a.gif_every);
+    }
+}

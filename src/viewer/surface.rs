@@ -1,0 +1,169 @@
+//! The window's GPU side: surface, device, renderer, and the offscreen copy used for
+//! screenshots and GIF frames.
+//!
+//! Kept apart from the event handling in `window` so that file stays about input and
+//! timing. The surface prefers an sRGB format (the renderer writes linear colour), and
+//! captures never read the swapchain image back (not `COPY_SRC` on the GL backend): they
+//! render the same view again into an [`OffscreenTarget`].
+
+use super::camera::OrbitCamera;
+use super::gpu::Gpu;
+use super::render::{DrawOptions, RenderTarget, Renderer};
+use crate::capture::readback::OffscreenTarget;
+use crate::capture::{CaptureError, Frame};
+use anyhow::{anyhow, Context};
+use std::sync::Arc;
+use winit::dpi::PhysicalSize;
+use winit::event_loop::{ActiveEventLoop, OwnedDisplayHandle};
+use winit::window::Window;
+
+/// Result of drawing to the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Presented {
+    /// The frame is on screen.
+    Yes,
+    /// No frame this time (surface outdated, timeout, occluded): try again later.
+    Retry,
+}
+
+/// GPU objects that exist once the window does.
+pub(crate) struct Gfx {
+    pub window: Arc<Window>,
+    surface: wgpu::Surface<'static>,
+    config: wgpu::SurfaceConfiguration,
+    pub gpu: Gpu,
+    pub renderer: Renderer,
+    offscreen: Option<OffscreenTarget>,
+}
+
+impl Gfx {
+    /// Opens the window and sets up its surface on a compatible adapter.
+    pub fn new(event_loop: &ActiveEventLoop, display: &OwnedDisplayHandle) -> anyhow::Result<Gfx> {
+        let attrs = Window::default_attributes()
+            .with_title("comd-rs viewer")
+            .with_inner_size(PhysicalSize::new(1024u32, 640u32));
+        let window = Arc::new(
+            event_loop
+                .create_window(attrs)
+                .context("cannot create the window")?,
+        );
+        // The display handle is what the GL backend needs on X11 (Vulkan ignores it).
+        let desc =
+            wgpu::InstanceDescriptor::new_with_display_handle(Box::new(display.clone())).with_env();
+        let instance = wgpu::Instance::new(desc);
+        let surface = instance
+            .create_surface(window.clone())
+            .context("cannot create a drawing surface")?;
+        let gpu = Gpu::from_instance(instance, Some(&surface))?;
+        let size = window.inner_size();
+        let caps = surface.get_capabilities(&gpu.adapter);
+        let format = caps
+            .formats
+            .iter()
+            .copied()
+            .find(|f| f.is_srgb())
+            .or_else(|| caps.formats.first().copied())
+            .ok_or_else(|| {
+                anyhow!(
+                    "the surface supports no texture format on {}",
+                    gpu.describe()
+                )
+            })?;
+        let mut config = surface
+            .get_default_config(&gpu.adapter, size.width.max(1), size.height.max(1))
+            .ok_or_else(|| anyhow!("the surface is not supported by {}", gpu.describe()))?;
+        config.format = format;
+        config.present_mode = wgpu::PresentMode::AutoVsync;
+        surface.configure(&gpu.device, &config);
+        let renderer = Renderer::new(&gpu.device);
+        eprintln!(
+            "comd: viewer on {} ({}x{}); press h for keys",
+            gpu.describe(),
+            size.width,
+            size.height
+        );
+        Ok(Gfx {
+            window,
+            surface,
+            config,
+            gpu,
+            renderer,
+            offscreen: None,
+        })
+    }
+
+    /// Surface size in pixels.
+    pub fn size(&self) -> (u32, u32) {
+        (self.config.width, self.config.height)
+    }
+
+    /// Follows a window resize (zero sizes, e.g. minimised, are ignored).
+    pub fn resize(&mut self, width: u32, height: u32) {
+        if width > 0 && height > 0 {
+            self.config.width = width;
+            self.config.height = height;
+            self.surface.configure(&self.gpu.device, &self.config);
+        }
+    }
+
+    /// Draws the current snapshot to the window and presents it.
+    pub fn present(
+        &mut self,
+        camera: &OrbitCamera,
+        opts: &DrawOptions,
+        hud: &[String],
+    ) -> Presented {
+        let frame = match self.surface.get_current_texture() {
+            wgpu::CurrentSurfaceTexture::Success(f)
+            | wgpu::CurrentSurfaceTexture::Suboptimal(f) => f,
+            wgpu::CurrentSurfaceTexture::Outdated | wgpu::CurrentSurfaceTexture::Lost => {
+                self.surface.configure(&self.gpu.device, &self.config);
+                return Presented::Retry;
+            }
+            _ => return Presented::Retry, // timeout, occluded, validation error
+        };
+        let view = frame
+            .texture
+            .create_view(&wgpu::TextureViewDescriptor::default());
+        let (width, height) = self.size();
+        let target = RenderTarget {
+            view: &view,
+            format: self.config.format,
+            width,
+            height,
+        };
+        self.renderer
+            .render(&self.gpu.device, &self.gpu.queue, target, camera, opts, hud);
+        self.window.pre_present_notify();
+        self.gpu.queue.present(frame);
+        Presented::Yes
+    }
+
+    /// Renders the same view offscreen at `size` and reads it back.
+    ///
+    /// # Errors
+    /// [`CaptureError::Readback`] if the copy fails.
+    pub fn grab(
+        &mut self,
+        size: (u32, u32),
+        camera: &OrbitCamera,
+        opts: &DrawOptions,
+        hud: &[String],
+    ) -> Result<Frame, CaptureError> {
+        let off = match self.offscreen.take() {
+            Some(off) if off.size() == size => off,
+            _ => OffscreenTarget::new(&self.gpu.device, size.0, size.1),
+        };
+        self.renderer.render(
+            &self.gpu.device,
+            &self.gpu.queue,
+            off.target(),
+            camera,
+            opts,
+            hud,
+        );
+        let frame = off.read(&self.gpu.device, &self.gpu.queue);
+        self.offscreen = Some(off);
+        frame
+    }
+}

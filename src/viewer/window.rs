@@ -1,0 +1,451 @@
+//! The live window: a winit 0.30 [`ApplicationHandler`] around the shared [`Renderer`].
+//!
+//! **Threads.** The window runs on the calling (main) thread; the simulation runs elsewhere
+//! and sends [`Snapshot`]s on a crossbeam channel. The window never blocks on it: it drains
+//! the channel with `try_recv` and keeps only the newest snapshot. Controls flow back
+//! through [`RunControl`] atomics (pause, single step, throttle), so the simulation never
+//! waits for the window either.
+//!
+//! **CPU budget.** Without a GPU, lavapipe renders on the same two cores as the simulation.
+//! The window therefore redraws only when something changed (new snapshot, input, resize),
+//! leaves idle time after each frame in proportion to its cost (see [`super::pacing`]) and
+//! sleeps in between (`ControlFlow::WaitUntil`), waking every 50 ms to look at the channel.
+//!
+//! **Closing.** `q`, Esc or the window's close button close the window only; the run goes
+//! on to its normal end and writes its reports. This choice keeps a long run safe from a
+//! stray key press; stopping a run early is Ctrl-C's job. On closing, the window un-pauses
+//! the simulation and removes any throttle, so a run paused in the viewer cannot hang.
+//!
+//! **Captures.** `s` and `a` render offscreen at the window size (the swapchain is not
+//! readable on every backend) and hand the image to the capture writer thread, which prints
+//! the file name (`screenshot-NNN.png`, `animation-NNN.gif` in the current directory,
+//! never overwriting an existing file).
+
+use super::args::{ColorBy, ViewerArgs};
+use super::camera::OrbitCamera;
+use super::keys::{action_for, help_lines, next_delay, Action};
+use super::overlay::{hud_lines, Rates};
+use super::pacing::{Pacer, RateMeter};
+use super::render::DrawOptions;
+use super::surface::{Gfx, Presented};
+use crate::capture::next_free_name;
+use crate::capture::writer::{Job, Writer};
+use crate::snapshot::{RunControl, Snapshot};
+use anyhow::anyhow;
+use crossbeam_channel::{Receiver, TryRecvError};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+use winit::application::ApplicationHandler;
+use winit::event::{ElementState, MouseButton, MouseScrollDelta, WindowEvent};
+use winit::event_loop::{ActiveEventLoop, ControlFlow, EventLoop, OwnedDisplayHandle};
+use winit::window::WindowId;
+
+const GIF_DELAY_MS: u32 = 100;
+
+/// Runs the window until it is closed. See [`crate::viewer::run_window`].
+pub(crate) fn run(
+    args: &ViewerArgs,
+    rx: Receiver<Snapshot>,
+    control: Arc<RunControl>,
+) -> anyhow::Result<()> {
+    let event_loop = EventLoop::new().map_err(|e| anyhow!("cannot open a window: {e}"))?;
+    let mut app = App::new(args, rx, control.clone(), event_loop.owned_display_handle());
+    let result = event_loop
+        .run_app(&mut app)
+        .map_err(|e| anyhow!("window event loop failed: {e}"));
+    // Whatever happened, never leave the simulation paused or throttled.
+    control.set_paused(false);
+    control.set_delay_us(0);
+    let errors = app.writer.take().map(Writer::finish).unwrap_or_default();
+    result?;
+    if let Some(e) = app.fatal.take() {
+        return Err(e);
+    }
+    if let Some(e) = errors.into_iter().next() {
+        return Err(anyhow!("viewer capture failed: {e}"));
+    }
+    Ok(())
+}
+
+#[derive(Default)]
+struct Mouse {
+    pos: Option<(f64, f64)>,
+    left: bool,
+    right: bool,
+}
+
+struct App {
+    args: ViewerArgs,
+    rx: Receiver<Snapshot>,
+    control: Arc<RunControl>,
+    display: OwnedDisplayHandle,
+    gfx: Option<Gfx>,
+    fatal: Option<anyhow::Error>,
+    snapshot: Option<Snapshot>,
+    fresh: bool,
+    finished: bool,
+    camera: Option<OrbitCamera>,
+    color: ColorBy,
+    opts: DrawOptions,
+    mouse: Mouse,
+    input_dirty: bool,
+    pacer: Pacer,
+    fps: RateMeter,
+    frames_drawn: u64,
+    steps_per_s: RateMeter,
+    show_help: bool,
+    writer: Option<Writer>,
+    screenshot_requested: bool,
+    recording: Option<(u32, u32)>,
+    dropped_gif_frames: u64,
+    name_counters: (u32, u32),
+    reset_ortho: bool,
+}
+
+impl App {
+    fn new(
+        args: &ViewerArgs,
+        rx: Receiver<Snapshot>,
+        control: Arc<RunControl>,
+        display: OwnedDisplayHandle,
+    ) -> Self {
+        App {
+            args: args.clone(),
+            rx,
+            control,
+            display,
+            gfx: None,
+            fatal: None,
+            snapshot: None,
+            fresh: false,
+            finished: false,
+            camera: None,
+            color: args.color,
+            opts: DrawOptions {
+                mode: args.render_mode,
+                show_box: true,
+            },
+            mouse: Mouse::default(),
+            input_dirty: true,
+            pacer: Pacer::new(Instant::now()),
+            fps: RateMeter::default(),
+            frames_drawn: 0,
+            steps_per_s: RateMeter::default(),
+            show_help: false,
+            writer: Some(Writer::spawn(3)),
+            screenshot_requested: false,
+            recording: None,
+            dropped_gif_frames: 0,
+            name_counters: (0, 0),
+            reset_ortho: false,
+        }
+    }
+
+    /// Takes the newest snapshot from the channel; notes when the sender is gone.
+    fn poll_channel(&mut self) {
+        loop {
+            match self.rx.try_recv() {
+                Ok(s) => {
+                    self.snapshot = Some(s);
+                    self.fresh = true;
+                }
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    if !self.finished {
+                        self.finished = true;
+                        self.input_dirty = true;
+                    }
+                    break;
+                }
+            }
+        }
+    }
+
+    fn handle_action(&mut self, action: Action, event_loop: &ActiveEventLoop) {
+        self.input_dirty = true;
+        match action {
+            Action::Quit => event_loop.exit(),
+            Action::ResetView => {
+                // New framing from --view, same projection.
+                let ortho = self.camera.as_ref().is_some_and(|c| c.ortho);
+                self.camera = None;
+                self.reset_ortho = ortho;
+            }
+            Action::ToggleOrtho => {
+                if let Some(c) = self.camera.as_mut() {
+                    c.ortho = !c.ortho;
+                }
+            }
+            Action::ToggleBox => self.opts.show_box = !self.opts.show_box,
+            Action::CycleColor => {
+                self.color = self.color.next();
+                self.fresh = true; // re-upload colours
+            }
+            Action::TogglePause => {
+                let paused = !self.control.is_paused();
+                self.control.set_paused(paused);
+                eprintln!(
+                    "comd: simulation {}",
+                    if paused { "paused" } else { "resumed" }
+                );
+            }
+            Action::Step => {
+                if !self.control.is_paused() {
+                    self.control.set_paused(true);
+                    eprintln!("comd: simulation paused");
+                }
+                self.control.request_step();
+            }
+            Action::Faster | Action::Slower => {
+                let d = next_delay(self.control.delay_us(), action == Action::Slower);
+                self.control.set_delay_us(d);
+                eprintln!("comd: throttle {} ms per step", d as f64 / 1000.0);
+            }
+            Action::Screenshot => self.screenshot_requested = true,
+            Action::ToggleGif => self.toggle_gif(),
+            Action::Help => {
+                self.show_help = !self.show_help;
+                if self.show_help {
+                    eprintln!("comd viewer keys:\n  {}", help_lines().join("\n  "));
+                }
+            }
+        }
+    }
+
+    fn toggle_gif(&mut self) {
+        let Some(writer) = self.writer.as_ref() else {
+            return;
+        };
+        if self.recording.take().is_some() {
+            let _ = writer.submit(Job::GifFinish);
+            if self.dropped_gif_frames > 0 {
+                eprintln!(
+                    "comd: {} GIF frames skipped (encoder busy)",
+                    self.dropped_gif_frames
+                );
+            }
+            return;
+        }
+        let Some(gfx) = self.gfx.as_ref() else { return };
+        let (width, height) = gfx.size();
+        let path = next_free_name(
+            Path::new("."),
+            "animation",
+            "gif",
+            &mut self.name_counters.1,
+        );
+        eprintln!("comd: recording {} (press a to stop)", path.display());
+        if writer
+            .submit(Job::GifStart {
+                path,
+                width,
+                height,
+                delay_ms: GIF_DELAY_MS,
+            })
+            .is_ok()
+        {
+            self.recording = Some((width, height));
+            self.dropped_gif_frames = 0;
+            self.fresh = true; // first frame now
+        }
+    }
+
+    fn status(&self) -> Vec<String> {
+        let mut s = Vec::new();
+        if self.finished {
+            s.push("RUN FINISHED".to_string());
+        } else if self.control.is_paused() {
+            s.push("PAUSED (SPACE: RESUME, .: STEP)".to_string());
+        }
+        if self.control.delay_us() > 0 {
+            s.push(format!(
+                "THROTTLE {} MS/STEP",
+                self.control.delay_us() as f64 / 1000.0
+            ));
+        }
+        if self.recording.is_some() {
+            s.push("* REC GIF (A: STOP)".to_string());
+        }
+        s
+    }
+
+    fn redraw(&mut self) {
+        let t0 = Instant::now();
+        let was_fresh = std::mem::take(&mut self.fresh);
+        let status = self.status();
+        let Some(gfx) = self.gfx.as_mut() else { return };
+        let (w, h) = gfx.size();
+        let empty = Snapshot {
+            box_max: [1.0; 3],
+            ..Default::default()
+        };
+        let snap = self.snapshot.as_ref().unwrap_or(&empty);
+        if was_fresh {
+            gfx.renderer
+                .set_snapshot(&gfx.gpu.device, &gfx.gpu.queue, snap, self.color);
+            self.steps_per_s.observe(snap.step, t0);
+        }
+        let view = self.args.view();
+        let ortho = self.reset_ortho;
+        let camera = self.camera.get_or_insert_with(|| {
+            let aspect = w as f32 / h.max(1) as f32;
+            let az_el = (view.azimuth_deg, view.elevation_deg);
+            let mut c = OrbitCamera::framing_box(
+                snap.box_min,
+                snap.box_max,
+                az_el.0,
+                az_el.1,
+                view.zoom,
+                aspect,
+            );
+            c.ortho = ortho;
+            c
+        });
+        let mut hud = if self.snapshot.is_some() {
+            hud_lines(
+                snap,
+                Rates {
+                    steps_per_s: self.steps_per_s.rate(),
+                    frames_per_s: self.fps.rate(),
+                },
+                None,
+            )
+        } else {
+            vec!["WAITING FOR THE SIMULATION...".to_string()]
+        };
+        hud.extend(status);
+        if self.show_help {
+            hud.push(String::new());
+            hud.extend(help_lines());
+        }
+
+        if gfx.present(camera, &self.opts, &hud) == Presented::Retry {
+            self.input_dirty = true;
+            return;
+        }
+
+        // Captures re-render offscreen with the same camera and overlay.
+        let mut grab = |size| match gfx.grab(size, camera, &self.opts, &hud) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                eprintln!("comd: capture failed: {e}");
+                None
+            }
+        };
+        if std::mem::take(&mut self.screenshot_requested) {
+            let counter = &mut self.name_counters.0;
+            let path = next_free_name(Path::new("."), "screenshot", "png", counter);
+            if let (Some(f), Some(wr)) = (grab((w, h)), self.writer.as_ref()) {
+                let _ = wr.submit(Job::Png(path, f));
+            }
+        }
+        if let (Some(size), true) = (self.recording, was_fresh) {
+            if let (Some(f), Some(wr)) = (grab(size), self.writer.as_ref()) {
+                if !matches!(wr.try_submit(Job::GifFrame(f)), Ok(true)) {
+                    self.dropped_gif_frames += 1;
+                }
+            }
+        }
+
+        let now = Instant::now();
+        self.frames_drawn += 1;
+        self.fps.observe(self.frames_drawn, now);
+        self.pacer
+            .frame_done(t0, now, self.mouse.left || self.mouse.right);
+    }
+
+    fn on_cursor(&mut self, x: f64, y: f64) {
+        if let (Some((px, py)), Some(cam)) = (self.mouse.pos, self.camera.as_mut()) {
+            let (dx, dy) = ((x - px) as f32, (y - py) as f32);
+            if self.mouse.left {
+                cam.orbit(dx, dy);
+                self.input_dirty = true;
+            } else if self.mouse.right {
+                let h = self.gfx.as_ref().map_or(1, |g| g.size().1) as f32;
+                cam.pan(dx, dy, h);
+                self.input_dirty = true;
+            }
+        }
+        self.mouse.pos = Some((x, y));
+    }
+}
+
+impl ApplicationHandler for App {
+    fn resumed(&mut self, event_loop: &ActiveEventLoop) {
+        if self.gfx.is_some() {
+            return;
+        }
+        match Gfx::new(event_loop, &self.display) {
+            Ok(g) => self.gfx = Some(g),
+            Err(e) => {
+                self.fatal = Some(e);
+                event_loop.exit();
+            }
+        }
+    }
+
+    fn window_event(&mut self, event_loop: &ActiveEventLoop, _id: WindowId, event: WindowEvent) {
+        match event {
+            WindowEvent::CloseRequested => event_loop.exit(),
+            WindowEvent::Resized(size) => {
+                if let Some(g) = self.gfx.as_mut() {
+                    g.resize(size.width, size.height);
+                    self.input_dirty = true;
+                }
+            }
+            WindowEvent::KeyboardInput { event, .. }
+                if event.state == ElementState::Pressed && !event.repeat =>
+            {
+                if let Some(a) = action_for(&event.logical_key) {
+                    self.handle_action(a, event_loop);
+                }
+            }
+            WindowEvent::MouseInput { state, button, .. } => {
+                let down = state == ElementState::Pressed;
+                match button {
+                    MouseButton::Left => self.mouse.left = down,
+                    MouseButton::Right => self.mouse.right = down,
+                    _ => {}
+                }
+            }
+            WindowEvent::CursorMoved { position, .. } => self.on_cursor(position.x, position.y),
+            WindowEvent::CursorLeft { .. } => self.mouse = Mouse::default(),
+            WindowEvent::MouseWheel { delta, .. } => {
+                let lines = match delta {
+                    MouseScrollDelta::LineDelta(_, y) => y,
+                    MouseScrollDelta::PixelDelta(p) => p.y as f32 / 40.0,
+                };
+                if let Some(c) = self.camera.as_mut() {
+                    c.zoom(1.12f32.powf(lines));
+                    self.input_dirty = true;
+                }
+            }
+            WindowEvent::RedrawRequested => {
+                self.input_dirty = false;
+                self.redraw();
+            }
+            _ => {}
+        }
+    }
+
+    fn about_to_wait(&mut self, event_loop: &ActiveEventLoop) {
+        self.poll_channel();
+        let now = Instant::now();
+        let wants = self.fresh || self.input_dirty || self.screenshot_requested;
+        if wants && self.pacer.due(now) {
+            if let Some(g) = self.gfx.as_ref() {
+                g.window.request_redraw();
+            }
+        }
+        event_loop.set_control_flow(ControlFlow::WaitUntil(self.pacer.wake_at(now, wants)));
+    }
+
+    fn exiting(&mut self, _event_loop: &ActiveEventLoop) {
+        if self.recording.take().is_some() {
+            if let Some(w) = self.writer.as_ref() {
+                let _ = w.submit(Job::GifFinish);
+            }
+        }
+    }
+}
