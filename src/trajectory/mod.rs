@@ -84,6 +84,8 @@ pub struct TrajectoryWriter {
     format: Format,
     path: PathBuf,
     out: Option<std::io::BufWriter<std::fs::File>>,
+    rank0: bool,
+    resume_at: Option<u64>,
     every: u64,
     digits: usize,
     last_step: Option<u64>,
@@ -93,13 +95,16 @@ pub struct TrajectoryWriter {
 impl TrajectoryWriter {
     /// Opens `path` for a run writing every `every` steps. With `resume_at` (a restart from
     /// that step) an existing file is cut back to its frames before that step and appended
-    /// to; otherwise it is created or truncated. `rank0`: only rank 0 touches the file.
+    /// to; otherwise it is created or truncated. `rank0`: only rank 0 touches the file. The
+    /// file is opened when the first frame arrives, so a run that fails to start leaves it
+    /// alone.
     pub fn create(path: &Path, format: Format, every: u64, full_precision: bool, resume_at: Option<u64>, rank0: bool) -> anyhow::Result<Self> {
-        let out = if rank0 { Some(open(path, format, resume_at)?) } else { None };
         Ok(TrajectoryWriter {
             format,
             path: path.to_path_buf(),
-            out,
+            out: None,
+            rank0,
+            resume_at,
             every: every.max(1),
             digits: if full_precision { FULL_DIGITS } else { DEFAULT_DIGITS },
             last_step: None,
@@ -115,6 +120,9 @@ impl TrajectoryWriter {
         match self.format {
             Format::Xyz => xyz::format_frame(&mut self.buf, frame, self.digits),
             Format::Lammps => lammps::format_frame(&mut self.buf, frame, self.digits),
+        }
+        if self.rank0 && self.out.is_none() {
+            self.out = Some(open(&self.path, self.format, self.resume_at)?);
         }
         if let Some(out) = &mut self.out {
             out.write_all(self.buf.as_bytes())
