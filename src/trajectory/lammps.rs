@@ -48,6 +48,7 @@ pub fn format_frame(out: &mut String, frame: &Frame, digits: usize) {
 pub fn scan(text: &str) -> FrameScan {
     let mut frames = Vec::new();
     let mut lines = super::Lines::new(text);
+    let mut complete = 0;
     loop {
         let start = lines.offset();
         if lines.next() != Some("ITEM: TIMESTEP") {
@@ -63,6 +64,7 @@ pub fn scan(text: &str) -> FrameScan {
             break;
         }
         frames.push((start, step));
+        complete = lines.offset();
     }
-    FrameScan { frames, complete_len: lines.offset() }
+    FrameScan { frames, complete_len: complete }
 }

@@ -42,6 +42,7 @@ pub fn format_frame(out: &mut String, frame: &Frame, digits: usize) {
 pub fn scan(text: &str) -> FrameScan {
     let mut frames = Vec::new();
     let mut lines = super::Lines::new(text);
+    let mut complete = 0;
     loop {
         let start = lines.offset();
         let Some(count) = lines.next() else { break };
@@ -54,6 +55,7 @@ pub fn scan(text: &str) -> FrameScan {
             break;
         }
         frames.push((start, step));
+        complete = lines.offset();
     }
-    FrameScan { frames, complete_len: lines.offset() }
+    FrameScan { frames, complete_len: complete }
 }
