@@ -99,7 +99,7 @@ pub struct Cli {
     #[arg(long, value_name = "PATH")]
     pub dump_state: Option<PathBuf>,
     /// Also write PATH.step<N> every K steps (needs --dump-state)
-    #[arg(long, value_name = "K", value_parser = positive_int, allow_negative_numbers = true, requires = "dump_state")]
+    #[arg(long, value_name = "K", value_parser = positive_int, allow_negative_numbers = true)]
     pub dump_state_every: Option<i64>,
     /// YAML report path [default: comd-rs.<YYYYMMDD-HHMMSS>.yaml, never overwriting]
     #[arg(long, value_name = "PATH", conflicts_with = "no_yaml")]
@@ -107,6 +107,9 @@ pub struct Cli {
     /// Do not write a YAML report
     #[arg(long)]
     pub no_yaml: bool,
+    /// Decks, trajectories, checkpoints, replicas, progress, plots.
+    #[command(flatten)]
+    pub workflow: crate::workflow::WorkflowArgs,
 }
 
 fn parse_int(s: &str) -> Result<i64, String> {

@@ -58,6 +58,10 @@ pub struct RunConfig {
     pub yaml: YamlTarget,
     /// Warnings to print on stderr before the run (e.g. EAM options without `-e`).
     pub warnings: Vec<String>,
+    /// Replica seed mixed into the per-atom random streams (`--seed`; None: CoMD's streams).
+    pub seed: Option<u64>,
+    /// Checkpoint to continue from (`--restart`).
+    pub restart: Option<PathBuf>,
 }
 
 impl RunConfig {
@@ -117,7 +121,12 @@ impl RunConfig {
             dump_every: cli.dump_state_every.map(|k| k as u64),
             yaml,
             warnings,
+            seed: cli.workflow.seed,
+            restart: cli.workflow.restart.clone(),
         };
+        if cfg.dump_every.is_some() && cfg.dump_state.is_none() {
+            return Err(usage("--dump-state-every needs --dump-state PATH"));
+        }
         for p in [&cfg.dump_state, &match &cfg.yaml { YamlTarget::Path(p) => Some(p.clone()), _ => None }].into_iter().flatten() {
             check_writable(p)?;
         }

@@ -62,6 +62,53 @@ impl ExactEngine {
         sys.kinetic_energy(comm, timers);
         Ok(ExactEngine { sys, pot })
     }
+
+    /// Rebuilds the state a run had at a checkpoint, bit for bit (see [`crate::checkpoint`]).
+    ///
+    /// `sys` is empty, built as for [`ExactEngine::start`]; `atoms` may hold every atom of
+    /// the run: this rank keeps those inside its domain. Each atom goes to the cell of its
+    /// coordinates, the cells are sorted by gid (the order the run had after its last
+    /// redistribution), forces and energies are set by gid — `sort_by_gid` does not permute
+    /// them — and one halo exchange without `cells.update` rebuilds the periodic images.
+    /// Forces are not recomputed: the stored ones are those the run would kick with next.
+    pub fn restore(
+        mut sys: System,
+        pot: Box<dyn Potential>,
+        atoms: &[AtomRecord],
+        energies: (Real, Real),
+        comm: &mut dyn Comm,
+        timers: &mut Timers,
+    ) -> Result<ExactEngine, RunError> {
+        let (lo, hi) = (sys.domain.local_min, sys.domain.local_max);
+        let mut fu = std::collections::HashMap::new();
+        for a in atoms.iter().filter(|a| (0..3).all(|k| a.r[k] >= lo[k] && a.r[k] < hi[k])) {
+            let b = sys.cells.put_atom_with_image(&mut sys.atoms, a.gid, 0, a.r, a.p, a.image)?;
+            if b >= sys.cells.n_local_boxes {
+                return Err(RunError::AtomJumped { gid: a.gid, pos: a.r });
+            }
+            fu.insert(a.gid, (a.f, a.u));
+        }
+        sys.cells.sort_by_gid(&mut sys.atoms);
+        let mut payload = crate::halo::AtomPayload {
+            cells: &mut sys.cells,
+            atoms: &mut sys.atoms,
+            lists: &sys.atom_lists,
+            shift: sys.shifts,
+            image_step: sys.image_steps,
+        };
+        crate::halo::exchange(comm, &sys.nbrs, &mut payload, timers)?;
+        sys.cells.sort_by_gid(&mut sys.atoms);
+        let slots: Vec<usize> = sys.local_slots().collect();
+        for i in slots {
+            let gid = sys.atoms.gid[i];
+            let (f, u) = fu.get(&gid).copied().ok_or(RunError::NonFinite { gid, what: "the restored force" })?;
+            sys.atoms.f[i] = f;
+            sys.atoms.u[i] = u;
+        }
+        sys.n_global = sys.sum_atoms(comm, timers);
+        (sys.e_potential, sys.e_kinetic) = energies;
+        Ok(ExactEngine { sys, pot })
+    }
 }
 
 impl Engine for ExactEngine {
@@ -83,7 +130,7 @@ impl Engine for ExactEngine {
             .flat_map(|b| s.cells.slots(b).map(move |i| (b, i)))
             .map(|(b, i)| {
                 let a = &s.atoms;
-                AtomRecord { gid: a.gid[i], cell: b as i32, r: a.r[i], p: a.p[i], f: a.f[i], u: a.u[i], image: a.image[i] }
+                AtomRecord { gid: a.gid[i], cell: b as i32, r: a.r[i], p: a.p[i], f: a.f[i], u: a.u[i], image: a.image[i], r_ref: a.r[i] }
             })
             .collect()
     }

@@ -5,7 +5,7 @@
 use crate::comm::Comm;
 use crate::constants::KB_EV;
 use crate::error::RunError;
-use crate::rng::{gasdev, lcg61, mk_seed, SEED_DISPLACEMENT, SEED_TEMPERATURE};
+use crate::rng::{gasdev, lcg61, mk_seed_replica, SEED_DISPLACEMENT, SEED_TEMPERATURE};
 use crate::system::System;
 use crate::timers::{Timer, Timers};
 use crate::types::Real;
@@ -67,11 +67,16 @@ fn reduce(sys: &System, comm: &mut dyn Comm, timers: &mut Timers, exact: bool, f
 /// Draws Gaussian momenta for temperature `t`, removes the centre-of-mass motion and scales
 /// to exactly `t` (CoMD `setTemperature`). `exact` selects CoMD's summation order.
 pub fn set_temperature(sys: &mut System, t: Real, comm: &mut dyn Comm, timers: &mut Timers, exact: bool) {
+    set_temperature_seeded(sys, t, comm, timers, exact, None);
+}
+
+/// [`set_temperature`] with a replica seed mixed into the momentum streams (`--seed`).
+pub fn set_temperature_seeded(sys: &mut System, t: Real, comm: &mut dyn Comm, timers: &mut Timers, exact: bool, replica: Option<u64>) {
     let mass = sys.mass;
     let slots: Vec<usize> = sys.local_slots().collect();
     for &i in &slots {
         let sigma = (KB_EV * t / mass).sqrt();
-        let mut seed = mk_seed(sys.atoms.gid[i] as u32, SEED_TEMPERATURE);
+        let mut seed = mk_seed_replica(sys.atoms.gid[i] as u32, SEED_TEMPERATURE, replica);
         for k in 0..3 {
             sys.atoms.p[i][k] = mass * sigma * gasdev(&mut seed);
         }
@@ -109,9 +114,14 @@ pub fn set_temperature(sys: &mut System, t: Real, comm: &mut dyn Comm, timers: &
 
 /// Displaces every atom by up to `delta` per axis, uniformly (CoMD `randomDisplacements`).
 pub fn random_displacements(sys: &mut System, delta: Real) {
+    random_displacements_seeded(sys, delta, None);
+}
+
+/// [`random_displacements`] with a replica seed mixed into the streams (`--seed`).
+pub fn random_displacements_seeded(sys: &mut System, delta: Real, replica: Option<u64>) {
     let slots: Vec<usize> = sys.local_slots().collect();
     for i in slots {
-        let mut seed = mk_seed(sys.atoms.gid[i] as u32, SEED_DISPLACEMENT);
+        let mut seed = mk_seed_replica(sys.atoms.gid[i] as u32, SEED_DISPLACEMENT, replica);
         for k in 0..3 {
             sys.atoms.r[i][k] += (2.0 * lcg61(&mut seed) - 1.0) * delta;
         }

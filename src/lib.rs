@@ -23,10 +23,12 @@
 
 pub mod atoms;
 pub mod cells;
+pub mod checkpoint;
 pub mod cli;
 pub mod comm;
 pub mod config;
 pub mod constants;
+pub mod deck;
 pub mod domain;
 pub mod engine;
 pub mod error;
@@ -38,12 +40,17 @@ pub mod integrator;
 pub mod lattice;
 pub mod observer;
 pub mod output;
+pub mod plot;
+pub mod progress;
 pub mod rng;
+pub mod signals;
 pub mod simulation;
 pub mod snapshot;
 pub mod system;
 pub mod timers;
+pub mod trajectory;
 pub mod types;
+pub mod workflow;
 pub mod viewer;
 
 #[cfg(feature = "viewer")]

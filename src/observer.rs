@@ -25,6 +25,10 @@ pub struct Frame {
     pub e_kinetic: f64,
     /// Atom mass, internal units.
     pub mass: f64,
+    /// Total energy per atom at step 0, eV (the validation block; carried across restarts).
+    pub e_initial: f64,
+    /// Atoms at step 0.
+    pub n_initial: i64,
     /// The atoms, sorted by gid.
     pub atoms: Vec<AtomRecord>,
     /// Owning rank of each atom (same order).

@@ -30,6 +30,8 @@ pub struct Hooks<'a> {
     pub observers: Vec<&'a mut dyn Observer>,
     /// Pause / single step / throttle / stop requests (viewer, signals).
     pub control: Option<Arc<RunControl>>,
+    /// Called on rank 0 with the step reached after each chunk of steps (progress bars).
+    pub progress: Option<Box<dyn FnMut(u64) + 'a>>,
 }
 
 /// How a run ended.
@@ -86,8 +88,8 @@ fn initial_engine(
     if sys.n_global != expected {
         return Err(RunError::AtomsLost { lost: expected - sys.n_global, initial: expected, now: sys.n_global }.into());
     }
-    lattice::set_temperature(&mut sys, cfg.temp, comm, timers, cfg.exact);
-    lattice::random_displacements(&mut sys, cfg.delta);
+    lattice::set_temperature_seeded(&mut sys, cfg.temp, comm, timers, cfg.exact, cfg.seed);
+    lattice::random_displacements_seeded(&mut sys, cfg.delta, cfg.seed);
     if cfg.exact {
         let engine = ExactEngine::start(sys, pot, comm, timers);
         Ok(Box::new(collective(comm, engine)?))
@@ -132,11 +134,21 @@ pub fn run(
     let lat = cfg.lattice(pot.as_ref());
     let global_max = [0, 1, 2].map(|a| cfg.n_cells[a] as Real * lat);
     let is_eam = pot.is_eam();
-    let mut engine = initial_engine(cfg, pot, comm, &mut timers)?;
-    let n0 = {
-        let mut n = [engine.n_local() as i64];
-        comm.sum_i64(&mut n);
-        n[0]
+    let restart = match &cfg.restart {
+        Some(path) => Some(crate::checkpoint::load(cfg, path, comm)?),
+        None => None,
+    };
+    let mut engine = match &restart {
+        Some(ck) => crate::checkpoint::restored_engine(cfg, pot, ck, comm, &mut timers)?,
+        None => initial_engine(cfg, pot, comm, &mut timers)?,
+    };
+    let n0 = match &restart {
+        Some(ck) => ck.n_initial,
+        None => {
+            let mut n = [engine.n_local() as i64];
+            comm.sum_i64(&mut n);
+            n[0]
+        }
     };
     let layout = engine.layout();
     let mut occ = [layout.max_occupancy as i64, layout.capacity as i64];
@@ -157,16 +169,19 @@ pub fn run(
         n_boxes: layout.n_boxes,
     };
     say(&screen::setup(&setup))?;
-    let e0 = (engine.e_potential() + engine.e_kinetic()) / n0 as Real;
+    let e0 = restart.as_ref().map_or((engine.e_potential() + engine.e_kinetic()) / n0 as Real, |ck| ck.e_initial);
     say(&format!("\nInitial energy : {e0:14.12}, atom count : {n0} \n\n"))?;
+    if let (Some(ck), Some(path)) = (&restart, &cfg.restart) {
+        say(&format!("Restarted from {} at step {}\n\n", path.display(), ck.step))?;
+    }
     say(&screen::timestamp("Initialization Finished"))?;
     say(&screen::timestamp("Starting simulation"))?;
     say(screen::thermo_header())?;
 
     // ---- main loop ----
     let mut rows = Vec::new();
-    let mut prev_step: i64 = -1;
-    let mut step = 0u64;
+    let mut step = restart.as_ref().map_or(0, |ck| ck.step);
+    let mut prev_step: i64 = step as i64 - 1;
     let mut stopped_early = false;
     let n_steps = cfg.n_steps;
     let cadences: Vec<u64> = hooks.observers.iter().filter_map(|o| o.every()).chain(cfg.dump_every).collect();
@@ -190,7 +205,7 @@ pub fn run(
             }
             if let Some(k) = cfg.dump_every {
                 if step % k == 0 {
-                    let path = cfg.dump_state.as_ref().expect("--dump-state-every requires --dump-state");
+                    let path = cfg.dump_state.as_ref().ok_or_else(|| usage("--dump-state-every needs --dump-state"))?;
                     let mut name = path.as_os_str().to_owned();
                     name.push(format!(".step{step}"));
                     write_dump(engine.as_ref(), comm, std::path::Path::new(&name), step)?;
@@ -200,7 +215,7 @@ pub fn run(
                 .filter(|&i| hooks.observers[i].every().is_some_and(|k| step % k == 0 && step < n_steps))
                 .collect();
             if !due.is_empty() {
-                if let Some(frame) = gather_frame(engine.as_ref(), comm, step, cfg, global_max) {
+                if let Some(frame) = gather_frame(engine.as_ref(), comm, step, cfg, global_max, (e0, n0)) {
                     for i in due {
                         hooks.observers[i].observe(&frame)?;
                     }
@@ -224,6 +239,9 @@ pub fn run(
             timers.stop(Timer::Timestep);
             collective(comm, r).with_context(|| format!("between steps {step} and {next}"))?;
             step = next;
+            if let (Some(p), true) = (hooks.progress.as_mut(), rank0) {
+                p(step);
+            }
             if let Some(c) = &hooks.control {
                 let d = c.delay_us();
                 if d > 0 {
@@ -253,7 +271,7 @@ pub fn run(
     }
     // observers get the final state even after an error, if the state is sound
     if hooks.observers.iter().any(|o| o.wants_final_frame()) {
-        if let Some(frame) = gather_frame(engine.as_ref(), comm, step, cfg, global_max) {
+        if let Some(frame) = gather_frame(engine.as_ref(), comm, step, cfg, global_max, (e0, n0)) {
             for o in hooks.observers.iter_mut() {
                 o.finish(&frame)?;
             }
@@ -343,7 +361,14 @@ fn write_dump(engine: &dyn Engine, comm: &mut dyn Comm, path: &std::path::Path, 
     Ok(())
 }
 
-fn gather_frame(engine: &dyn Engine, comm: &mut dyn Comm, step: u64, cfg: &RunConfig, global_max: [Real; 3]) -> Option<Frame> {
+fn gather_frame(
+    engine: &dyn Engine,
+    comm: &mut dyn Comm,
+    step: u64,
+    cfg: &RunConfig,
+    global_max: [Real; 3],
+    initial: (Real, i64),
+) -> Option<Frame> {
     let (atoms, ranks) = gather_records(engine, comm)?;
     Some(Frame {
         step,
@@ -354,6 +379,8 @@ fn gather_frame(engine: &dyn Engine, comm: &mut dyn Comm, step: u64, cfg: &RunCo
         e_potential: engine.e_potential(),
         e_kinetic: engine.e_kinetic(),
         mass: engine.mass(),
+        e_initial: initial.0,
+        n_initial: initial.1,
         atoms,
         ranks,
     })

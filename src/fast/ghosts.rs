@@ -61,6 +61,11 @@ fn owner(x: Real, ext: Real, p: usize) -> usize {
     ((x / ext).floor().max(0.0) as usize).min(p - 1)
 }
 
+/// Coordinate (along `axis`) of the rank that owns an atom at wrapped position `x`.
+pub fn owner_of(domain: &Domain, axis: usize, x: Real) -> usize {
+    owner(x, domain.local_extent[axis], domain.proc_grid[axis])
+}
+
 /// Wraps owned positions into `[0, L)` (or exactly `L` after round-off), counting images.
 pub fn wrap(parts: &mut Particles, domain: &Domain) {
     let l = domain.global_extent;

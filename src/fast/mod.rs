@@ -115,6 +115,62 @@ impl FastEngine {
         Ok(e)
     }
 
+    /// Continues from checkpointed atoms (all of them, on every rank): each rank keeps the
+    /// atoms it owned at the last rebuild (owner of `r_ref`), positions are taken as they are
+    /// (not wrapped), and ghosts and lists are built with a range of cutoff + 2·skin, enough
+    /// until the next rebuild that the original run would do at the same step. Forces are a
+    /// function of positions only, so recomputing them gives the checkpointed bits.
+    pub fn restore(
+        domain: Domain,
+        kernel: Kernel,
+        mass: Real,
+        skin: Real,
+        atoms: &[AtomRecord],
+        comm: &mut dyn Comm,
+        timers: &mut Timers,
+    ) -> Result<FastEngine, RunError> {
+        let mut parts = Particles::default();
+        let mut r_ref = Vec::new();
+        for a in atoms.iter().filter(|a| (0..3).all(|k| ghosts::owner_of(&domain, k, a.r_ref[k]) == domain.proc_coord[k])) {
+            parts.gid.push(a.gid);
+            parts.r.push(a.r);
+            parts.p.push(a.p);
+            parts.image.push(a.image);
+            r_ref.push(a.r_ref);
+        }
+        parts.n_own = parts.gid.len();
+        let mut e = FastEngine {
+            nbrs: Neighbors::new(&domain),
+            domain,
+            kernel,
+            mass,
+            skin,
+            parts,
+            f: Vec::new(),
+            u: Vec::new(),
+            r_ref,
+            plan: GhostPlan::default(),
+            nl: NeighborList::default(),
+            rho: Vec::new(),
+            dfe: Vec::new(),
+            e_potential: 0.0,
+            e_kinetic: 0.0,
+            rebuilds: 0,
+            steps: 0,
+        };
+        let range = e.kernel.cutoff() + 2.0 * skin;
+        timers.start(Timer::AtomHalo);
+        let mut b = ghosts::BuildGhosts { parts: &mut e.parts, domain: &e.domain, width: range, plan: GhostPlan::default() };
+        let r = halo::exchange(comm, &e.nbrs, &mut b, timers);
+        e.plan = b.plan;
+        timers.stop(Timer::AtomHalo);
+        r?;
+        e.nl = neighbors::build(&e.parts, e.domain.local_min, e.domain.local_max, range);
+        e.force(comm, timers)?;
+        e.energies(comm, timers);
+        Ok(e)
+    }
+
     fn range(&self) -> Real {
         self.kernel.cutoff() + self.skin
     }
@@ -328,6 +384,7 @@ impl Engine for FastEngine {
                     f: self.f[i],
                     u: self.u[i],
                     image: self.parts.image[i],
+                    r_ref: self.r_ref[i],
                 }
             })
             .collect()

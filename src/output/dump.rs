@@ -24,9 +24,12 @@ pub struct AtomRecord {
     pub u: f64,
     /// Periodic image counters: the unwrapped position is `r + image * box length`.
     pub image: [i32; 3],
+    /// Fast path: position at the last neighbour-list rebuild (decides the next rebuild and
+    /// the owning rank, so a restart continues bit for bit); the exact path stores `r`.
+    pub r_ref: [f64; 3],
 }
 
-const RECORD_BYTES: usize = 8 + 10 * 8 + 12;
+const RECORD_BYTES: usize = 8 + 13 * 8 + 12;
 
 /// Serialises records for a gather.
 pub fn to_bytes(recs: &[AtomRecord]) -> Vec<u8> {
@@ -34,7 +37,7 @@ pub fn to_bytes(recs: &[AtomRecord]) -> Vec<u8> {
     for r in recs {
         b.extend_from_slice(&r.gid.to_le_bytes());
         b.extend_from_slice(&r.cell.to_le_bytes());
-        for v in r.r.iter().chain(&r.p).chain(&r.f).chain(std::iter::once(&r.u)) {
+        for v in r.r.iter().chain(&r.p).chain(&r.f).chain(std::iter::once(&r.u)).chain(&r.r_ref) {
             b.extend_from_slice(&v.to_le_bytes());
         }
         for v in r.image {
@@ -50,7 +53,7 @@ pub fn from_bytes(b: &[u8]) -> Vec<AtomRecord> {
         .map(|c| {
             let i = |k: usize| i32::from_le_bytes(c[k..k + 4].try_into().expect("4 bytes"));
             let d = |k: usize| f64::from_le_bytes(c[8 + 8 * k..16 + 8 * k].try_into().expect("8 bytes"));
-            let m = |k: usize| i(88 + 4 * k);
+            let m = |k: usize| i(112 + 4 * k);
             AtomRecord {
                 gid: i(0),
                 cell: i(4),
@@ -59,6 +62,7 @@ pub fn from_bytes(b: &[u8]) -> Vec<AtomRecord> {
                 f: [d(6), d(7), d(8)],
                 u: d(9),
                 image: [m(0), m(1), m(2)],
+                r_ref: [d(10), d(11), d(12)],
             }
         })
         .collect()
@@ -104,8 +108,8 @@ mod tests {
     #[test]
     fn records_round_trip_through_bytes() {
         let recs = vec![
-            AtomRecord { gid: 5, cell: 2, r: [1.0, 2.0, 3.0], p: [-0.5, 0.0, 1e-300], f: [f64::MIN_POSITIVE, 4.0, 5.0], u: -3.5, image: [1, -2, 0] },
-            AtomRecord { gid: -1, cell: 0, r: [0.0; 3], p: [0.0; 3], f: [0.0; 3], u: 0.0, image: [0; 3] },
+            AtomRecord { gid: 5, cell: 2, r: [1.0, 2.0, 3.0], p: [-0.5, 0.0, 1e-300], f: [f64::MIN_POSITIVE, 4.0, 5.0], u: -3.5, image: [1, -2, 0], r_ref: [0.5, 1.5, 2.5] },
+            AtomRecord { gid: -1, cell: 0, r: [0.0; 3], p: [0.0; 3], f: [0.0; 3], u: 0.0, image: [0; 3], r_ref: [0.0; 3] },
         ];
         assert_eq!(from_bytes(&to_bytes(&recs)), recs);
     }

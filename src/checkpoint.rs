@@ -1,0 +1,330 @@
+//! Checkpoints and restarts: `--checkpoint PATH [--checkpoint-every K]`, `--restart PATH`.
+//!
+//! A checkpoint is a little-endian binary file, written atomically (temporary file, then
+//! rename), so it is complete or absent:
+//!
+//! | field | bytes |
+//! |---|---|
+//! | magic `COMDRSCK`, format version (u32) | 12 |
+//! | step (u64) | 8 |
+//! | physics flags ([`RunFlags`]): EAM or LJ, table format and file name, FNV-1a hash of the EAM tables, unit cells, `-l`, `-D`, `-T`, `-r`, `--exact`, rank grid, `--seed` | variable |
+//! | validation block: initial energy per atom (f64), initial atom count (i64) | 16 |
+//! | global potential and kinetic energy at this step (f64) | 16 |
+//! | box upper corner (3 f64), atom count (u64) | 32 |
+//! | per atom, by gid: gid (i32), r, p, f (9 f64), U (f64), image (3 i32) | 96 each |
+//! | FNV-1a 64 checksum of everything before it | 8 |
+//!
+//! A restart rebuilds exactly the state the run had at that step (see
+//! [`ExactEngine::restore`]): positions, momenta and forces are stored bit for bit and the
+//! forces are not recomputed, so a run of 100 steps and a run of 50 steps restarted for 50
+//! more print the same rows and end in the same state. The physics flags must match the
+//! restarted run's options; anything else — truncation, a bad checksum, another version, other
+//! options — is a one-line usage error (exit status 2) found before the run starts.
+//!
+//! Under MPI rank 0 reads and checks the file and broadcasts it; every rank keeps the atoms
+//! inside its own domain.
+
+use crate::comm::Comm;
+use crate::config::RunConfig;
+use crate::engine::{Engine, ExactEngine};
+use crate::error::usage;
+use crate::forces::Potential;
+use crate::observer::{Frame, Observer};
+use crate::output::dump::{self, AtomRecord};
+use crate::system::System;
+use crate::timers::Timers;
+use anyhow::Context;
+use std::path::{Path, PathBuf};
+
+mod codec;
+pub use codec::{decode, encode, fnv1a};
+
+/// File magic.
+pub const MAGIC: &[u8; 8] = b"COMDRSCK";
+/// Current format version.
+pub const VERSION: u32 = 2;
+
+/// The options a checkpoint was written with that a restart must repeat.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunFlags {
+    /// EAM (true) or LJ.
+    pub doeam: bool,
+    /// EAM table format (0 funcfl, 1 setfl; 0 for LJ).
+    pub pot_type: u8,
+    /// EAM table file name (empty for LJ).
+    pub pot_name: String,
+    /// FNV-1a hash of the EAM tables as read (0 for LJ).
+    pub table_hash: u64,
+    /// Unit cells per axis.
+    pub n_cells: [u64; 3],
+    /// `-l` as given.
+    pub lat_arg: f64,
+    /// `-D`, fs.
+    pub dt: f64,
+    /// `-T`, K.
+    pub temp: f64,
+    /// `-r`, Å.
+    pub delta: f64,
+    /// `--exact`.
+    pub exact: bool,
+    /// Rank grid.
+    pub proc_grid: [u64; 3],
+    /// `--seed`.
+    pub seed: Option<u64>,
+}
+
+impl RunFlags {
+    /// The flags of `cfg`, with the hash of its EAM tables (see [`table_hash`]).
+    pub fn from_config(cfg: &RunConfig, table_hash: u64) -> RunFlags {
+        RunFlags {
+            doeam: cfg.doeam,
+            pot_type: if cfg.doeam { cfg.pot_type as u8 } else { 0 },
+            pot_name: if cfg.doeam { cfg.pot_name.clone() } else { String::new() },
+            table_hash: if cfg.doeam { table_hash } else { 0 },
+            n_cells: cfg.n_cells.map(|v| v as u64),
+            lat_arg: cfg.lat_arg,
+            dt: cfg.dt,
+            temp: cfg.temp,
+            delta: cfg.delta,
+            exact: cfg.exact,
+            proc_grid: cfg.proc_grid.map(|v| v as u64),
+            seed: cfg.seed,
+        }
+    }
+
+    /// The first difference between the checkpoint's flags (`self`) and the run's, as a
+    /// sentence.
+    pub fn mismatch(&self, run: &RunFlags) -> Option<String> {
+        let pot = |f: &RunFlags| if f.doeam { format!("EAM ({})", f.pot_name) } else { "Lennard-Jones".into() };
+        let grid = |g: [u64; 3]| format!("{}x{}x{}", g[0], g[1], g[2]);
+        let seed = |s: Option<u64>| s.map_or("none".into(), |v| v.to_string());
+        let pairs: [(&str, String, String); 12] = [
+            ("the potential (-e)", pot(self), pot(run)),
+            ("-t/potType", self.pot_type.to_string(), run.pot_type.to_string()),
+            ("-p/potName", self.pot_name.clone(), run.pot_name.clone()),
+            ("the EAM tables (file contents)", format!("{:016x}", self.table_hash), format!("{:016x}", run.table_hash)),
+            ("-x/-y/-z", grid(self.n_cells), grid(run.n_cells)),
+            ("-l/lat", self.lat_arg.to_string(), run.lat_arg.to_string()),
+            ("-D/dt", self.dt.to_string(), run.dt.to_string()),
+            ("-T/temp", self.temp.to_string(), run.temp.to_string()),
+            ("-r/delta", self.delta.to_string(), run.delta.to_string()),
+            ("--exact", self.exact.to_string(), run.exact.to_string()),
+            ("-i/-j/-k", grid(self.proc_grid), grid(run.proc_grid)),
+            ("--seed", seed(self.seed), seed(run.seed)),
+        ];
+        pairs
+            .into_iter()
+            .find(|(_, a, b)| a != b)
+            .map(|(what, a, b)| format!("it was written with {what} {a}, this run has {b}; restart with the same options"))
+    }
+}
+
+/// Everything a checkpoint holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checkpoint {
+    /// Physics flags.
+    pub flags: RunFlags,
+    /// Step reached.
+    pub step: u64,
+    /// Total energy per atom at step 0, eV.
+    pub e_initial: f64,
+    /// Atoms at step 0.
+    pub n_initial: i64,
+    /// Global potential energy, eV.
+    pub e_potential: f64,
+    /// Global kinetic energy, eV.
+    pub e_kinetic: f64,
+    /// Box upper corner, Å (the lower one is the origin).
+    pub box_max: [f64; 3],
+    /// Every atom, sorted by gid (the `cell` field is not stored: it is 0).
+    pub atoms: Vec<AtomRecord>,
+}
+
+impl Checkpoint {
+    /// The checkpoint of a gathered frame.
+    pub fn from_frame(frame: &Frame, flags: &RunFlags) -> Checkpoint {
+        Checkpoint {
+            flags: flags.clone(),
+            step: frame.step,
+            e_initial: frame.e_initial,
+            n_initial: frame.n_initial,
+            e_potential: frame.e_potential,
+            e_kinetic: frame.e_kinetic,
+            box_max: frame.box_max,
+            atoms: frame.atoms.iter().map(|a| AtomRecord { cell: 0, ..*a }).collect(),
+        }
+    }
+}
+
+/// FNV-1a hash of the EAM tables `cfg` names, as parsed (0 for LJ). Reads the table file;
+/// call it on rank 0.
+pub fn table_hash(cfg: &RunConfig) -> anyhow::Result<u64> {
+    use crate::forces::eam;
+    if !cfg.doeam {
+        return Ok(0);
+    }
+    let format = match cfg.pot_type {
+        crate::cli::PotType::Funcfl => eam::PotentialFormat::Funcfl,
+        crate::cli::PotType::Setfl => eam::PotentialFormat::Setfl,
+    };
+    let path = eam::locate(Some(&cfg.pot_name), format, cfg.pot_dir.as_deref()).map_err(|e| usage(e.to_string()))?;
+    let tables = eam::EamTables::read(&path, format).map_err(|e| usage(e.to_string()))?;
+    Ok(fnv1a(&tables.to_bytes()))
+}
+
+/// Reads and checks a checkpoint file against the run's options (rank 0's part of [`load`]).
+pub fn read_checked(cfg: &RunConfig, path: &Path) -> Result<Vec<u8>, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    let ck = decode(&bytes)?;
+    let hash = table_hash(cfg).map_err(|e| format!("{e:#}"))?;
+    if let Some(m) = ck.flags.mismatch(&RunFlags::from_config(cfg, hash)) {
+        return Err(m);
+    }
+    Ok(bytes)
+}
+
+/// Reads the checkpoint `path` on rank 0, checks it, and hands it to every rank. All ranks
+/// return the same result.
+pub fn load(cfg: &RunConfig, path: &Path, comm: &mut dyn Comm) -> anyhow::Result<Checkpoint> {
+    let mut msg = Vec::new();
+    if comm.rank() == 0 {
+        match read_checked(cfg, path) {
+            Ok(b) => {
+                msg.push(0);
+                msg.extend_from_slice(&b);
+            }
+            Err(e) => {
+                msg.push(1);
+                msg.extend_from_slice(e.as_bytes());
+            }
+        }
+    }
+    comm.broadcast_bytes(0, &mut msg);
+    let name = path.display();
+    let ck = match msg.split_first() {
+        Some((0, b)) => decode(b).map_err(|e| usage(format!("--restart {name}: {e}")))?,
+        Some((_, e)) => return Err(usage(format!("--restart {name}: {}", String::from_utf8_lossy(e)))),
+        None => return Err(usage(format!("--restart {name}: nothing received from rank 0"))),
+    };
+    if ck.step > cfg.n_steps {
+        return Err(usage(format!(
+            "--restart {name}: the checkpoint is at step {}, after -N/nSteps {}; ask for at least {} steps",
+            ck.step, cfg.n_steps, ck.step
+        )));
+    }
+    Ok(ck)
+}
+
+/// The engine of a run continued from `ck` (built like the first one, then restored).
+pub fn restored_engine(cfg: &RunConfig, pot: Box<dyn Potential>, ck: &Checkpoint, comm: &mut dyn Comm, timers: &mut Timers) -> anyhow::Result<Box<dyn Engine>> {
+    let lat = cfg.lattice(pot.as_ref());
+    let global_max = [0, 1, 2].map(|a| cfg.n_cells[a] as f64 * lat);
+    if global_max != ck.box_max {
+        return Err(usage(format!("--restart: the checkpoint's box {:?} Å differs from this run's {:?} Å", ck.box_max, global_max)));
+    }
+    let domain = crate::domain::Domain::new(cfg.proc_grid, comm.rank(), global_max);
+    if !cfg.exact {
+        let engine = crate::fast::FastEngine::restore(domain, pot.fast_kernel(), pot.mass(), cfg.skin, &ck.atoms, comm, timers);
+        let engine = crate::simulation::collective(comm, engine)?;
+        let mut n = [engine.n_local() as i64];
+        comm.sum_i64(&mut n);
+        if n[0] != ck.atoms.len() as i64 {
+            return Err(usage(format!("--restart: {} of the checkpoint's {} atoms fit no rank's domain", ck.atoms.len() as i64 - n[0], ck.atoms.len())));
+        }
+        return Ok(Box::new(engine));
+    }
+    let sys = System::new(domain, pot.cutoff(), pot.mass()).ok_or_else(|| usage("the domain of a rank is less than two cutoffs wide"))?;
+    let engine = ExactEngine::restore(sys, pot, &ck.atoms, (ck.e_potential, ck.e_kinetic), comm, timers);
+    let engine = crate::simulation::collective(comm, engine)?;
+    if engine.sys.n_global != ck.atoms.len() as i64 {
+        return Err(usage(format!("--restart: {} of the checkpoint's {} atoms fit no rank's domain", ck.atoms.len() as i64 - engine.sys.n_global, ck.atoms.len())));
+    }
+    Ok(Box::new(engine))
+}
+
+/// An [`Observer`] writing checkpoints every `every` steps, and at the end of the run once
+/// [`CheckpointWriter::commit`] confirms the run ended cleanly (finished or stopped on
+/// request, not failed: the state after a failure is not worth continuing from).
+pub struct CheckpointWriter {
+    path: PathBuf,
+    every: Option<u64>,
+    flags: RunFlags,
+    start_step: u64,
+    pending: Option<Vec<u8>>,
+}
+
+impl CheckpointWriter {
+    /// A writer to `path` for a run starting at `start_step` with options `flags`.
+    pub fn new(path: &Path, every: Option<u64>, flags: RunFlags, start_step: u64) -> CheckpointWriter {
+        CheckpointWriter { path: path.to_path_buf(), every, flags, start_step, pending: None }
+    }
+
+    fn write(&self, bytes: &[u8]) -> anyhow::Result<()> {
+        dump::write_atomically(&self.path, bytes).with_context(|| format!("writing the checkpoint {}", self.path.display()))
+    }
+
+    /// Writes the final checkpoint prepared by [`Observer::finish`] (rank 0; no-op elsewhere).
+    pub fn commit(&mut self) -> anyhow::Result<()> {
+        match self.pending.take() {
+            Some(b) => self.write(&b),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Observer for CheckpointWriter {
+    fn every(&self) -> Option<u64> {
+        self.every
+    }
+    fn observe(&mut self, frame: &Frame) -> anyhow::Result<()> {
+        if frame.step == self.start_step {
+            return Ok(()); // nothing new since the start (or the checkpoint restarted from)
+        }
+        self.write(&encode(&Checkpoint::from_frame(frame, &self.flags)))
+    }
+    fn finish(&mut self, frame: &Frame) -> anyhow::Result<()> {
+        let sound = frame.e_potential.is_finite() && frame.e_kinetic.is_finite() && frame.atoms.len() as i64 == frame.n_initial;
+        self.pending = sound.then(|| encode(&Checkpoint::from_frame(frame, &self.flags)));
+        Ok(())
+    }
+}
+
+/// The step of the checkpoint at `path`, read from its header on rank 0 and shared with
+/// every rank (for setting up trajectory files before the run; [`load`] checks the rest).
+pub fn start_step(path: &Path, comm: &mut dyn Comm) -> anyhow::Result<u64> {
+    let mut msg = Vec::new();
+    if comm.rank() == 0 {
+        let head = (|| -> Result<u64, String> {
+            use std::io::Read;
+            let mut f = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+            let mut b = Vec::new();
+            f.by_ref().take(20).read_to_end(&mut b).map_err(|e| format!("cannot read: {e}"))?;
+            if b.len() < 20 || &b[..8] != MAGIC {
+                return Err(decode(&b).err().unwrap_or_else(|| "truncated".into()));
+            }
+            let version = u32::from_le_bytes([b[8], b[9], b[10], b[11]]);
+            if version != VERSION {
+                return Err(format!("checkpoint format version {version}; this comd-rs reads version {VERSION}"));
+            }
+            let mut s = [0u8; 8];
+            s.copy_from_slice(&b[12..20]);
+            Ok(u64::from_le_bytes(s))
+        })();
+        match head {
+            Ok(s) => {
+                msg.push(0);
+                msg.extend_from_slice(&s.to_le_bytes());
+            }
+            Err(e) => {
+                msg.push(1);
+                msg.extend_from_slice(e.as_bytes());
+            }
+        }
+    }
+    comm.broadcast_bytes(0, &mut msg);
+    match msg.split_first() {
+        Some((0, b)) if b.len() == 8 => Ok(u64::from_le_bytes(b.try_into().unwrap_or_default())),
+        Some((_, e)) => Err(usage(format!("--restart {}: {}", path.display(), String::from_utf8_lossy(e)))),
+        None => Err(usage(format!("--restart {}: nothing received from rank 0", path.display()))),
+    }
+}
