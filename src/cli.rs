@@ -110,6 +110,9 @@ pub struct Cli {
     /// Decks, trajectories, checkpoints, replicas, progress, plots.
     #[command(flatten)]
     pub workflow: crate::workflow::WorkflowArgs,
+    /// Live viewer and offscreen capture.
+    #[command(flatten)]
+    pub viewer: crate::viewer::args::ViewerArgs,
 }
 
 fn parse_int(s: &str) -> Result<i64, String> {

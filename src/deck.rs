@@ -200,6 +200,7 @@ pub fn parse(name: &str, text: &str) -> anyhow::Result<Cli> {
         yaml: c.path("yaml", d.yaml)?,
         no_yaml: d.no_yaml.unwrap_or(false),
         workflow: Default::default(),
+        viewer: Default::default(),
     };
     if cli.yaml.is_some() && cli.no_yaml {
         return Err(usage(format!("{name}: yaml and no-yaml cannot both be given")));

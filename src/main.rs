@@ -7,6 +7,10 @@ use comd::cli::Cli;
 use comd::config::{check_writable, RunConfig};
 use comd::error::{exit_status, usage};
 use comd::observer::Observer;
+use comd::simulation::Outcome;
+use comd::snapshot::RunControl;
+use comd::viewer::args::ViewerArgs;
+use comd::workflow::WorkflowArgs;
 use comd::trajectory::{Format, TrajectoryWriter};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -51,12 +55,71 @@ fn run(mut cli: Cli) -> anyhow::Result<u8> {
     for warning in &cfg.warnings {
         eprintln!("comd: {warning}");
     }
+    // the whole run executes inside the rayon pool: parallel loops started from a worker
+    // thread cost no hand-over to the pool (it matters at every step for small systems)
+    let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(t) = cfg.threads {
-        rayon::ThreadPoolBuilder::new().num_threads(t).build_global().map_err(|e| usage(format!("--threads: {e}")))?;
+        pool = pool.num_threads(t);
+    }
+    let pool = pool.build().map_err(|e| usage(format!("--threads: {e}")))?;
+    let v = cli.viewer.clone();
+    v.validate().map_err(usage)?;
+    if v.wants_window() {
+        comd::viewer::check_window_available().map_err(usage)?;
     }
     let control = Arc::new(comd::snapshot::RunControl::new());
     let interrupt = comd::signals::install(control.clone())?;
+    let status = if v.wants_window() {
+        with_window(cfg, w, v, control, pool)?
+    } else {
+        pool.install(|| simulate(&cfg, &w, &v, control, None, None))?
+    };
+    Ok(if status.stopped_early { interrupt.exit_status().unwrap_or(0) } else { 0 })
+}
+
+/// Runs the simulation on its own thread (it creates the communicator there: an MPI
+/// communicator must live on the thread that uses it) while the main thread runs the window
+/// — on rank 0 only.
+#[cfg(feature = "viewer")]
+fn with_window(cfg: RunConfig, w: WorkflowArgs, v: ViewerArgs, control: Arc<RunControl>, pool: rayon::ThreadPool) -> anyhow::Result<Outcome> {
+    let (tx, rx) = crossbeam_channel::bounded(1);
+    let (rank_tx, rank_rx) = crossbeam_channel::bounded(1);
+    let (cfg2, v2, control2) = (cfg.clone(), v.clone(), control.clone());
+    let sim = std::thread::spawn(move || pool.install(|| simulate(&cfg2, &w, &v2, control2, Some(tx), Some(rank_tx))));
+    if let Ok(0) = rank_rx.recv() {
+        match comd::viewer::run_window(&v, rx, control.clone()) {
+            // closing the window (q, Esc, the close button) ends the run cleanly: the
+            // current step finishes, then the final row, validation, timers and YAML
+            Ok(()) => control.request_stop(),
+            Err(e) => {
+                say_error(&format!("comd: viewer: {e:#} (the run goes on without it)"));
+                control.set_paused(false);
+            }
+        }
+    } else {
+        drop(rx);
+    }
+    sim.join().map_err(|_| anyhow::anyhow!("the simulation thread panicked"))?
+}
+
+#[cfg(not(feature = "viewer"))]
+fn with_window(_: RunConfig, _: WorkflowArgs, _: ViewerArgs, _: Arc<RunControl>, _: rayon::ThreadPool) -> anyhow::Result<Outcome> {
+    Err(usage("--viewer needs comd built with the `viewer` feature"))
+}
+
+/// One whole run on this thread: communicator, potential, observers, simulation, reports.
+fn simulate(
+    cfg: &RunConfig,
+    w: &WorkflowArgs,
+    v: &ViewerArgs,
+    control: Arc<RunControl>,
+    window: Option<crossbeam_channel::Sender<comd::snapshot::Snapshot>>,
+    rank_tx: Option<crossbeam_channel::Sender<usize>>,
+) -> anyhow::Result<Outcome> {
     let mut comm = comd::comm::init()?;
+    if let Some(t) = rank_tx {
+        let _ = t.send(comm.rank());
+    }
     let rank0 = comm.rank() == 0;
     let (pot, pot_dir) = comd::forces::build(&cfg, comm.as_mut())?;
     let start = match &cfg.restart {
@@ -78,6 +141,20 @@ fn run(mut cli: Cli) -> anyhow::Result<u8> {
         None => None,
     };
     let mut observers: Vec<&mut dyn Observer> = Vec::new();
+    let n_atoms = 4 * cfg.n_cells.iter().product::<usize>();
+    // the window wants ~10 frames/s; a step of N atoms takes roughly N/5e6 s on two cores
+    let window_every = (1_000_000 / n_atoms.max(1)).clamp(1, 100) as u64;
+    let capture_every = v.gif_every.min(v.frames_every());
+    let mut window_feed: Option<Box<dyn Observer>> = match window {
+        #[cfg(feature = "viewer")]
+        Some(tx) if rank0 => Some(Box::new(comd::viewer::feeds::WindowFeed::new(tx, window_every))),
+        Some(_) => Some(Box::new(comd::observer::Cadence(Some(window_every)))),
+        None => None,
+    };
+    let mut capture_feed: Option<Box<dyn Observer>> = if v.wants_capture() { Some(capture_observer(v, capture_every, rank0)?) } else { None };
+    for o in [&mut window_feed, &mut capture_feed].into_iter().flatten() {
+        observers.push(o.as_mut());
+    }
     if let Some(o) = xyz.as_mut() {
         observers.push(o);
     }
@@ -95,7 +172,7 @@ fn run(mut cli: Cli) -> anyhow::Result<u8> {
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let outcome = comd::simulation::run(&cfg, pot, &pot_dir, comm.as_mut(), hooks, &mut out)?;
+    let outcome = comd::simulation::run(cfg, pot, &pot_dir, comm.as_mut(), hooks, &mut out)?;
     if let Some(c) = ckpt.as_mut() {
         c.commit()?;
     }
@@ -103,7 +180,25 @@ fn run(mut cli: Cli) -> anyhow::Result<u8> {
         let title = format!("comd-rs: {}, {} steps", if cfg.doeam { "EAM" } else { "Lennard-Jones" }, outcome.last_step);
         comd::plot::write(p, &outcome.rows, &title)?;
     }
-    Ok(if outcome.stopped_early { interrupt.exit_status().unwrap_or(0) } else { 0 })
+    Ok(outcome)
+}
+
+/// Offscreen capture on rank 0 (a GPU adapter is needed: its absence is a usage error found
+/// before the run), its cadence elsewhere.
+fn capture_observer(v: &ViewerArgs, every: u64, rank0: bool) -> anyhow::Result<Box<dyn Observer>> {
+    if !rank0 {
+        return Ok(Box::new(comd::observer::Cadence(Some(every))));
+    }
+    #[cfg(feature = "viewer")]
+    {
+        let cap = comd::capture::OffscreenCapture::new(v).map_err(|e| usage(format!("offscreen capture: {e}")))?;
+        Ok(Box::new(comd::viewer::feeds::CaptureFeed::new(cap, every)))
+    }
+    #[cfg(not(feature = "viewer"))]
+    {
+        let _ = v;
+        Err(usage("--screenshot/--gif/--frames need comd built with the `viewer` feature"))
+    }
 }
 
 /// Writes one line to stderr in a single write, so lines of different MPI ranks never mix.

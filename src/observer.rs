@@ -95,3 +95,19 @@ pub trait Observer {
         true
     }
 }
+
+/// Stands in, on ranks other than 0, for an observer that only rank 0 has (viewer, capture):
+/// it keeps the cadence, which every rank must share because gathering a frame is collective.
+pub struct Cadence(pub Option<u64>);
+
+impl Observer for Cadence {
+    fn every(&self) -> Option<u64> {
+        self.0
+    }
+    fn observe(&mut self, _frame: &Frame) -> anyhow::Result<()> {
+        Ok(())
+    }
+    fn finish(&mut self, _frame: &Frame) -> anyhow::Result<()> {
+        Ok(())
+    }
+}

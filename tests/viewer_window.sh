@@ -101,5 +101,9 @@ for _ in $(seq 1200); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.1; don
 kill -0 "$APP_PID" 2>/dev/null && fail "program still running 120 s after q"
 status=0; wait "$APP_PID" || status=$?; APP_PID=
 ((status == 0)) || fail "exit status $status"
+if [[ $(basename "$BIN") == comd ]]; then
+  grep -q "no atoms lost" "$LOG" || fail "no validation block in comd's output"
+  grep -q "comd-rs Ending" "$LOG" || fail "comd's output is incomplete"
+fi
 echo "ok: q closed the window and the run finished (exit 0)"
 echo "PASS viewer_window"

@@ -42,6 +42,8 @@ pub mod args;
 #[cfg(feature = "viewer")]
 pub mod camera;
 #[cfg(feature = "viewer")]
+pub mod feeds;
+#[cfg(feature = "viewer")]
 pub mod colormap;
 #[cfg(feature = "viewer")]
 pub mod font;

@@ -1,0 +1,78 @@
+//! The simulation's side of the viewer and of offscreen capture: two [`Observer`]s.
+//!
+//! [`WindowFeed`] hands a [`Snapshot`] to the window over a `bounded(1)` crossbeam channel
+//! with `try_send`: when the window has not taken the previous one yet, the new one is
+//! dropped, so the simulation never waits for rendering. [`CaptureFeed`] renders GIF frames
+//! and numbered PNGs offscreen at their cadence and the final `--screenshot`.
+
+use crate::capture::OffscreenCapture;
+use crate::observer::{Frame, Observer};
+use crate::snapshot::Snapshot;
+use crossbeam_channel::{Sender, TrySendError};
+
+/// Sends snapshots to the live window.
+pub struct WindowFeed {
+    tx: Option<Sender<Snapshot>>,
+    every: u64,
+}
+
+impl WindowFeed {
+    /// A feed sending every `every` steps.
+    pub fn new(tx: Sender<Snapshot>, every: u64) -> WindowFeed {
+        WindowFeed { tx: Some(tx), every }
+    }
+}
+
+impl Observer for WindowFeed {
+    fn every(&self) -> Option<u64> {
+        Some(self.every)
+    }
+    fn observe(&mut self, frame: &Frame) -> anyhow::Result<()> {
+        if let Some(tx) = &self.tx {
+            if let Err(TrySendError::Disconnected(_)) = tx.try_send(frame.snapshot()) {
+                self.tx = None; // the window was closed: stop producing
+            }
+        }
+        Ok(())
+    }
+    fn finish(&mut self, frame: &Frame) -> anyhow::Result<()> {
+        if let Some(tx) = self.tx.take() {
+            // the last state matters: wait briefly for the window to take the previous one
+            let _ = tx.send_timeout(frame.snapshot(), std::time::Duration::from_millis(500));
+        }
+        Ok(())
+    }
+}
+
+/// Offscreen GIF / PNG frames / final screenshot.
+pub struct CaptureFeed {
+    cap: Option<OffscreenCapture>,
+    every: u64,
+}
+
+impl CaptureFeed {
+    /// Capture driven every `every` steps (the capture itself decides which are due).
+    pub fn new(cap: OffscreenCapture, every: u64) -> CaptureFeed {
+        CaptureFeed { cap: Some(cap), every }
+    }
+}
+
+impl Observer for CaptureFeed {
+    fn every(&self) -> Option<u64> {
+        Some(self.every)
+    }
+    fn observe(&mut self, frame: &Frame) -> anyhow::Result<()> {
+        if let Some(c) = self.cap.as_mut() {
+            c.on_snapshot(&frame.snapshot())?;
+        }
+        Ok(())
+    }
+    fn finish(&mut self, frame: &Frame) -> anyhow::Result<()> {
+        if let Some(c) = self.cap.take() {
+            for p in c.finish(&frame.snapshot())? {
+                eprintln!("comd: wrote {}", p.display());
+            }
+        }
+        Ok(())
+    }
+}
