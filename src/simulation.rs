@@ -180,7 +180,8 @@ pub fn run(
 
     // ---- main loop ----
     let mut rows = Vec::new();
-    let mut step = restart.as_ref().map_or(0, |ck| ck.step);
+    let first_step = restart.as_ref().map_or(0, |ck| ck.step);
+    let mut step = first_step;
     let mut prev_step: i64 = step as i64 - 1;
     let mut stopped_early = false;
     let n_steps = cfg.n_steps;
@@ -278,7 +279,7 @@ pub fn run(
         }
     }
     timers.stop(Timer::Total);
-    let report = timer_report(&timers, comm, n0, step);
+    let report = timer_report(&timers, comm, n0, step - first_step);
     if loop_result.is_ok() {
         say(&screen::timers(&report))?;
         say(&screen::timestamp("comd-rs Ending"))?;
@@ -405,5 +406,9 @@ fn timer_report(timers: &Timers, comm: &mut dyn Comm, n_global: i64, steps: u64)
         atom_rate,
         all_atom_rate,
         atoms_per_us: 1.0 / all_atom_rate,
+        halo_bytes_per_step: {
+            let sent = comm.all_gather_f64(comm.bytes_sent() as f64);
+            sent.iter().sum::<f64>() / n_ranks as f64 / steps.max(1.0)
+        },
     }
 }

@@ -131,4 +131,6 @@ pub struct TimerReport {
     pub all_atom_rate: f64,
     /// atoms per µs.
     pub atoms_per_us: f64,
+    /// Halo-exchange bytes sent per rank and time step (average over ranks).
+    pub halo_bytes_per_step: f64,
 }

@@ -108,6 +108,7 @@ pub fn render(r: &Report) -> String {
             let _ = writeln!(o, "  - Timer: {}\n    MinRank: {}\n    MinTime: {}\n    MaxRank: {}\n    MaxTime: {}\n    AvgTime: {}\n    StdevTime: {}",
                 TIMER_NAMES[i].trim(), st.min_rank, num(st.min), st.max_rank, num(st.max), num(st.avg), num(st.stdev));
         }
+        let _ = writeln!(o, "Communication:\n  HaloBytesPerRankPerStep: {:.0}", t.halo_bytes_per_step);
         let _ = writeln!(o, "Performance Global Update Rates:\n  AtomUpdateRate:\n    AverageRate: {}\n    Units: us/atom/task\n  AllAtomUpdateRate:\n    AverageRate: {}\n    Units: us/atom\n  AtomRate:\n    AverageRate: {}\n    Units: atoms/us",
             num(t.atom_rate), num(t.all_atom_rate), num(t.atoms_per_us));
     }
