@@ -1,113 +1,156 @@
 //! Force kernels of the fast path: full neighbour lists, one atom at a time, so each atom's
-//! sums are written only by the task that owns the atom (no atomics, no locks) and are added
-//! in neighbour-list order (gid order), whatever the thread count.
+//! sums are written only by the task that owns the atom (no atomics, no locks).
 //!
-//! Pair arithmetic is CoMD's (same expressions, no fused multiply-add), so the fast path
-//! agrees with `--exact` to round-off; only the order of the sums differs.
+//! Neighbours are taken in blocks of [`LANES`]; each lane computes CoMD's pair expressions
+//! (no fused multiply-add) and accumulates into its own partial sum, pairs beyond the cutoff
+//! contributing zero; at the end the lanes are combined as `(l0 + l1) + (l2 + l3)`. The
+//! neighbour list is the same sequence (gid order) on any thread or rank layout, so this
+//! order is too. The lane loops are written for the compiler's vectoriser; [`super::simd`]
+//! compiles them a second time with AVX2 enabled and picks that version at run time when the
+//! CPU has it — the arithmetic per lane is the same IEEE operations, so the bits are too.
 
 use super::ghosts::Particles;
 use super::neighbors::NeighborList;
-use crate::forces::eam::EamTables;
+use crate::forces::eam::{EamTables, InterpolationTable};
 use crate::forces::lj::LennardJones;
 use crate::types::{Real, Real3};
-use rayon::prelude::*;
 
-/// Atoms per rayon task.
-const GRAIN: usize = 256;
+/// Pairs evaluated together.
+pub const LANES: usize = 4;
 
-/// LJ forces `f` and per-atom energies `u` (eV) of the owned atoms.
-pub fn lj(parts: &Particles, nl: &NeighborList, lj: &LennardJones, f: &mut [Real3], u: &mut [Real]) {
-    let (s6, rc2, shift) = lj.constants();
-    let four_eps = 4.0 * lj.epsilon;
-    let r = &parts.r;
-    f.par_iter_mut().zip(u.par_iter_mut()).enumerate().with_min_len(GRAIN).for_each(|(i, (fi, ui))| {
-        let ri = r[i];
-        let (mut fx, mut fy, mut fz, mut e) = (0.0, 0.0, 0.0, 0.0);
-        for &j in nl.of(i) {
-            let rj = r[j as usize];
-            let d = [ri[0] - rj[0], ri[1] - rj[1], ri[2] - rj[2]];
-            let r2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
-            if r2 > rc2 {
-                continue;
-            }
-            let (eij, fr) = lj.pair(r2, s6, shift);
-            e += eij;
-            fx -= d[0] * fr;
-            fy -= d[1] * fr;
-            fz -= d[2] * fr;
+/// Displacements `r_i − r_j` of up to [`LANES`] neighbours; missing lanes are put far away.
+#[inline(always)]
+pub(crate) fn gather(r: &[Real3], ri: Real3, js: &[u32]) -> [[Real; LANES]; 3] {
+    let mut d = [[1.0e10; LANES]; 3];
+    for (l, &j) in js.iter().enumerate() {
+        let rj = r[j as usize];
+        for k in 0..3 {
+            d[k][l] = ri[k] - rj[k];
         }
-        *fi = [fx, fy, fz];
-        *ui = 0.5 * e * four_eps;
-    });
+    }
+    d
 }
 
-/// EAM pass 1: pair forces, pair energy (half per atom) and density of the owned atoms.
-pub fn eam_pairs(parts: &Particles, nl: &NeighborList, t: &EamTables, f: &mut [Real3], u: &mut [Real], rho: &mut [Real]) {
+#[inline(always)]
+pub(crate) fn combine(a: [Real; LANES]) -> Real {
+    (a[0] + a[1]) + (a[2] + a[3])
+}
+
+/// LJ force and energy (eV) of owned atom `i`.
+#[inline(always)]
+pub fn lj_atom(parts: &Particles, nl: &NeighborList, i: usize, c: &LjConsts) -> (Real3, Real) {
+    let r = &parts.r;
+    let ri = r[i];
+    let mut f = [[0.0; LANES]; 3];
+    let mut e = [0.0; LANES];
+    for js in nl.of(i).chunks(LANES) {
+        let d = gather(r, ri, js);
+        for l in 0..LANES {
+            let r2 = d[0][l] * d[0][l] + d[1][l] * d[1][l] + d[2][l] * d[2][l];
+            let inside = r2 <= c.rc2;
+            let ir2 = 1.0 / if inside { r2 } else { 1.0 };
+            let r6 = c.s6 * (ir2 * ir2 * ir2);
+            let eij = r6 * (r6 - 1.0) - c.shift;
+            let fr = c.minus_4eps * r6 * ir2 * (12.0 * r6 - 6.0);
+            let (eij, fr) = if inside { (eij, fr) } else { (0.0, 0.0) };
+            e[l] += eij;
+            for k in 0..3 {
+                f[k][l] -= d[k][l] * fr;
+            }
+        }
+    }
+    ([combine(f[0]), combine(f[1]), combine(f[2])], 0.5 * combine(e) * c.four_eps)
+}
+
+/// LJ constants in the form the kernel uses.
+#[derive(Debug, Clone, Copy)]
+pub struct LjConsts {
+    pub(crate) s6: Real,
+    pub(crate) rc2: Real,
+    pub(crate) shift: Real,
+    pub(crate) minus_4eps: Real,
+    pub(crate) four_eps: Real,
+}
+
+impl LjConsts {
+    /// From the potential (CoMD's expressions).
+    pub fn new(lj: &LennardJones) -> LjConsts {
+        let (s6, rc2, shift) = lj.constants();
+        LjConsts { s6, rc2, shift, minus_4eps: -4.0 * lj.epsilon, four_eps: 4.0 * lj.epsilon }
+    }
+}
+
+/// CoMD's interpolation (see [`InterpolationTable::eval`]) for [`LANES`] arguments at once.
+#[inline(always)]
+fn eval_lanes(t: &InterpolationTable, r: [Real; LANES]) -> ([Real; LANES], [Real; LANES]) {
+    let mut f = [0.0; LANES];
+    let mut df = [0.0; LANES];
+    for l in 0..LANES {
+        (f[l], df[l]) = t.eval(r[l]);
+    }
+    (f, df)
+}
+
+/// EAM pass 1 for owned atom `i`: pair force, half the pair energy, density.
+#[inline(always)]
+pub fn eam_pairs_atom(parts: &Particles, nl: &NeighborList, i: usize, t: &EamTables) -> (Real3, Real, Real) {
     let rc2 = t.cutoff * t.cutoff;
     let r = &parts.r;
-    f.par_iter_mut()
-        .zip(u.par_iter_mut())
-        .zip(rho.par_iter_mut())
-        .enumerate()
-        .with_min_len(GRAIN)
-        .for_each(|(i, ((fi, ui), rhoi))| {
-            let ri = r[i];
-            let (mut fx, mut fy, mut fz, mut e, mut dens) = (0.0, 0.0, 0.0, 0.0, 0.0);
-            for &j in nl.of(i) {
-                let rj = r[j as usize];
-                let d = [ri[0] - rj[0], ri[1] - rj[1], ri[2] - rj[2]];
-                let r2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
-                if r2 > rc2 {
-                    continue;
-                }
-                let rr = r2.sqrt();
-                let (phi, dphi) = t.phi.eval(rr);
-                let (rh, _) = t.rho.eval(rr);
-                fx -= dphi * d[0] / rr;
-                fy -= dphi * d[1] / rr;
-                fz -= dphi * d[2] / rr;
-                e += phi;
-                dens += rh;
+    let ri = r[i];
+    let mut f = [[0.0; LANES]; 3];
+    let mut e = [0.0; LANES];
+    let mut dens = [0.0; LANES];
+    for js in nl.of(i).chunks(LANES) {
+        let d = gather(r, ri, js);
+        let mut rr = [0.0; LANES];
+        let mut inside = [false; LANES];
+        for l in 0..LANES {
+            let r2 = d[0][l] * d[0][l] + d[1][l] * d[1][l] + d[2][l] * d[2][l];
+            inside[l] = r2 <= rc2;
+            rr[l] = if inside[l] { r2 } else { 1.0 }.sqrt();
+        }
+        let (phi, dphi) = eval_lanes(&t.phi, rr);
+        let (rho, _) = eval_lanes(&t.rho, rr);
+        for l in 0..LANES {
+            let (phi, dphi, rho) = if inside[l] { (phi[l], dphi[l], rho[l]) } else { (0.0, 0.0, 0.0) };
+            let c = dphi / rr[l];
+            for k in 0..3 {
+                f[k][l] -= c * d[k][l];
             }
-            *fi = [fx, fy, fz];
-            *ui = 0.5 * e;
-            *rhoi = dens;
-        });
+            e[l] += phi;
+            dens[l] += rho;
+        }
+    }
+    ([combine(f[0]), combine(f[1]), combine(f[2])], 0.5 * combine(e), combine(dens))
 }
 
-/// EAM pass 2: embedding energy added to `u`, derivative `F'(ρ̄)` into `dfe` (owned part).
-pub fn eam_embed(t: &EamTables, rho: &[Real], u: &mut [Real], dfe: &mut [Real]) {
-    u.par_iter_mut().zip(dfe.par_iter_mut()).zip(rho.par_iter()).with_min_len(GRAIN).for_each(|((ui, di), &rh)| {
-        let (fe, dfv) = t.embed.eval(rh);
-        *ui += fe;
-        *di = dfv;
-    });
-}
-
-/// EAM pass 3: embedding forces (needs `dfe` of ghosts too).
-pub fn eam_embedding_forces(parts: &Particles, nl: &NeighborList, t: &EamTables, dfe: &[Real], f: &mut [Real3]) {
+/// EAM pass 3 for owned atom `i`: embedding force (needs `dfe` of ghosts too).
+#[inline(always)]
+pub fn eam_embedding_atom(parts: &Particles, nl: &NeighborList, i: usize, t: &EamTables, dfe: &[Real]) -> Real3 {
     let rc2 = t.cutoff * t.cutoff;
     let r = &parts.r;
-    f.par_iter_mut().enumerate().with_min_len(GRAIN).for_each(|(i, fi)| {
-        let ri = r[i];
-        let (mut fx, mut fy, mut fz) = (0.0, 0.0, 0.0);
-        for &j in nl.of(i) {
-            let j = j as usize;
-            let rj = r[j];
-            let d = [ri[0] - rj[0], ri[1] - rj[1], ri[2] - rj[2]];
-            let r2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
-            if r2 >= rc2 {
-                continue;
-            }
-            let rr = r2.sqrt();
-            let (_, drho) = t.rho.eval(rr);
-            let c = (dfe[i] + dfe[j]) * drho;
-            fx -= c * d[0] / rr;
-            fy -= c * d[1] / rr;
-            fz -= c * d[2] / rr;
+    let ri = r[i];
+    let mut f = [[0.0; LANES]; 3];
+    for js in nl.of(i).chunks(LANES) {
+        let d = gather(r, ri, js);
+        let mut rr = [0.0; LANES];
+        let mut inside = [false; LANES];
+        let mut dj = [0.0; LANES];
+        for (l, &j) in js.iter().enumerate() {
+            dj[l] = dfe[j as usize];
         }
-        fi[0] += fx;
-        fi[1] += fy;
-        fi[2] += fz;
-    });
+        for l in 0..LANES {
+            let r2 = d[0][l] * d[0][l] + d[1][l] * d[1][l] + d[2][l] * d[2][l];
+            inside[l] = r2 < rc2;
+            rr[l] = if inside[l] { r2 } else { 1.0 }.sqrt();
+        }
+        let (_, drho) = eval_lanes(&t.rho, rr);
+        for l in 0..LANES {
+            let c = if inside[l] { (dfe[i] + dj[l]) * drho[l] / rr[l] } else { 0.0 };
+            for k in 0..3 {
+                f[k][l] -= c * d[k][l];
+            }
+        }
+    }
+    [combine(f[0]), combine(f[1]), combine(f[2])]
 }

@@ -16,6 +16,7 @@
 pub mod ghosts;
 pub mod kernels;
 pub mod neighbors;
+pub mod simd;
 
 use crate::comm::Comm;
 use crate::domain::Domain;
@@ -67,7 +68,6 @@ pub struct FastEngine {
     r_ref: Vec<Real3>,
     plan: GhostPlan,
     nl: NeighborList,
-    rho: Vec<Real>,
     dfe: Vec<Real>,
     e_potential: Real,
     e_kinetic: Real,
@@ -102,7 +102,6 @@ impl FastEngine {
             r_ref: Vec::new(),
             plan: GhostPlan::default(),
             nl: NeighborList::default(),
-            rho: Vec::new(),
             dfe: Vec::new(),
             e_potential: 0.0,
             e_kinetic: 0.0,
@@ -151,7 +150,6 @@ impl FastEngine {
             r_ref,
             plan: GhostPlan::default(),
             nl: NeighborList::default(),
-            rho: Vec::new(),
             dfe: Vec::new(),
             e_potential: 0.0,
             e_kinetic: 0.0,
@@ -250,18 +248,34 @@ impl FastEngine {
         self.u.resize(n, 0.0);
         let res = match &self.kernel {
             Kernel::Lj(l) => {
-                kernels::lj(&self.parts, &self.nl, l, &mut self.f, &mut self.u);
+                let mut out = vec![([0.0; 3], 0.0); n];
+                simd::lj(&self.parts, &self.nl, &kernels::LjConsts::new(l), &mut out);
+                for (k, (f, u)) in out.into_iter().enumerate() {
+                    self.f[k] = f;
+                    self.u[k] = u;
+                }
                 Ok(())
             }
             Kernel::Eam(t) => {
-                self.rho.resize(n, 0.0);
+                let mut out = vec![([0.0; 3], 0.0, 0.0); n];
+                simd::eam_pairs(&self.parts, &self.nl, t, &mut out);
                 self.dfe.resize(self.parts.r.len(), 0.0);
-                kernels::eam_pairs(&self.parts, &self.nl, t, &mut self.f, &mut self.u, &mut self.rho);
-                kernels::eam_embed(t, &self.rho, &mut self.u, &mut self.dfe[..n]);
+                // pass 2: embedding energy and F'(ρ̄) of owned atoms
+                out.par_iter()
+                    .zip(self.f.par_iter_mut())
+                    .zip(self.u.par_iter_mut())
+                    .zip(self.dfe[..n].par_iter_mut())
+                    .with_min_len(1024)
+                    .for_each(|(((o, f), u), d)| {
+                        let (fe, dfe) = t.embed.eval(o.2);
+                        *f = o.0;
+                        *u = o.1 + fe;
+                        *d = dfe;
+                    });
                 timers.start(Timer::EamHalo);
                 let r = Self::forward(&self.plan, &self.nbrs, &mut self.dfe, 1, false, comm, timers);
                 timers.stop(Timer::EamHalo);
-                r.map(|_| kernels::eam_embedding_forces(&self.parts, &self.nl, t, &self.dfe, &mut self.f))
+                r.map(|_| simd::eam_embedding(&self.parts, &self.nl, t, &self.dfe, &mut self.f))
             }
         };
         timers.stop(Timer::Force);

@@ -69,8 +69,13 @@ impl Bins {
 
 /// Builds the lists of the owned atoms of `parts` for interaction range `range`
 /// (cutoff + skin). Ghosts must cover `[lo − range, hi + range)`.
+///
+/// Bins are half the range wide, so the 5×5×5 block of bins around an atom holds about 40 %
+/// fewer candidates than 3×3×3 full-width bins. Candidates are sorted as `gid << 32 | index`
+/// keys; two images of one atom (possible only in a box under two ranges wide) are then put
+/// in the order of their position bits, so the order never depends on indices.
 pub fn build(parts: &Particles, lo: Real3, hi: Real3, range: Real) -> NeighborList {
-    let bins = Bins::new(lo.map(|v| v - range), hi.map(|v| v + range), range);
+    let bins = Bins::new(lo.map(|v| v - range), hi.map(|v| v + range), 0.5 * range);
     // counting sort of all particles into bins
     let n_all = parts.r.len();
     let bin_of: Vec<u32> = parts.r.par_iter().map(|r| bins.index(r) as u32).collect();
@@ -95,31 +100,38 @@ pub fn build(parts: &Particles, lo: Real3, hi: Real3, range: Real) -> NeighborLi
         .map(|atoms| {
             let mut counts = Vec::with_capacity(atoms.len());
             let mut list = Vec::with_capacity(atoms.len() * 90);
-            let mut cand: Vec<(i32, [u64; 3], u32)> = Vec::with_capacity(128);
+            let mut cand: Vec<u64> = Vec::with_capacity(160);
             for &i in atoms {
                 cand.clear();
                 let ri = parts.r[i];
                 let c = bins.coords(&ri);
-                for z in c[2].saturating_sub(1)..=(c[2] + 1).min(bins.n[2] - 1) {
-                    for y in c[1].saturating_sub(1)..=(c[1] + 1).min(bins.n[1] - 1) {
-                        for x in c[0].saturating_sub(1)..=(c[0] + 1).min(bins.n[0] - 1) {
-                            let b = x + bins.n[0] * (y + bins.n[1] * z);
-                            for &j in &in_bin[bin_start[b] as usize..bin_start[b + 1] as usize] {
-                                if j as usize == i {
-                                    continue;
-                                }
-                                let rj = parts.r[j as usize];
-                                let d = [ri[0] - rj[0], ri[1] - rj[1], ri[2] - rj[2]];
-                                if d[0] * d[0] + d[1] * d[1] + d[2] * d[2] < range2 {
-                                    cand.push((parts.gid[j as usize], rj.map(f64::to_bits), j));
-                                }
+                let span = |a: usize| c[a].saturating_sub(2)..=(c[a] + 2).min(bins.n[a] - 1);
+                for z in span(2) {
+                    for y in span(1) {
+                        let row = bins.n[0] * (y + bins.n[1] * z);
+                        let (x0, x1) = (c[0].saturating_sub(2), (c[0] + 2).min(bins.n[0] - 1));
+                        let members = &in_bin[bin_start[row + x0] as usize..bin_start[row + x1 + 1] as usize];
+                        for &j in members {
+                            let rj = parts.r[j as usize];
+                            let d = [ri[0] - rj[0], ri[1] - rj[1], ri[2] - rj[2]];
+                            if d[0] * d[0] + d[1] * d[1] + d[2] * d[2] < range2 && j as usize != i {
+                                cand.push((u64::from(parts.gid[j as usize] as u32) << 32) | u64::from(j));
                             }
                         }
                     }
                 }
-                cand.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+                cand.sort_unstable();
+                // equal gids (two images of one atom): order by position, not by index
+                for k in 1..cand.len() {
+                    if cand[k] >> 32 == cand[k - 1] >> 32 {
+                        let pos = |c: u64| parts.r[(c & 0xffff_ffff) as usize].map(f64::to_bits);
+                        if pos(cand[k]) < pos(cand[k - 1]) {
+                            cand.swap(k, k - 1);
+                        }
+                    }
+                }
                 counts.push(cand.len() as u32);
-                list.extend(cand.iter().map(|c| c.2));
+                list.extend(cand.iter().map(|c| (c & 0xffff_ffff) as u32));
             }
             (counts, list)
         })

@@ -173,7 +173,7 @@ mod tests {
     use crate::output::dump::AtomRecord;
 
     fn frame(step: u64) -> Frame {
-        let a = AtomRecord { gid: 0, cell: 0, r: [1.0, 2.0, 3.0], p: [2.0, 0.0, -2.0], f: [0.0; 3], u: 0.0, image: [1, 0, -1] };
+        let a = AtomRecord { gid: 0, cell: 0, r: [1.0, 2.0, 3.0], p: [2.0, 0.0, -2.0], f: [0.0; 3], u: 0.0, image: [1, 0, -1], r_ref: [1.0, 2.0, 3.0] };
         Frame {
             step,
             dt: 1.0,
