@@ -231,8 +231,11 @@ pub fn run(
                 next = next.min((step / k + 1) * k);
             }
             if let Some(c) = &hooks.control {
-                next = step + 1;
-                wait_while_paused(c);
+                // pause, stop and signals are looked at between chunks of steps; a paused run
+                // advances one step per request (the viewer's `.` key)
+                if wait_while_paused(c) {
+                    next = step + 1;
+                }
             }
             let next = next.min(n_steps);
             timers.start(Timer::Timestep);
@@ -308,13 +311,15 @@ pub fn run(
     Ok(Outcome { rows, last_step: step, stopped_early })
 }
 
-fn wait_while_paused(c: &RunControl) {
+/// Blocks while the run is paused; returns whether it goes on for a single step.
+fn wait_while_paused(c: &RunControl) -> bool {
     while c.is_paused() && !c.stop_requested() {
         if c.take_step_request() {
-            return;
+            return true;
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
+    false
 }
 
 fn thermo_row(engine: &dyn Engine, n: i64, step: u64, dt: Real, elapsed: f64, n_eval: i64) -> ThermoRow {

@@ -214,20 +214,24 @@ impl FastEngine {
     fn needs_rebuild(&self, comm: &mut dyn Comm) -> Result<bool, RunError> {
         let lim = 0.25 * self.skin * self.skin;
         let fly = 0.25 * self.range() * self.range();
-        let d2: Vec<Real> = self.parts.r[..self.parts.n_own]
+        // largest squared displacement (NaN counts as infinitely far) and where it is
+        let (worst, at) = self.parts.r[..self.parts.n_own]
             .par_iter()
             .zip(self.r_ref.par_iter())
-            .map(|(r, r0)| {
+            .enumerate()
+            .with_min_len(4096)
+            .map(|(i, (r, r0))| {
                 let d = [r[0] - r0[0], r[1] - r0[1], r[2] - r0[2]];
-                d[0] * d[0] + d[1] * d[1] + d[2] * d[2]
+                let d2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+                (if d2.is_nan() { Real::INFINITY } else { d2 }, i)
             })
-            .collect();
-        let flew = d2.iter().position(|&x| !(x <= fly));
-        let local = d2.iter().any(|&x| !(x <= lim));
+            .reduce(|| (0.0, usize::MAX), |a, b| if b.0 > a.0 || (b.0 == a.0 && b.1 < a.1) { b } else { a });
+        let flew = (worst > fly).then_some(at);
+        let local = worst > lim;
         let mut flag = [i64::from(local), i64::from(flew.is_some())];
         comm.max_i64(&mut flag);
         if let Some(i) = flew {
-            return Err(RunError::AtomFlew { gid: self.parts.gid[i], moved: d2[i].sqrt() });
+            return Err(RunError::AtomFlew { gid: self.parts.gid[i], moved: worst.sqrt() });
         }
         if flag[1] != 0 {
             return Err(RunError::NonFinite { gid: -1, what: "a position on another rank" });

@@ -10,7 +10,7 @@
 use super::ghosts::Particles;
 use super::kernels::{self, LjConsts};
 use super::neighbors::NeighborList;
-use crate::forces::eam::EamTables;
+use crate::forces::eam::{EamTables, InterpolationTable};
 use crate::types::{Real, Real3};
 use rayon::prelude::*;
 
@@ -96,21 +96,8 @@ mod avx2 {
         let (rc2, s6, shift) = (_mm256_set1_pd(c.rc2), _mm256_set1_pd(c.s6), _mm256_set1_pd(c.shift));
         let (m4eps, twelve, six) = (_mm256_set1_pd(c.minus_4eps), _mm256_set1_pd(12.0), _mm256_set1_pd(6.0));
         let (mut fx, mut fy, mut fz, mut e) = (_mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd());
-        let (xi, yi, zi) = (_mm256_set1_pd(ri[0]), _mm256_set1_pd(ri[1]), _mm256_set1_pd(ri[2]));
         for js in nl.of(i).chunks(4) {
-            let (dx, dy, dz) = if let [a, b, cc, dd] = *js {
-                let (a, b, cc, dd) = (r[a as usize], r[b as usize], r[cc as usize], r[dd as usize]);
-                // lane 0 is the first neighbour (`_mm256_set_pd` takes lanes high to low)
-                (
-                    _mm256_sub_pd(xi, _mm256_set_pd(dd[0], cc[0], b[0], a[0])),
-                    _mm256_sub_pd(yi, _mm256_set_pd(dd[1], cc[1], b[1], a[1])),
-                    _mm256_sub_pd(zi, _mm256_set_pd(dd[2], cc[2], b[2], a[2])),
-                )
-            } else {
-                let d = gather(r, ri, js);
-                // SAFETY: each `d[k]` is an array of 4 f64, exactly one unaligned 256-bit load.
-                unsafe { (_mm256_loadu_pd(d[0].as_ptr()), _mm256_loadu_pd(d[1].as_ptr()), _mm256_loadu_pd(d[2].as_ptr())) }
-            };
+            let (dx, dy, dz) = displacements(r, ri, js);
             let r2 = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), _mm256_mul_pd(dz, dz));
             let inside = _mm256_cmp_pd::<_CMP_LE_OQ>(r2, rc2);
             let ir2 = _mm256_div_pd(one, _mm256_blendv_pd(one, r2, inside));
@@ -123,13 +110,7 @@ mod avx2 {
             fy = _mm256_sub_pd(fy, _mm256_mul_pd(dy, fr));
             fz = _mm256_sub_pd(fz, _mm256_mul_pd(dz, fr));
         }
-        let lanes = |v: __m256d| {
-            let mut a = [0.0; 4];
-            // SAFETY: `a` holds exactly 4 f64.
-            unsafe { _mm256_storeu_pd(a.as_mut_ptr(), v) };
-            combine(a)
-        };
-        ([lanes(fx), lanes(fy), lanes(fz)], 0.5 * lanes(e) * c.four_eps)
+        ([sum_lanes(fx), sum_lanes(fy), sum_lanes(fz)], 0.5 * sum_lanes(e) * c.four_eps)
     }
 
     #[target_feature(enable = "avx2")]
@@ -139,12 +120,135 @@ mod avx2 {
         }
     }
 
-    #[allow(dead_code)]
-    mod generic {
-        use super::super::*;
-        blocks!(target_feature(enable = "avx2"));
+    /// Displacements `r_i − r_j` of a block of up to 4 neighbours (missing lanes far away).
+    #[target_feature(enable = "avx2")]
+    fn displacements(r: &[Real3], ri: Real3, js: &[u32]) -> (__m256d, __m256d, __m256d) {
+        if let [a, b, c, d] = *js {
+            let (a, b, c, d) = (r[a as usize], r[b as usize], r[c as usize], r[d as usize]);
+            // lane 0 is the first neighbour (`_mm256_set_pd` takes lanes high to low)
+            (
+                _mm256_sub_pd(_mm256_set1_pd(ri[0]), _mm256_set_pd(d[0], c[0], b[0], a[0])),
+                _mm256_sub_pd(_mm256_set1_pd(ri[1]), _mm256_set_pd(d[1], c[1], b[1], a[1])),
+                _mm256_sub_pd(_mm256_set1_pd(ri[2]), _mm256_set_pd(d[2], c[2], b[2], a[2])),
+            )
+        } else {
+            let d = gather(r, ri, js);
+            // SAFETY: each `d[k]` is an array of 4 f64, exactly one unaligned 256-bit load.
+            unsafe { (_mm256_loadu_pd(d[0].as_ptr()), _mm256_loadu_pd(d[1].as_ptr()), _mm256_loadu_pd(d[2].as_ptr())) }
+        }
     }
-    pub use generic::{eam_embedding, eam_pairs};
+
+    #[target_feature(enable = "avx2")]
+    fn sum_lanes(v: __m256d) -> Real {
+        let mut a = [0.0; 4];
+        // SAFETY: `a` holds exactly 4 f64.
+        unsafe { _mm256_storeu_pd(a.as_mut_ptr(), v) };
+        combine(a)
+    }
+
+    /// CoMD's interpolation ([`InterpolationTable::eval`]) of 4 arguments with the same
+    /// operations per lane; `None` if a lane is past the table end or NaN (the caller then
+    /// recomputes the atom with the portable kernel, which handles that branch).
+    #[target_feature(enable = "avx2")]
+    fn eval4(t: &InterpolationTable, r: __m256d) -> Option<(__m256d, __m256d)> {
+        let (x0, inv) = (_mm256_set1_pd(t.x0()), _mm256_set1_pd(t.inv_dx()));
+        let r = _mm256_blendv_pd(r, x0, _mm256_cmp_pd::<_CMP_LT_OQ>(r, x0));
+        let s = _mm256_mul_pd(_mm256_sub_pd(r, x0), inv);
+        if _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_NLT_UQ>(s, _mm256_set1_pd(t.points() as Real))) != 0 {
+            return None;
+        }
+        let fl = _mm256_floor_pd(s);
+        let p = _mm256_sub_pd(s, fl);
+        let idx = _mm256_cvttpd_epi32(fl);
+        let base = t.padded().as_ptr();
+        // SAFETY: 0 <= idx <= n-1 (checked above: 0 <= s < n), and `padded` has n + 3
+        // entries, so padded[idx + k] for k in 0..4 is in bounds.
+        let (tm1, t0, t1, t2) = unsafe {
+            (
+                _mm256_i32gather_pd::<8>(base, idx),
+                _mm256_i32gather_pd::<8>(base.add(1), idx),
+                _mm256_i32gather_pd::<8>(base.add(2), idx),
+                _mm256_i32gather_pd::<8>(base.add(3), idx),
+            )
+        };
+        let half = _mm256_set1_pd(0.5);
+        let g1 = _mm256_sub_pd(t1, tm1);
+        let g2 = _mm256_sub_pd(t2, t0);
+        let curv = _mm256_sub_pd(_mm256_add_pd(t1, tm1), _mm256_mul_pd(_mm256_set1_pd(2.0), t0));
+        let f = _mm256_add_pd(t0, _mm256_mul_pd(_mm256_mul_pd(half, p), _mm256_add_pd(g1, _mm256_mul_pd(p, curv))));
+        let df = _mm256_mul_pd(_mm256_mul_pd(half, _mm256_add_pd(g1, _mm256_mul_pd(p, _mm256_sub_pd(g2, g1)))), inv);
+        Some((f, df))
+    }
+
+    #[target_feature(enable = "avx2")]
+    fn eam_pairs_atom(parts: &Particles, nl: &NeighborList, i: usize, t: &EamTables) -> Option<(Real3, Real, Real)> {
+        let r = &parts.r;
+        let ri = r[i];
+        let (one, rc2) = (_mm256_set1_pd(1.0), _mm256_set1_pd(t.cutoff * t.cutoff));
+        let z = _mm256_setzero_pd();
+        let (mut fx, mut fy, mut fz, mut e, mut dens) = (z, z, z, z, z);
+        for js in nl.of(i).chunks(4) {
+            let (dx, dy, dz) = displacements(r, ri, js);
+            let r2 = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), _mm256_mul_pd(dz, dz));
+            let inside = _mm256_cmp_pd::<_CMP_LE_OQ>(r2, rc2);
+            let rr = _mm256_sqrt_pd(_mm256_blendv_pd(one, r2, inside));
+            let (phi, dphi) = eval4(&t.phi, rr)?;
+            let (rho, _) = eval4(&t.rho, rr)?;
+            let c = _mm256_div_pd(_mm256_and_pd(dphi, inside), rr);
+            fx = _mm256_sub_pd(fx, _mm256_mul_pd(c, dx));
+            fy = _mm256_sub_pd(fy, _mm256_mul_pd(c, dy));
+            fz = _mm256_sub_pd(fz, _mm256_mul_pd(c, dz));
+            e = _mm256_add_pd(e, _mm256_and_pd(phi, inside));
+            dens = _mm256_add_pd(dens, _mm256_and_pd(rho, inside));
+        }
+        Some(([sum_lanes(fx), sum_lanes(fy), sum_lanes(fz)], 0.5 * sum_lanes(e), sum_lanes(dens)))
+    }
+
+    #[target_feature(enable = "avx2")]
+    fn eam_embedding_atom(parts: &Particles, nl: &NeighborList, i: usize, t: &EamTables, dfe: &[Real]) -> Option<Real3> {
+        let r = &parts.r;
+        let ri = r[i];
+        let (one, rc2, dfi) = (_mm256_set1_pd(1.0), _mm256_set1_pd(t.cutoff * t.cutoff), _mm256_set1_pd(dfe[i]));
+        let z = _mm256_setzero_pd();
+        let (mut fx, mut fy, mut fz) = (z, z, z);
+        for js in nl.of(i).chunks(4) {
+            let (dx, dy, dz) = displacements(r, ri, js);
+            let mut dj = [0.0; 4];
+            for (l, &j) in js.iter().enumerate() {
+                dj[l] = dfe[j as usize];
+            }
+            // SAFETY: `dj` holds exactly 4 f64.
+            let dj = unsafe { _mm256_loadu_pd(dj.as_ptr()) };
+            let r2 = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), _mm256_mul_pd(dz, dz));
+            let inside = _mm256_cmp_pd::<_CMP_LT_OQ>(r2, rc2);
+            let rr = _mm256_sqrt_pd(_mm256_blendv_pd(one, r2, inside));
+            let (_, drho) = eval4(&t.rho, rr)?;
+            let c = _mm256_and_pd(_mm256_div_pd(_mm256_mul_pd(_mm256_add_pd(dfi, dj), drho), rr), inside);
+            fx = _mm256_sub_pd(fx, _mm256_mul_pd(c, dx));
+            fy = _mm256_sub_pd(fy, _mm256_mul_pd(c, dy));
+            fz = _mm256_sub_pd(fz, _mm256_mul_pd(c, dz));
+        }
+        Some([sum_lanes(fx), sum_lanes(fy), sum_lanes(fz)])
+    }
+
+    #[target_feature(enable = "avx2")]
+    pub fn eam_pairs(first: usize, out: &mut [(Real3, Real, Real)], parts: &Particles, nl: &NeighborList, t: &EamTables) {
+        for (k, o) in out.iter_mut().enumerate() {
+            let i = first + k;
+            *o = eam_pairs_atom(parts, nl, i, t).unwrap_or_else(|| kernels::eam_pairs_atom(parts, nl, i, t));
+        }
+    }
+
+    #[target_feature(enable = "avx2")]
+    pub fn eam_embedding(first: usize, out: &mut [Real3], parts: &Particles, nl: &NeighborList, t: &EamTables, dfe: &[Real]) {
+        for (k, o) in out.iter_mut().enumerate() {
+            let i = first + k;
+            let g = eam_embedding_atom(parts, nl, i, t, dfe).unwrap_or_else(|| kernels::eam_embedding_atom(parts, nl, i, t, dfe));
+            for a in 0..3 {
+                o[a] += g[a];
+            }
+        }
+    }
 }
 
 /// Whether the AVX2 build of the kernels is in use on this CPU.
@@ -158,7 +262,7 @@ mod tests {
     use crate::fast::ghosts::Particles;
 
     #[test]
-    fn avx2_and_portable_lj_give_identical_bits() {
+    fn avx2_and_portable_kernels_give_identical_bits() {
         if !has_avx2() {
             eprintln!("skipping: no AVX2 on this CPU (only the portable kernel runs)");
             return;
@@ -188,6 +292,39 @@ mod tests {
         for (x, y) in a.iter().zip(&b) {
             assert_eq!(x.0.map(f64::to_bits), y.0.map(f64::to_bits));
             assert_eq!(x.1.to_bits(), y.1.to_bits());
+        }
+        // EAM, with a synthetic smooth table (the real ones are third-party files)
+        let tab = |scale: f64| {
+            let v: Vec<f64> = (0..400).map(|k| scale * (-(k as f64) * 0.01).exp() * (1.0 + 0.3 * (k as f64 * 0.05).sin())).collect();
+            crate::forces::eam::InterpolationTable::new(0.0, 0.02, &v).unwrap()
+        };
+        let t = crate::forces::eam::EamTables {
+            name: "X".into(),
+            atomic_number: 29,
+            mass_amu: 63.55,
+            lattice_constant: 3.615,
+            lattice_type: "FCC".into(),
+            cutoff: 5.5,
+            format: crate::forces::eam::PotentialFormat::Funcfl,
+            phi: tab(1.0),
+            rho: tab(0.5),
+            embed: tab(-2.0),
+        };
+        let mut pa = vec![([0.0; 3], 0.0, 0.0); n as usize];
+        let mut pb = pa.clone();
+        base::eam_pairs(0, &mut pa, &parts, &nl, &t);
+        // SAFETY: AVX2 was detected above.
+        unsafe { avx2::eam_pairs(0, &mut pb, &parts, &nl, &t) };
+        let dfe: Vec<f64> = (0..parts.r.len()).map(|k| 0.01 * k as f64 - 0.2).collect();
+        let mut fa = vec![[0.5; 3]; n as usize];
+        let mut fb = fa.clone();
+        base::eam_embedding(0, &mut fa, &parts, &nl, &t, &dfe);
+        // SAFETY: AVX2 was detected above.
+        unsafe { avx2::eam_embedding(0, &mut fb, &parts, &nl, &t, &dfe) };
+        for k in 0..n as usize {
+            assert_eq!(pa[k].0.map(f64::to_bits), pb[k].0.map(f64::to_bits));
+            assert_eq!((pa[k].1.to_bits(), pa[k].2.to_bits()), (pb[k].1.to_bits(), pb[k].2.to_bits()));
+            assert_eq!(fa[k].map(f64::to_bits), fb[k].map(f64::to_bits));
         }
     }
 }

@@ -143,6 +143,16 @@ impl InterpolationTable {
         self.inv_dx
     }
 
+    /// The padded table (`padded[k]` is CoMD's `t[k-1]`), for vectorised evaluation.
+    pub fn padded(&self) -> &[Real] {
+        &self.padded
+    }
+
+    /// Number of table points `n` (arguments at or past `x0 + n·dx` take the end branch).
+    pub fn points(&self) -> usize {
+        self.len()
+    }
+
     /// The `n` tabulated values (without CoMD's padding).
     pub fn values(&self) -> &[Real] {
         &self.padded[1..self.padded.len() - 2]
