@@ -116,7 +116,7 @@ impl RunConfig {
             delta: cli.delta.unwrap_or(0.0),
             exact: cli.exact,
             threads: cli.threads.map(|t| t as usize),
-            skin: cli.skin.unwrap_or(crate::fast::DEFAULT_SKIN),
+            skin: cli.skin.unwrap_or(if cli.doeam { crate::fast::DEFAULT_SKIN_EAM } else { crate::fast::DEFAULT_SKIN_LJ }),
             dump_state: cli.dump_state.clone(),
             dump_every: cli.dump_state_every.map(|k| k as u64),
             yaml,
