@@ -25,6 +25,7 @@ pub const KEYS: &[&str] = &[
     "potDir", "potName", "potType", "doeam", "nx", "ny", "nz", "xproc", "yproc", "zproc", "nSteps", "printRate", "dt",
     "lat", "temp", "delta", "exact", "threads", "dump-state", "dump-state-every", "yaml", "no-yaml", "seed", "xyz",
     "lammps-dump", "dump-every", "full-precision", "checkpoint", "checkpoint-every", "restart", "quiet", "plot",
+    "skin", "viewer", "screenshot", "gif", "gif-every", "frames", "frames-every", "view", "color", "size", "render-mode",
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -75,6 +76,19 @@ struct Deck {
     restart: S<String>,
     quiet: Option<bool>,
     plot: S<String>,
+    viewer: Option<bool>,
+    screenshot: S<String>,
+    gif: S<String>,
+    #[serde(rename = "gif-every")]
+    gif_every: S<i64>,
+    frames: S<String>,
+    #[serde(rename = "frames-every")]
+    frames_every: S<i64>,
+    view: S<String>,
+    color: S<String>,
+    size: S<String>,
+    #[serde(rename = "render-mode")]
+    render_mode: S<String>,
 }
 
 /// 1-based line of byte `offset` in `text`.
@@ -216,6 +230,27 @@ pub fn parse(name: &str, text: &str) -> anyhow::Result<Cli> {
     w.restart = c.path("restart", d.restart)?;
     w.quiet = d.quiet.unwrap_or(false);
     w.plot = c.path("plot", d.plot)?;
+    let v = &mut cli.viewer;
+    v.viewer = d.viewer.unwrap_or(false);
+    v.screenshot = c.path("screenshot", d.screenshot)?;
+    v.gif = c.path("gif", d.gif)?;
+    if let Some(k) = c.check("gif-every", d.gif_every, cli::positive_int)? {
+        v.gif_every = k as u64;
+    }
+    v.frames = c.path("frames", d.frames)?;
+    v.frames_every = c.check("frames-every", d.frames_every, cli::positive_int)?.map(|k| k as u64);
+    v.view = c.check("view", d.view, |s| s.parse())?;
+    if let Some(x) = c.check("color", d.color, |s| clap::ValueEnum::from_str(s, true).map_err(|_| format!("must be one of ke, pe, rank (got '{s}')")))? {
+        v.color = x;
+    }
+    if let Some(x) = c.check("size", d.size, |s| s.parse())? {
+        v.size = x;
+    }
+    if let Some(x) = c.check("render-mode", d.render_mode, |s| {
+        clap::ValueEnum::from_str(s, true).map_err(|_| format!("must be one of spheres, points, auto (got '{s}')"))
+    })? {
+        v.render_mode = x;
+    }
     Ok(cli)
 }
 
@@ -267,6 +302,28 @@ pub fn merge(cli: &mut Cli, deck: Cli) {
     fill!(workflow.plot);
     cli.workflow.full_precision |= deck.workflow.full_precision;
     cli.workflow.quiet |= deck.workflow.quiet;
+    // viewer options: the deck's value unless the command line gave one (for options with a
+    // default, a value equal to the default counts as not given)
+    let defaults = crate::viewer::args::ViewerArgs::default();
+    let (v, dv) = (&mut cli.viewer, &deck.viewer);
+    v.screenshot = v.screenshot.take().or_else(|| dv.screenshot.clone());
+    v.gif = v.gif.take().or_else(|| dv.gif.clone());
+    v.frames = v.frames.take().or_else(|| dv.frames.clone());
+    v.frames_every = v.frames_every.or(dv.frames_every);
+    v.view = v.view.or(dv.view);
+    v.viewer |= dv.viewer;
+    if v.gif_every == defaults.gif_every {
+        v.gif_every = dv.gif_every;
+    }
+    if v.color == defaults.color {
+        v.color = dv.color;
+    }
+    if v.size == defaults.size {
+        v.size = dv.size;
+    }
+    if v.render_mode == defaults.render_mode {
+        v.render_mode = dv.render_mode;
+    }
 }
 
 /// Applies `--deck` if given: reads the deck and fills what the command line left out.
