@@ -64,19 +64,22 @@ impl Atoms {
     /// Re-lays the arrays out from `old_cap` to `new_cap` slots per cell, for `n_boxes`
     /// cells, keeping the first `counts[b]` atoms of every cell.
     pub fn relayout(&mut self, old_cap: usize, new_cap: usize, counts: &[usize]) {
-        let mut next = Atoms::new(new_cap * counts.len());
+        let old = std::mem::replace(self, Atoms::new(new_cap * counts.len()));
         for (b, &n) in counts.iter().enumerate() {
             for k in 0..n {
-                let (s, d) = (b * old_cap + k, b * new_cap + k);
-                next.gid[d] = self.gid[s];
-                next.species[d] = self.species[s];
-                next.r[d] = self.r[s];
-                next.p[d] = self.p[s];
-                next.f[d] = self.f[s];
-                next.u[d] = self.u[s];
-                next.image[d] = self.image[s];
+                self.copy_from(&old, b * old_cap + k, b * new_cap + k);
             }
         }
-        *self = next;
+    }
+
+    /// Copies every field of slot `from` of `src` to slot `to` of `self`.
+    fn copy_from(&mut self, src: &Atoms, from: usize, to: usize) {
+        self.gid[to] = src.gid[from];
+        self.species[to] = src.species[from];
+        self.r[to] = src.r[from];
+        self.p[to] = src.p[from];
+        self.f[to] = src.f[from];
+        self.u[to] = src.u[from];
+        self.image[to] = src.image[from];
     }
 }

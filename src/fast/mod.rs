@@ -96,24 +96,7 @@ impl FastEngine {
             parts.image.push([0; 3]);
         }
         parts.n_own = parts.gid.len();
-        let mut e = FastEngine {
-            nbrs: Neighbors::new(&sys.domain),
-            domain: sys.domain,
-            kernel,
-            mass: sys.mass,
-            skin,
-            parts,
-            f: Vec::new(),
-            u: Vec::new(),
-            r_ref: Vec::new(),
-            plan: GhostPlan::default(),
-            nl: NeighborList::default(),
-            dfe: Vec::new(),
-            e_potential: 0.0,
-            e_kinetic: 0.0,
-            rebuilds: 0,
-            steps: 0,
-        };
+        let mut e = FastEngine::new(sys.domain, kernel, sys.mass, skin, parts, Vec::new());
         e.rebuild(comm, timers)?;
         e.force(comm, timers)?;
         e.energies(comm, timers);
@@ -144,7 +127,22 @@ impl FastEngine {
             r_ref.push(a.r_ref);
         }
         parts.n_own = parts.gid.len();
-        let mut e = FastEngine {
+        let mut e = FastEngine::new(domain, kernel, mass, skin, parts, r_ref);
+        let range = e.kernel.cutoff() + 2.0 * skin;
+        timers.start(Timer::AtomHalo);
+        let mut b = ghosts::BuildGhosts { parts: &mut e.parts, domain: &e.domain, width: range, plan: GhostPlan::default() };
+        let r = halo::exchange(comm, &e.nbrs, &mut b, timers);
+        e.plan = b.plan;
+        timers.stop(Timer::AtomHalo);
+        r?;
+        e.nl = neighbors::build(&e.parts, e.domain.local_min, e.domain.local_max, range);
+        e.force(comm, timers)?;
+        e.energies(comm, timers);
+        Ok(e)
+    }
+
+    fn new(domain: Domain, kernel: Kernel, mass: Real, skin: Real, parts: Particles, r_ref: Vec<Real3>) -> FastEngine {
+        FastEngine {
             nbrs: Neighbors::new(&domain),
             domain,
             kernel,
@@ -161,18 +159,7 @@ impl FastEngine {
             e_kinetic: 0.0,
             rebuilds: 0,
             steps: 0,
-        };
-        let range = e.kernel.cutoff() + 2.0 * skin;
-        timers.start(Timer::AtomHalo);
-        let mut b = ghosts::BuildGhosts { parts: &mut e.parts, domain: &e.domain, width: range, plan: GhostPlan::default() };
-        let r = halo::exchange(comm, &e.nbrs, &mut b, timers);
-        e.plan = b.plan;
-        timers.stop(Timer::AtomHalo);
-        r?;
-        e.nl = neighbors::build(&e.parts, e.domain.local_min, e.domain.local_max, range);
-        e.force(comm, timers)?;
-        e.energies(comm, timers);
-        Ok(e)
+        }
     }
 
     fn range(&self) -> Real {
