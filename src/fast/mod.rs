@@ -7,8 +7,11 @@
 //! * totals (energies, centre-of-mass momentum at start-up) are [`crate::fixed::FixedSum`]s:
 //!   exact integer sums, identical in any order and across ranks;
 //! * positions, momenta and ghost images have the same bits on any rank grid (see
-//!   [`ghosts`]); the decision to rebuild the lists is a global maximum of displacements,
-//!   and a rebuild changes nothing but which out-of-range pairs are skipped.
+//!   [`ghosts`]); the decision to rebuild the lists is a global maximum of displacements, so
+//!   lists are rebuilt at the same steps from the same positions, and hold the same entries
+//!   in the same order everywhere. The kernels' 4-lane sums depend on every entry (also the
+//!   ones beyond the cutoff), so the lists are part of the state: a restart rebuilds them
+//!   from the positions of the last rebuild (`r_ref`, kept in checkpoints).
 //!
 //! The price against CoMD's half lists is that each pair is evaluated twice; the gain is no
 //! scatter, no atomics, and lists reused for ~10–20 steps instead of rebinning every step.
@@ -103,11 +106,13 @@ impl FastEngine {
         Ok(e)
     }
 
-    /// Continues from checkpointed atoms (all of them, on every rank): each rank keeps the
-    /// atoms it owned at the last rebuild (owner of `r_ref`), positions are taken as they are
-    /// (not wrapped), and ghosts and lists are built with a range of cutoff + 2·skin, enough
-    /// until the next rebuild that the original run would do at the same step. Forces are a
-    /// function of positions only, so recomputing them gives the checkpointed bits.
+    /// Continues from checkpointed atoms (all of them, on every rank), reconstructing the
+    /// state the original run had: each rank keeps the atoms it owned at the last rebuild
+    /// (owner of `r_ref`, the wrapped positions of that rebuild), ghosts and neighbour lists
+    /// are built from those same positions — so they are the original ones, entry for entry
+    /// (the lane sums of the kernels depend on every entry) — and then the current positions
+    /// are put in and sent to the ghosts along the recorded plan. Forces are recomputed: they
+    /// are a function of positions and lists only, so they come out with the checkpoint's bits.
     pub fn restore(
         domain: Domain,
         kernel: Kernel,
@@ -118,17 +123,18 @@ impl FastEngine {
         timers: &mut Timers,
     ) -> Result<FastEngine, RunError> {
         let mut parts = Particles::default();
-        let mut r_ref = Vec::new();
+        let mut now = Vec::new();
         for a in atoms.iter().filter(|a| (0..3).all(|k| ghosts::owner_of(&domain, k, a.r_ref[k]) == domain.proc_coord[k])) {
             parts.gid.push(a.gid);
-            parts.r.push(a.r);
+            parts.r.push(a.r_ref);
             parts.p.push(a.p);
             parts.image.push(a.image);
-            r_ref.push(a.r_ref);
+            now.push(a.r);
         }
         parts.n_own = parts.gid.len();
+        let r_ref = parts.r.clone();
         let mut e = FastEngine::new(domain, kernel, mass, skin, parts, r_ref);
-        let range = e.kernel.cutoff() + 2.0 * skin;
+        let range = e.range();
         timers.start(Timer::AtomHalo);
         let mut b = ghosts::BuildGhosts { parts: &mut e.parts, domain: &e.domain, width: range, plan: GhostPlan::default() };
         let r = halo::exchange(comm, &e.nbrs, &mut b, timers);
@@ -136,6 +142,8 @@ impl FastEngine {
         timers.stop(Timer::AtomHalo);
         r?;
         e.nl = neighbors::build(&e.parts, e.domain.local_min, e.domain.local_max, range);
+        e.parts.r[..e.parts.n_own].copy_from_slice(&now);
+        Self::forward(&e.plan, &e.nbrs, e.parts.r.as_flattened_mut(), 3, true, comm, timers)?;
         e.force(comm, timers)?;
         e.energies(comm, timers);
         Ok(e)
