@@ -84,3 +84,27 @@ fn collective_errors_end_every_rank() {
     every_rank_fails(2, &["-i", "2", "-e", "-p", "missing.eam", "-d", "nodir", "--no-yaml"], "cannot find the EAM potential file");
     every_rank_fails(2, &["-i", "2", "-x", "8", "-r", "2.0", "-T", "0", "-N", "50", "--no-yaml"], "unstable");
 }
+
+/// 100 steps equal 50 steps plus a restart for 50 more, under mpirun, both paths.
+#[test]
+fn restart_is_bit_for_bit_under_mpi() {
+    for extra in [&[][..], &["--exact"][..]] {
+        let dir = tempfile::tempdir().unwrap();
+        let d = |name: &str| dir.path().join(name).display().to_string();
+        let mut base = vec!["-x", "8", "-y", "8", "-z", "8", "-T", "2000", "-n", "10", "--no-yaml", "-i", "2", "-j", "1", "-k", "1"];
+        base.extend_from_slice(extra);
+        let (full, part, ck, rest) = (d("full"), d("part"), d("c.bin"), d("rest"));
+        let run = |more: &[&str]| {
+            let mut a = base.clone();
+            a.extend_from_slice(more);
+            let r = mpirun(COMD, 2, &a, Some(dir.path()))?;
+            Some(ok(2, &r))
+        };
+        let Some(a) = run(&["-N", "100", "--dump-state", &full]) else { return };
+        let _ = run(&["-N", "50", "--checkpoint", &ck, "--dump-state", &part]);
+        let b = run(&["-N", "100", "--restart", &ck, "--dump-state", &rest]).unwrap();
+        let from50 = |s: &str| thermo(s).into_iter().filter(|r| r[0].parse::<u64>().unwrap() >= 50).collect::<Vec<_>>();
+        assert_eq!(from50(&a), from50(&b), "thermo after the restart differs ({extra:?})");
+        assert!(std::fs::read(&full).unwrap() == std::fs::read(&rest).unwrap(), "final state differs ({extra:?})");
+    }
+}
