@@ -41,6 +41,8 @@ pub trait Engine {
     fn layout(&self) -> Layout;
     /// The atom mass, internal units.
     fn mass(&self) -> Real;
+    /// This rank's virial `W = Σ_pairs d·f` (eV), for the pressure; at print steps only.
+    fn virial(&self) -> Real;
 }
 
 /// CoMD's serial loop order on link cells, bit for bit.
@@ -146,5 +148,8 @@ impl Engine for ExactEngine {
     }
     fn mass(&self) -> Real {
         self.sys.mass
+    }
+    fn virial(&self) -> Real {
+        crate::forces::virial_exact(&self.sys, self.pot.as_ref())
     }
 }

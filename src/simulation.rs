@@ -195,7 +195,8 @@ pub fn run(
                     timers.time(Timer::CommReduce, |_| comm.sum_i64(&mut n));
                     n[0]
                 };
-                let row = thermo_row(engine.as_ref(), n, step, cfg.dt, timers.take_elapsed(Timer::Timestep), step as i64 - prev_step);
+                let mut row = thermo_row(engine.as_ref(), n, step, cfg.dt, timers.take_elapsed(Timer::Timestep), step as i64 - prev_step);
+                row.pressure = pressure(engine.as_ref(), comm, global_max);
                 prev_step = step as i64;
                 say(&screen::thermo_row(&row))?;
                 rows.push(row);
@@ -334,7 +335,18 @@ fn thermo_row(engine: &dyn Engine, n: i64, step: u64, dt: Real, elapsed: f64, n_
         temperature: (ek / nf) / (crate::constants::KB_EV * 1.5),
         perf: 1.0e6 * elapsed / (n_eval as f64 * engine.n_local() as f64),
         n_atoms: n,
+        pressure: f64::NAN,
     }
+}
+
+/// Pressure from the virial theorem, `P = (2 E_kin + W) / 3V`, in GPa.
+fn pressure(engine: &dyn Engine, comm: &mut dyn Comm, box_size: [Real; 3]) -> Real {
+    let mut w = [crate::fixed::FixedSum::default()];
+    w[0].add(engine.virial());
+    crate::fixed::FixedSum::all_reduce(&mut w, comm);
+    let volume = box_size[0] * box_size[1] * box_size[2];
+    const EV_PER_A3_IN_GPA: Real = 160.21766208;
+    (2.0 * engine.e_kinetic() + w[0].value()) / (3.0 * volume) * EV_PER_A3_IN_GPA
 }
 
 fn check_energies(row: &ThermoRow) -> Result<(), RunError> {

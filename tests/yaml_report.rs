@@ -40,3 +40,36 @@ fn yaml_path_and_no_yaml() {
     assert_ok(&o);
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
+
+/// (potential energy per atom, pressure in GPa) of a perfect crystal at 0 K, from the YAML.
+fn cold(lat: f64, extra: &[&str]) -> (f64, f64) {
+    let l = lat.to_string();
+    let mut a = vec!["-x", "5", "-y", "5", "-z", "5", "-N", "0", "-T", "0", "-l", &l, "--yaml", "r.yaml"];
+    a.extend_from_slice(extra);
+    let (o, dir) = run_in_tmp(&a);
+    assert_ok(&o);
+    let y: serde_yaml_ng::Value = serde_yaml_ng::from_str(&std::fs::read_to_string(dir.path().join("r.yaml")).unwrap()).unwrap();
+    let row = &y["Thermo"]["Rows"][0];
+    (row[3].as_f64().unwrap(), row[8].as_f64().unwrap())
+}
+
+#[test]
+fn virial_pressure_equals_minus_de_dv_at_zero_kelvin() {
+    let pots = shared().map(|s| s.join("potentials").display().to_string());
+    let mut cases: Vec<Vec<&str>> = vec![vec![], vec!["--exact"]];
+    if let Some(p) = &pots {
+        cases.push(vec!["-e", "--potDir", p]);
+        cases.push(vec!["-e", "--potDir", p, "--exact"]);
+    }
+    for extra in cases {
+        let (lat, h) = (3.58, 1e-4);
+        let n_atoms = 500.0;
+        let vol = |a: f64| (5.0 * a).powi(3);
+        let (ep, _) = cold(lat + h, &extra);
+        let (em, _) = cold(lat - h, &extra);
+        let (_, p) = cold(lat, &extra);
+        let de_dv = (ep - em) * n_atoms / (vol(lat + h) - vol(lat - h));
+        let p_fd = -de_dv * 160.21766208;
+        assert!((p - p_fd).abs() <= 1e-3 * (1.0 + p_fd.abs()), "{extra:?}: virial {p} GPa vs -dE/dV {p_fd} GPa");
+    }
+}

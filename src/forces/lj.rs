@@ -86,6 +86,15 @@ impl Potential for LennardJones {
         ]
     }
 
+    fn pair_virial(&self, r2: Real, _i: usize, _j: usize) -> Real {
+        let (s6, rc2, shift) = self.constants();
+        if r2 > rc2 {
+            return 0.0;
+        }
+        // force on i is -d*fr, so d·f = -r2*fr
+        -r2 * self.pair(r2, s6, shift).1
+    }
+
     fn fast_kernel(&self) -> crate::fast::Kernel {
         crate::fast::Kernel::Lj(self.clone())
     }

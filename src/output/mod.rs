@@ -99,6 +99,8 @@ pub struct ThermoRow {
     pub perf: f64,
     /// Atoms.
     pub n_atoms: i64,
+    /// Pressure from the virial, GPa (YAML only; the screen table stays CoMD's).
+    pub pressure: f64,
 }
 
 /// The closing validation block.

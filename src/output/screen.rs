@@ -179,6 +179,7 @@ mod tests {
             temperature: 519.0181,
             perf: 1.1638,
             n_atoms: 32000,
+            pressure: 0.0,
         };
         assert_eq!(
             thermo_row(&r),

@@ -80,10 +80,11 @@ pub fn render(r: &Report) -> String {
     for (k, v) in &s.potential {
         let _ = writeln!(o, "  {k}: {}", q(v));
     }
-    let _ = writeln!(o, "Thermo:\n  Columns: [Loop, Time(fs), Total Energy, Potential Energy, Kinetic Energy, Temperature, Performance(us/atom), Atoms]\n  Units: [step, fs, eV/atom, eV/atom, eV/atom, K, us/atom, count]\n  Rows:");
+    let _ = writeln!(o, "Thermo:\n  Columns: [Loop, Time(fs), Total Energy, Potential Energy, Kinetic Energy, Temperature, Performance(us/atom), Atoms, Pressure]\n  Units: [step, fs, eV/atom, eV/atom, eV/atom, K, us/atom, count, GPa]\n  Rows:");
     for t in r.rows {
         let perf = if t.perf.is_finite() { format!("{:.4}", t.perf) } else { ".nan".into() };
-        let _ = writeln!(o, "    - [{}, {:.2}, {:.12}, {:.12}, {:.12}, {:.4}, {perf}, {}]",
+        let p = if t.pressure.is_finite() { format!("{:.6}", t.pressure) } else { ".nan".into() };
+        let _ = writeln!(o, "    - [{}, {:.2}, {:.12}, {:.12}, {:.12}, {:.4}, {perf}, {}, {p}]",
             t.step, t.time, t.e_total, t.e_potential, t.e_kinetic, t.temperature, t.n_atoms);
     }
     if let Some(v) = r.validation {

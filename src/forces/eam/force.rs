@@ -95,6 +95,10 @@ impl Potential for Eam {
         ]
     }
 
+    fn pair_virial(&self, r2: Real, i: usize, j: usize) -> Real {
+        pair_virial(&self.tables, r2, self.df_embed[i], self.df_embed[j])
+    }
+
     fn fast_kernel(&self) -> crate::fast::Kernel {
         crate::fast::Kernel::Eam(Box::new(self.tables.clone()))
     }
@@ -163,4 +167,16 @@ impl Potential for Eam {
         sys.atoms.u = u;
         Ok(etot)
     }
+}
+
+/// `d·f` of an EAM pair at squared distance `r2` with embedding derivatives `dfi`, `dfj`:
+/// the force on i is `−(φ′ + (F′_i + F′_j) ρ′) d / r`, so `d·f = −(φ′ + (F′_i + F′_j) ρ′) r`.
+pub fn pair_virial(t: &EamTables, r2: Real, dfi: Real, dfj: Real) -> Real {
+    if r2 > t.cutoff * t.cutoff {
+        return 0.0;
+    }
+    let r = r2.sqrt();
+    let (_, dphi) = t.phi.eval(r);
+    let (_, drho) = t.rho.eval(r);
+    -(dphi + (dfi + dfj) * drho) * r
 }
