@@ -108,3 +108,23 @@ fn restart_is_bit_for_bit_under_mpi() {
         assert!(std::fs::read(&full).unwrap() == std::fs::read(&rest).unwrap(), "final state differs ({extra:?})");
     }
 }
+
+/// Capture under mpirun: rank 0 gathers the atoms at the capture cadence.
+#[cfg(feature = "viewer")]
+#[test]
+fn screenshot_under_mpi_coloured_by_rank() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("ranks.png").display().to_string();
+    let args = ["-x", "8", "-y", "8", "-z", "8", "-N", "20", "-n", "10", "--no-yaml", "-i", "2", "-j", "1", "-k", "1", "--screenshot", &png, "--color", "rank", "--size", "200x150"];
+    let Some(run) = mpirun(COMD, 2, &args, Some(dir.path())) else { return };
+    ok(2, &run);
+    let img = image::open(&png).unwrap().to_rgba8();
+    assert_eq!(img.dimensions(), (200, 150));
+    // two ranks, two colours of atoms: at least two distinct non-background colours are common
+    let bg = *img.get_pixel(0, 0);
+    let mut counts = std::collections::HashMap::new();
+    for p in img.pixels().filter(|p| **p != bg) {
+        *counts.entry(p.0).or_insert(0usize) += 1;
+    }
+    assert!(counts.len() > 2, "the picture is empty or one colour");
+}

@@ -1,0 +1,43 @@
+//! Offscreen capture through the `comd` binary: `--gif` and `--screenshot` give files that
+//! decode, with the expected frame count and size. Needs a Vulkan or GL driver (CI installs
+//! Mesa); without one the run must fail cleanly (exit 2), which outside CI ends the test.
+#![cfg(feature = "viewer")]
+
+mod common;
+use common::*;
+use image::AnimationDecoder;
+
+#[test]
+fn gif_and_screenshot_from_the_binary_decode() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = |n: &str| dir.path().join(n).display().to_string();
+    let (gif, png) = (d("run.gif"), d("final.png"));
+    let out = comd()
+        .args(["-x", "4", "-y", "4", "-z", "4", "-N", "40", "-n", "10", "--no-yaml", "--quiet"])
+        .args(["--gif", &gif, "--gif-every", "10", "--screenshot", &png, "--size", "160x120", "--color", "rank"])
+        .env("XDG_RUNTIME_DIR", dir.path())
+        .output()
+        .unwrap();
+    if !out.status.success() && std::env::var_os("CI").is_none() && stderr(&out).contains("adapter") {
+        eprintln!("skipping: no graphics adapter ({})", stderr(&out).trim());
+        return;
+    }
+    assert_ok(&out);
+    let frames = image::codecs::gif::GifDecoder::new(std::io::BufReader::new(std::fs::File::open(&gif).unwrap()))
+        .unwrap()
+        .into_frames()
+        .collect_frames()
+        .unwrap();
+    // steps 0, 10, 20, 30 while running, plus the final state
+    assert!((4..=5).contains(&frames.len()), "{} frames", frames.len());
+    for f in &frames {
+        assert_eq!(f.buffer().dimensions(), (160, 120));
+    }
+    let shot = image::open(&png).unwrap();
+    assert_eq!((shot.width(), shot.height()), (160, 120));
+    // the crystal is there: not all pixels are the background
+    let rgba = shot.to_rgba8();
+    let corner = *rgba.get_pixel(0, 0);
+    let differing = rgba.pixels().filter(|p| **p != corner).count();
+    assert!(differing > 160 * 120 / 10, "only {differing} non-background pixels");
+}
