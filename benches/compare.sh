@@ -17,6 +17,7 @@
 #   SIZES="20 40"     unit cells per axis (atoms = 4 n^3)
 #   STEPS=            steps per run (default 100; 50 at 40 cells or more)
 #   POTS="lj eam"     THREADS="1 2"
+#   SUMMARY_ONLY=1    no runs: re-summarise benches/out/compare.tsv
 # Output: a markdown table on stdout, the `compare` section of benches/results.md,
 # raw numbers in benches/out/compare.tsv.
 set -euo pipefail
@@ -39,6 +40,7 @@ LMP_VERSION=$(sed -n 's/^Large-scale Atomic\/Molecular Massively Parallel Simula
 LMP_PKG=$(dpkg-query -W -f='${Version}' lammps 2>/dev/null || echo '?')
 
 RAW="$OUT_DIR/compare.tsv"
+if [ "${SUMMARY_ONLY:-0}" != 1 ]; then
 printf 'pot\tcells\tatoms\tthreads\tvariant\tround\tsteps\tloop_s\tpe0\tload1\n' > "$RAW"
 
 steps_for() { if [ -n "${STEPS:-}" ]; then echo "$STEPS"; elif [ "$1" -ge 40 ]; then echo 50; else echo 100; fi; }
@@ -88,6 +90,7 @@ for round in $(seq 1 "$max_rounds"); do
     done
   done
 done
+fi
 
 SECTION="$OUT_DIR/compare.md"
 {
@@ -98,9 +101,10 @@ SECTION="$OUT_DIR/compare.md"
   echo "- comd-rs: \`$(basename "$COMD") -x n -y n -z n -N steps -n 10 --threads T [--exact] [-e --potDir DIR]\`; release build."
   echo "- Rounds: $ROUNDS at < 40 cells, $ROUNDS_LARGE at ≥ 40 cells, variants alternated (order rotated each round)."
   echo
-  python3 - "$RAW" <<'PY'
-import csv, sys, statistics as st
+  python3 - "$RAW" "$OUT_DIR" <<'PY'
+import csv, sys, os, re, statistics as st
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
+out_dir = sys.argv[2]
 runs = {}
 pe = {}
 for r in rows:
@@ -145,6 +149,59 @@ for pot, atoms in sorted({(k[0], k[1]) for k in pe}, key=lambda k: (k[0] != "lj"
     else:
         check = ("within 1e-3" if rel <= 1e-3 else "over 1e-3") + " (LAMMPS rounds unit constants, other splines)"
     print(f"| {pot.upper()} | {atoms} | {a:.12f} | {b:.12f} | {rel:.2e} | {check} |")
+
+# Where the loop time goes: comd-rs timers (YAML, rank 0) and LAMMPS's task timing table.
+def comd_shares(path, steps):
+    # totals scaled to `steps` calls: force (both paths) and redistribute (exact path) are
+    # also called once at start-up, outside the loop timer
+    t, count, name = {}, {}, None
+    text = open(path).read().split("Performance Results For Rank 0:")[1].split("Performance Results Across Ranks:")[0]
+    for line in text.splitlines():
+        m = re.match(r"\s*- Timer: (\S+)", line)
+        if m:
+            name = m.group(1)
+        m = re.match(r"\s*CallCount: (\S+)", line)
+        if m and name:
+            count[name] = int(m.group(1))
+        m = re.match(r"\s*Total: (\S+)", line)
+        if m and name:
+            t[name] = float(m.group(1)) * (min(steps / count[name], 1.0) if name in ("force", "redistribute", "atomHalo") and count.get(name) else 1.0)
+    loop = t.get("loop", float("nan"))
+    force, redis, halo = t.get("force", 0.0), t.get("redistribute", 0.0), t.get("atomHalo", 0.0)
+    return {"force": force / loop, "redistribute": redis / loop, "atomHalo": halo / loop, "other": (loop - force - redis) / loop}
+def lammps_shares(path):
+    s = {}
+    for line in open(path):
+        m = re.match(r"^(Pair|Neigh|Comm|Output|Modify|Other)\s*\|.*\|\s*([0-9.]+)\s*$", line)
+        if m:
+            s[m.group(1)] = float(m.group(2)) / 100
+    return s
+shares = {}
+for r in rows:
+    tag = os.path.join(out_dir, f"cmp-{r['pot']}-{r['cells']}-t{r['threads']}-{r['variant']}-r{r['round']}")
+    try:
+        sh = comd_shares(tag + ".yaml", int(r["steps"])) if r["variant"] in ("comd", "exact") else lammps_shares(tag + ".log")
+    except (OSError, IndexError, ValueError):
+        continue
+    shares.setdefault((r["pot"], int(r["atoms"]), int(r["threads"]), r["variant"]), []).append(sh)
+def med(lst, k):
+    v = [x[k] for x in lst if k in x]
+    return f"{100 * st.median(v):.0f} %" if v else "–"
+print()
+print("Where the loop time goes (median share over the runs). comd-rs: `force` timer (EAM: both passes and the F′ halo), `redistribute` timer (default path: the list-validity check every step, ghost position refresh, and at a rebuild migration, sort, ghosts and the neighbour-list build; `atomHalo` is its halo-exchange part; start-up calls outside the loop removed), the rest (kicks, drift, energies, output). LAMMPS: its own task timing breakdown.")
+print()
+print("| potential | atoms | threads | code | force / Pair | redistribute / Neigh | of which atomHalo / Comm | other |")
+print("|---|---|---|---|---|---|---|---|")
+for key in sorted(shares, key=lambda k: (k[0] != "lj", k[1], k[2], k[3])):
+    pot, atoms, threads, v = key
+    lst = shares[key]
+    if v in ("comd", "exact"):
+        name = "comd-rs default" if v == "comd" else "comd-rs --exact"
+        print(f"| {pot.upper()} | {atoms} | {threads} | {name} | {med(lst, 'force')} | {med(lst, 'redistribute')} | {med(lst, 'atomHalo')} | {med([{'o': max(x['other'], 0.0)} for x in lst], 'o')} |")
+    else:
+        name = "LAMMPS" if v == "lammps" else "LAMMPS -sf opt"
+        oth = [x.get("Modify", 0) + x.get("Output", 0) + x.get("Other", 0) for x in lst]
+        print(f"| {pot.upper()} | {atoms} | {threads} | {name} | {med(lst, 'Pair')} | {med(lst, 'Neigh')} | {med(lst, 'Comm')} | {100 * st.median(oth):.0f} % |")
 PY
 } > "$SECTION"
 replace_section compare "$SECTION"
