@@ -7,7 +7,8 @@
 # 2. `Communication: HaloBytesPerRankPerStep` from the YAML at 1, 2, 4, 8 ranks
 #    (oversubscribed: only the bytes matter) next to a surface-to-volume model.
 #
-# Usage: benches/scaling.sh   (env: ROUNDS=3, SIZES="20 40")
+# Usage: benches/scaling.sh   (env: ROUNDS=3, SIZES="20 40"; SUMMARY_ONLY=1 re-summarises
+#        benches/out/scaling.tsv without running anything)
 # Builds `--no-default-features --features mpi` into target/mpi (needs openmpi-bin
 # libopenmpi-dev libclang-dev clang pkg-config, installed if missing).
 # Output: the `scaling` section of benches/results.md, and the same tables on stdout.
@@ -16,15 +17,15 @@ source "$(dirname "$0")/lib.sh"
 
 ROUNDS=${ROUNDS:-3}
 SIZES=${SIZES:-"20 40"}
+RAW="$OUT_DIR/scaling.tsv"
+if [ "${SUMMARY_ONLY:-0}" != 1 ]; then
 ensure_pkgs openmpi-bin libopenmpi-dev libclang-dev clang pkg-config
 MPI_TARGET="${MPI_TARGET_DIR:-$REPO_DIR/target/mpi}"
 log "building comd-rs with MPI into $MPI_TARGET"
 (cd "$REPO_DIR" && CARGO_TARGET_DIR="$MPI_TARGET" cargo build --release --no-default-features --features mpi --bin comd >"$OUT_DIR/build-mpi.log" 2>&1) \
   || { cat "$OUT_DIR/build-mpi.log" >&2; exit 1; }
 COMD="$MPI_TARGET/release/comd"
-MPI_VERSION=$(mpirun --version 2>/dev/null | head -1)
 
-RAW="$OUT_DIR/scaling.tsv"
 printf 'kind\tcells\tatoms\tranks\tgrid\tthreads\tround\tsteps\tloop_s\thalo_bytes\n' > "$RAW"
 
 steps_for() { if [ "$1" -ge 40 ]; then echo 50; else echo 100; fi; }
@@ -61,6 +62,8 @@ for n in $SIZES; do
   run halo "$n" 4 "-i 2 -j 2" 1 1 "$s"
   run halo "$n" 8 "-i 2 -j 2 -k 2" 1 1 "$s"
 done
+fi
+MPI_VERSION=$(mpirun --version 2>/dev/null | head -1 || true)
 
 SECTION="$OUT_DIR/scaling.md"
 {
@@ -70,7 +73,7 @@ SECTION="$OUT_DIR/scaling.md"
   echo "- MPI: $MPI_VERSION; comd-rs built with \`--no-default-features --features mpi\`; launched as \`mpirun -np P --oversubscribe --bind-to none comd -x n -y n -z n -i .. -j .. -k .. --threads T\`. LJ, default path."
   echo
   python3 - "$RAW" <<'PY'
-import csv, sys, statistics as st
+import csv, re, sys, statistics as st
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 strong = {}
 for r in rows:
@@ -107,16 +110,18 @@ print("|---|---|---|---|---|---|---|")
 for r in rows:
     if r["kind"] != "halo":
         continue
-    n, g = int(r["cells"]), [int(x) for x in r["grid"].split("x")] if "x" in r["grid"] else [1, 1, 1]
+    n = int(r["cells"])
+    flags = dict(re.findall(r"-([ijk]) (\d+)", r["grid"]))
+    g = [int(flags.get(k, 1)) for k in "ijk"]
     L = [n * a / p for p in g]
     ghosts = rho * ((L[0] + 2*w) * (L[1] + 2*w) * (L[2] + 2*w) - L[0] * L[1] * L[2])
     model = ghosts * 24
     faces = 2 * w * rho * 24 * (L[1]*L[2] + L[0]*L[2] + L[0]*L[1])
     meas = float(r["halo_bytes"])
-    print(f"| {int(r['atoms']):,} | {r['ranks']} ({r['grid']}) | {int(r['atoms'])//int(r['ranks']):,} | {meas:,.0f} | {model:,.0f} | {faces:,.0f} | {meas/model:.2f} |")
+    print(f"| {int(r['atoms']):,} | {r['ranks']} ({'×'.join(map(str, g))}) | {int(r['atoms'])//int(r['ranks']):,} | {meas:,.0f} | {model:,.0f} | {faces:,.0f} | {meas/model:.2f} |")
 PY
   echo
-  echo "Model: a rank owning an Lx×Ly×Lz box gets as ghosts every atom within w = cutoff + skin of its faces; they are built in three stages (x, then y carrying the x ghosts, then z carrying both), so their number is G = ρ·[(Lx+2w)(Ly+2w)(Lz+2w) − LxLyLz] (faces, edges and corners). A step that keeps the neighbour lists forwards ghost positions: 24·G bytes per rank. A rebuild step (every ~10–20 steps at 600 K) sends gid + position (28·G bytes) plus the few migrating atoms (40 bytes each), so the average is ≈ 24·G·(1 + 1/(6K)); EAM adds 8·G bytes per step for F′(ρ). The measured value also counts the start-up rebuild (amortised over the run) and the periodic exchanges a rank makes with itself along undivided axes. For a cube of side L per rank and L ≫ w, G ≈ 6·w·L²·ρ: the traffic per rank grows as (atoms per rank)^(2/3), so the ratio of halo to owned atoms is ≈ 6w/L."
+  echo "Model: a rank owning an Lx×Ly×Lz box gets as ghosts every atom within w = cutoff + skin of its faces; they are built in three stages (x, then y carrying the x ghosts, then z carrying both), so their number is G = ρ·[(Lx+2w)(Ly+2w)(Lz+2w) − LxLyLz] (faces, edges and corners). A step that keeps the neighbour lists forwards ghost positions: 24·G bytes per rank. A rebuild step (every ~10–20 steps at 600 K) sends gid + position (28·G bytes) plus the few migrating atoms (40 bytes each), so the average is ≈ 24·G·(1 + 1/(6K)); EAM adds 8·G bytes per step for F′(ρ). On the perfect starting lattice (planes every a/2 = 1.8075 Å, offset by a/4) a layer of width w holds 3 atomic planes per side, 6 for both sides, against 2w/(a/2) = 6.74 for the continuum: that is why measured/model is ≈ 0.9 at every rank count (one rank, 20³: exactly 16 668 ghosts, 400 032 bytes per forward; 466 704 bytes for the start-up build at 28 bytes per ghost). The measured value also counts the start-up rebuild (amortised over the run) and the periodic exchanges a rank makes with itself along undivided axes. For a cube of side L per rank and L ≫ w, G ≈ 6·w·L²·ρ: the traffic per rank grows as (atoms per rank)^(2/3), so the ratio of halo to owned atoms is ≈ 6w/L."
 } > "$SECTION"
 replace_section scaling "$SECTION"
 cat "$SECTION"
