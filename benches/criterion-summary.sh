@@ -11,6 +11,7 @@ SECTION="$OUT_DIR/criterion.md"
   echo "## Criterion benches (cargo bench)"
   echo
   machine_md
+  echo "- Benches run one after another (\`cargo bench\`), so each group saw a different load: compare numbers within a group, not across groups; re-run one group with \`cargo bench --bench NAME\`."
   echo "- One rank, rayon with all cores (2); 10 samples per bench (flat sampling); times are the median of the samples, with criterion's 95 % confidence interval of that median; full data in target/criterion/report."
   echo
   python3 - "$CRIT" <<'PY'
