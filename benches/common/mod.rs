@@ -1,0 +1,229 @@
+//! Shared set-up for the criterion benches: CoMD's default problem (FCC copper at 3.615 Å,
+//! 600 K, no displacement) at a chosen number of unit cells, on one rank (serial comm).
+//!
+//! Everything that touches the fast path's internals (`comd::fast::{ghosts, neighbors,
+//! kernels}`) is in this file, so a change of those signatures is mended here only.
+#![allow(dead_code)]
+
+use comd::comm::serial::Serial;
+use comd::domain::Domain;
+use comd::engine::{Engine, ExactEngine};
+use comd::fast::ghosts::{self, GhostPlan, Particles};
+use comd::fast::neighbors::{self, NeighborList};
+use comd::fast::{kernels, FastEngine, Kernel, DEFAULT_SKIN};
+use comd::forces::eam::{Eam, EamTables, PotentialFormat};
+use comd::forces::lj::LennardJones;
+use comd::forces::Potential;
+use comd::halo::{self, Neighbors};
+use comd::lattice;
+use comd::system::System;
+use comd::timers::Timers;
+use criterion::Criterion;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Unit cells per axis of the benched sizes: 4 000, 32 000 and 256 000 atoms.
+pub const SIZES: [usize; 3] = [10, 20, 40];
+
+/// Sizes to run: all of them, or those listed in `COMD_BENCH_SIZES` (e.g. `10,20`).
+pub fn sizes() -> Vec<usize> {
+    match std::env::var("COMD_BENCH_SIZES") {
+        Ok(s) => s.split(',').filter_map(|x| x.trim().parse().ok()).collect(),
+        Err(_) => SIZES.to_vec(),
+    }
+}
+
+/// A criterion configuration that keeps a full `cargo bench` to a few minutes on 2 cores:
+/// 10 samples (criterion's minimum), short warm-up and measurement windows.
+pub fn criterion() -> Criterion {
+    Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+        .configure_from_args()
+}
+
+/// Which interaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pot {
+    /// Lennard-Jones (CoMD's default).
+    Lj,
+    /// EAM funcfl Cu_u6.eam (`-e`).
+    Eam,
+}
+
+impl Pot {
+    /// Label for bench ids.
+    pub fn name(self) -> &'static str {
+        match self {
+            Pot::Lj => "lj",
+            Pot::Eam => "eam",
+        }
+    }
+}
+
+/// Directory of Cu_u6.eam: `$COMD_POT_DIR`, `../shared/potentials`, or LAMMPS's.
+pub fn pot_dir() -> Option<PathBuf> {
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    if let Some(d) = std::env::var_os("COMD_POT_DIR") {
+        dirs.push(d.into());
+    }
+    dirs.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/potentials"));
+    dirs.push(PathBuf::from("/usr/share/lammps/potentials"));
+    dirs.into_iter().find(|d| d.join("Cu_u6.eam").is_file())
+}
+
+/// The potential, or `None` (EAM without a table file: that bench is skipped).
+pub fn potential(pot: Pot) -> Option<Box<dyn Potential>> {
+    match pot {
+        Pot::Lj => Some(Box::new(LennardJones::default())),
+        Pot::Eam => {
+            let Some(dir) = pot_dir() else {
+                eprintln!("skipping EAM benches: Cu_u6.eam not found (set COMD_POT_DIR)");
+                return None;
+            };
+            let t = EamTables::read(&dir.join("Cu_u6.eam"), PotentialFormat::Funcfl).expect("read Cu_u6.eam");
+            Some(Box::new(Eam::new(t)))
+        }
+    }
+}
+
+/// An initialised system (lattice and 600 K momenta), as `comd` builds it.
+pub fn system(pot: &dyn Potential, cells: usize, exact: bool) -> (System, Serial, Timers) {
+    let lat = pot.lattice_constant();
+    let n = [cells; 3];
+    let l = n.map(|v| v as f64 * lat);
+    let mut comm = Serial::new();
+    let mut timers = Timers::default();
+    let mut sys = System::new(Domain::new([1, 1, 1], 0, l), pot.cutoff(), pot.mass()).expect("box too small");
+    lattice::create_fcc_lattice(&mut sys, n, lat).expect("lattice");
+    sys.n_global = sys.n_local() as i64;
+    lattice::set_temperature(&mut sys, 600.0, &mut comm, &mut timers, exact);
+    (sys, comm, timers)
+}
+
+/// The exact (CoMD-order) engine after its start-up force call.
+pub fn exact_engine(pot: Pot, cells: usize) -> Option<(ExactEngine, Serial, Timers)> {
+    let p = potential(pot)?;
+    let (sys, mut comm, mut timers) = system(p.as_ref(), cells, true);
+    let e = ExactEngine::start(sys, p, &mut comm, &mut timers).expect("exact start");
+    Some((e, comm, timers))
+}
+
+/// The default (fast) engine after its start-up force call.
+pub fn fast_engine(pot: Pot, cells: usize) -> Option<(FastEngine, Serial, Timers)> {
+    let p = potential(pot)?;
+    let (sys, mut comm, mut timers) = system(p.as_ref(), cells, false);
+    let e = FastEngine::start(sys, p.fast_kernel(), DEFAULT_SKIN, &mut comm, &mut timers).expect("fast start");
+    Some((e, comm, timers))
+}
+
+/// The fast path's pieces, laid out as `FastEngine` holds them after a rebuild: owned atoms
+/// plus ghosts, the ghost plan and the neighbour list, and output buffers.
+pub struct FastParts {
+    pub kernel: Kernel,
+    pub domain: Domain,
+    pub nbrs: Neighbors,
+    pub parts: Particles,
+    pub plan: GhostPlan,
+    pub nl: NeighborList,
+    pub range: f64,
+    pub f: Vec<[f64; 3]>,
+    pub u: Vec<f64>,
+    pub rho: Vec<f64>,
+    pub dfe: Vec<f64>,
+    pub comm: Serial,
+    pub timers: Timers,
+}
+
+impl FastParts {
+    /// Builds ghosts and lists for the initial lattice.
+    pub fn new(pot: Pot, cells: usize) -> Option<FastParts> {
+        let p = potential(pot)?;
+        let (sys, comm, timers) = system(p.as_ref(), cells, false);
+        let mut parts = Particles::default();
+        for i in sys.local_slots() {
+            parts.gid.push(sys.atoms.gid[i]);
+            parts.r.push(sys.atoms.r[i]);
+            parts.p.push(sys.atoms.p[i]);
+            parts.image.push([0; 3]);
+        }
+        parts.n_own = parts.gid.len();
+        let kernel = p.fast_kernel();
+        let range = p.cutoff() + DEFAULT_SKIN;
+        sort_by_bin(&mut parts, &sys.domain, range);
+        let n = parts.n_own;
+        let mut fp = FastParts {
+            kernel,
+            nbrs: Neighbors::new(&sys.domain),
+            domain: sys.domain,
+            parts,
+            plan: GhostPlan::default(),
+            nl: NeighborList::default(),
+            range,
+            f: vec![[0.0; 3]; n],
+            u: vec![0.0; n],
+            rho: vec![0.0; n],
+            dfe: Vec::new(),
+            comm,
+            timers,
+        };
+        fp.rebuild_ghosts();
+        fp.build_list();
+        Some(fp)
+    }
+
+    /// Migration and ghost construction (the communication half of a list rebuild).
+    pub fn rebuild_ghosts(&mut self) {
+        self.parts.clear_ghosts();
+        self.plan = ghosts::rebuild(&mut self.parts, &self.domain, &self.nbrs, self.range, &mut self.comm, &mut self.timers).expect("ghosts");
+        self.dfe.resize(self.parts.r.len(), 0.0);
+    }
+
+    /// The Verlet list itself.
+    pub fn build_list(&mut self) {
+        self.nl = neighbors::build(&self.parts, self.domain.local_min, self.domain.local_max, self.range);
+    }
+
+    /// One force evaluation as the fast engine does it (EAM: both passes and the ghost
+    /// refresh of F'(ρ) between them).
+    pub fn force(&mut self) {
+        let n = self.parts.n_own;
+        match &self.kernel {
+            Kernel::Lj(l) => kernels::lj(&self.parts, &self.nl, l, &mut self.f, &mut self.u),
+            Kernel::Eam(t) => {
+                kernels::eam_pairs(&self.parts, &self.nl, t, &mut self.f, &mut self.u, &mut self.rho);
+                kernels::eam_embed(t, &self.rho, &mut self.u, &mut self.dfe[..n]);
+                let mut fw = ghosts::Forward { plan: &self.plan, data: &mut self.dfe, width: 1, positions: false };
+                halo::exchange(&mut self.comm, &self.nbrs, &mut fw, &mut self.timers).expect("forward");
+                kernels::eam_embedding_forces(&self.parts, &self.nl, t, &self.dfe, &mut self.f);
+            }
+        }
+    }
+
+    /// Total potential energy of the last force call (a cheap result to hand to `black_box`).
+    pub fn energy(&self) -> f64 {
+        self.u.iter().sum()
+    }
+}
+
+/// Orders owned atoms by bin, then gid, as the fast engine does at every rebuild.
+fn sort_by_bin(p: &mut Particles, domain: &Domain, range: f64) {
+    let bins = neighbors::Bins::new(domain.local_min, domain.local_max, range);
+    let mut order: Vec<(usize, i32, usize)> = (0..p.n_own).map(|i| (bins.index(&p.r[i]), p.gid[i], i)).collect();
+    order.sort_unstable();
+    p.gid = order.iter().map(|o| p.gid[o.2]).collect();
+    p.r = order.iter().map(|o| p.r[o.2]).collect();
+    p.p = order.iter().map(|o| p.p[o.2]).collect();
+    p.image = order.iter().map(|o| p.image[o.2]).collect();
+}
+
+/// Atoms of `cells`³ FCC unit cells.
+pub fn atoms(cells: usize) -> u64 {
+    4 * (cells as u64).pow(3)
+}
+
+/// One step of an engine (for the full-step bench).
+pub fn step(e: &mut dyn Engine, comm: &mut Serial, timers: &mut Timers) {
+    e.timestep(1, 1.0, comm, timers).expect("step");
+}
