@@ -19,14 +19,14 @@ fn neighbor_list(c: &mut Criterion) {
             g.bench_function(BenchmarkId::new("build", n), |b| {
                 b.iter(|| {
                     fp.build_list();
-                    black_box(fp.nl.list.len())
+                    black_box(fp.nl.len())
                 })
             });
             g.bench_function(BenchmarkId::new("ghosts+build", n), |b| {
                 b.iter(|| {
                     fp.rebuild_ghosts();
                     fp.build_list();
-                    black_box(fp.nl.list.len())
+                    black_box(fp.nl.len())
                 })
             });
         }

@@ -108,6 +108,10 @@ impl ExactEngine {
             sys.atoms.u[i] = u;
         }
         sys.n_global = sys.sum_atoms(comm, timers);
+        // one force call on a copy fills the potential's per-atom scratch (EAM's F′, used by
+        // the virial); the checkpoint's forces stay as they are
+        let mut pot = pot;
+        pot.force_exact(&mut sys.clone(), comm, timers)?;
         (sys.e_potential, sys.e_kinetic) = energies;
         Ok(ExactEngine { sys, pot })
     }

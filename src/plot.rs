@@ -88,6 +88,7 @@ mod tests {
                 temperature: 600.0 - 50.0 * i as f64,
                 perf: 0.0,
                 n_atoms: 32,
+                pressure: 0.0,
             })
             .collect();
         let svg = render(&rows, "test").unwrap();

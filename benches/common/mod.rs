@@ -10,7 +10,7 @@ use comd::domain::Domain;
 use comd::engine::{Engine, ExactEngine};
 use comd::fast::ghosts::{self, GhostPlan, Particles};
 use comd::fast::neighbors::{self, NeighborList};
-use comd::fast::{kernels, FastEngine, Kernel, DEFAULT_SKIN};
+use comd::fast::{simd, kernels, FastEngine, Kernel, DEFAULT_SKIN};
 use comd::forces::eam::{Eam, EamTables, PotentialFormat};
 use comd::forces::lj::LennardJones;
 use comd::forces::Potential;
@@ -190,13 +190,18 @@ impl FastParts {
     pub fn force(&mut self) {
         let n = self.parts.n_own;
         match &self.kernel {
-            Kernel::Lj(l) => kernels::lj(&self.parts, &self.nl, l, &mut self.f, &mut self.u),
+            Kernel::Lj(l) => simd::lj(&self.parts, &self.nl, &kernels::LjConsts::new(l), &mut self.f, &mut self.u),
             Kernel::Eam(t) => {
-                kernels::eam_pairs(&self.parts, &self.nl, t, &mut self.f, &mut self.u, &mut self.rho);
-                kernels::eam_embed(t, &self.rho, &mut self.u, &mut self.dfe[..n]);
+                let mut ue = vec![(0.0, 0.0); n];
+                simd::eam_pairs(&self.parts, &self.nl, t, &mut self.f, &mut ue);
+                for (k, &(e, rho)) in ue.iter().enumerate() {
+                    let (fe, dfe) = t.embed.eval(rho);
+                    self.u[k] = e + fe;
+                    self.dfe[k] = dfe;
+                }
                 let mut fw = ghosts::Forward { plan: &self.plan, data: &mut self.dfe, width: 1, positions: false };
                 halo::exchange(&mut self.comm, &self.nbrs, &mut fw, &mut self.timers).expect("forward");
-                kernels::eam_embedding_forces(&self.parts, &self.nl, t, &self.dfe, &mut self.f);
+                simd::eam_embedding(&self.parts, &self.nl, t, &self.dfe, &mut self.f);
             }
         }
     }

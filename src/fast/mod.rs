@@ -99,7 +99,9 @@ impl FastEngine {
             parts.image.push([0; 3]);
         }
         parts.n_own = parts.gid.len();
-        let mut e = FastEngine::new(sys.domain, kernel, sys.mass, skin, parts, Vec::new());
+        // the padded link-cell storage of the start-up system is freed before the lists exist
+        let System { domain, mass, .. } = sys;
+        let mut e = FastEngine::new(domain, kernel, mass, skin, parts, Vec::new());
         e.rebuild(comm, timers)?;
         e.force(comm, timers)?;
         e.energies(comm, timers);
@@ -189,8 +191,10 @@ impl FastEngine {
         self.plan = b.plan;
         timers.stop(Timer::AtomHalo);
         r?;
+        self.nl = NeighborList::default(); // free the old list before building the new one
         self.nl = neighbors::build(&self.parts, self.domain.local_min, self.domain.local_max, range);
-        self.r_ref = self.parts.r[..self.parts.n_own].to_vec();
+        self.r_ref.clear();
+        self.r_ref.extend_from_slice(&self.parts.r[..self.parts.n_own]);
         self.rebuilds += 1;
         Ok(())
     }
@@ -253,30 +257,24 @@ impl FastEngine {
         self.u.resize(n, 0.0);
         let res = match &self.kernel {
             Kernel::Lj(l) => {
-                let mut out = vec![([0.0; 3], 0.0); n];
-                simd::lj(&self.parts, &self.nl, &kernels::LjConsts::new(l), &mut out);
-                for (k, (f, u)) in out.into_iter().enumerate() {
-                    self.f[k] = f;
-                    self.u[k] = u;
-                }
+                simd::lj(&self.parts, &self.nl, &kernels::LjConsts::new(l), &mut self.f, &mut self.u);
                 Ok(())
             }
             Kernel::Eam(t) => {
-                let mut out = vec![([0.0; 3], 0.0, 0.0); n];
-                simd::eam_pairs(&self.parts, &self.nl, t, &mut out);
+                let mut ue = vec![(0.0, 0.0); n];
+                simd::eam_pairs(&self.parts, &self.nl, t, &mut self.f, &mut ue);
                 self.dfe.resize(self.parts.r.len(), 0.0);
                 // pass 2: embedding energy and F'(ρ̄) of owned atoms
-                out.par_iter()
-                    .zip(self.f.par_iter_mut())
+                ue.par_iter()
                     .zip(self.u.par_iter_mut())
                     .zip(self.dfe[..n].par_iter_mut())
                     .with_min_len(1024)
-                    .for_each(|(((o, f), u), d)| {
-                        let (fe, dfe) = t.embed.eval(o.2);
-                        *f = o.0;
-                        *u = o.1 + fe;
+                    .for_each(|((&(e, rho), u), d)| {
+                        let (fe, dfe) = t.embed.eval(rho);
+                        *u = e + fe;
                         *d = dfe;
                     });
+                drop(ue);
                 timers.start(Timer::EamHalo);
                 let r = Self::forward(&self.plan, &self.nbrs, &mut self.dfe, 1, false, comm, timers);
                 timers.stop(Timer::EamHalo);

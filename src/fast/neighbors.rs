@@ -10,21 +10,35 @@ use super::ghosts::Particles;
 use crate::types::{Real, Real3};
 use rayon::prelude::*;
 
-/// Compressed neighbour lists: the neighbours of owned atom `i` are
-/// `list[start[i] as usize..start[i + 1] as usize]` (indices into the particles).
+/// Owned atoms per piece of the lists (one rayon task of the list build).
+const CHUNK: usize = 512;
+
+/// Compressed neighbour lists, kept in the pieces the parallel build made (concatenating
+/// them would need twice the memory at the peak): the neighbours of owned atom `i` are in
+/// piece `i / CHUNK` (indices into the particles).
 #[derive(Debug, Default, Clone)]
 pub struct NeighborList {
-    /// Offsets, `n_own + 1` entries.
-    pub start: Vec<u32>,
-    /// Neighbour indices.
-    pub list: Vec<u32>,
+    /// Per piece: offsets (`atoms + 1` entries) and neighbour indices.
+    pieces: Vec<(Vec<u32>, Vec<u32>)>,
 }
 
 impl NeighborList {
     /// Neighbours of owned atom `i`.
     #[inline(always)]
     pub fn of(&self, i: usize) -> &[u32] {
-        &self.list[self.start[i] as usize..self.start[i + 1] as usize]
+        let (start, list) = &self.pieces[i / CHUNK];
+        let k = i % CHUNK;
+        &list[start[k] as usize..start[k + 1] as usize]
+    }
+
+    /// Total number of list entries.
+    pub fn len(&self) -> usize {
+        self.pieces.iter().map(|p| p.1.len()).sum()
+    }
+
+    /// Whether there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -93,12 +107,12 @@ pub fn build(parts: &Particles, lo: Real3, hi: Real3, range: Real) -> NeighborLi
         fill[b as usize] += 1;
     }
     let range2 = range * range;
-    const CHUNK: usize = 512;
     let pieces: Vec<(Vec<u32>, Vec<u32>)> = (0..parts.n_own)
         .collect::<Vec<_>>()
         .par_chunks(CHUNK)
         .map(|atoms| {
-            let mut counts = Vec::with_capacity(atoms.len());
+            let mut start = Vec::with_capacity(atoms.len() + 1);
+            start.push(0u32);
             let mut list = Vec::with_capacity(atoms.len() * 90);
             let mut cand: Vec<u64> = Vec::with_capacity(160);
             for &i in atoms {
@@ -130,21 +144,12 @@ pub fn build(parts: &Particles, lo: Real3, hi: Real3, range: Real) -> NeighborLi
                         }
                     }
                 }
-                counts.push(cand.len() as u32);
                 list.extend(cand.iter().map(|c| (c & 0xffff_ffff) as u32));
+                start.push(list.len() as u32);
             }
-            (counts, list)
+            list.shrink_to_fit();
+            (start, list)
         })
         .collect();
-    let mut nl = NeighborList { start: Vec::with_capacity(parts.n_own + 1), list: Vec::new() };
-    nl.list.reserve(pieces.iter().map(|p| p.1.len()).sum());
-    nl.start.push(0);
-    for (counts, list) in pieces {
-        for c in counts {
-            let last = *nl.start.last().expect("non-empty");
-            nl.start.push(last + c);
-        }
-        nl.list.extend(list);
-    }
-    nl
+    NeighborList { pieces }
 }

@@ -31,19 +31,19 @@ fn has_avx2() -> bool {
 /// Runs `body` over every owned atom in parallel, each task on a block of atoms, through the
 /// AVX2 or the baseline build of `block`.
 macro_rules! dispatch {
-    ($block:ident, $out:expr, $($arg:expr),*) => {{
+    ($block:ident, $f:expr, $u:expr, $($arg:expr),*) => {{
         let avx2 = has_avx2();
-        $out.par_chunks_mut(GRAIN).enumerate().for_each(|(c, out)| {
+        $f.par_chunks_mut(GRAIN).zip($u.par_chunks_mut(GRAIN)).enumerate().for_each(|(c, (f, u))| {
             let first = c * GRAIN;
             #[cfg(target_arch = "x86_64")]
             if avx2 {
                 // SAFETY: `avx2` comes from `is_x86_feature_detected!("avx2")`, so the CPU
                 // executes the AVX2 instructions of this build of the block.
-                unsafe { avx2::$block(first, out, $($arg),*) };
+                unsafe { avx2::$block(first, f, u, $($arg),*) };
                 return;
             }
             let _ = avx2;
-            base::$block(first, out, $($arg),*);
+            base::$block(first, f, u, $($arg),*);
         });
     }};
 }
@@ -52,20 +52,23 @@ macro_rules! dispatch {
 macro_rules! blocks {
     ($($attr:meta)?) => {
         $(#[$attr])?
-        pub fn lj(first: usize, out: &mut [(Real3, Real)], parts: &Particles, nl: &NeighborList, c: &LjConsts) {
-            for (k, o) in out.iter_mut().enumerate() {
-                *o = kernels::lj_atom(parts, nl, first + k, c);
+        pub fn lj(first: usize, f: &mut [Real3], u: &mut [Real], parts: &Particles, nl: &NeighborList, c: &LjConsts) {
+            for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
+                (*f, *u) = kernels::lj_atom(parts, nl, first + k, c);
             }
         }
         $(#[$attr])?
-        pub fn eam_pairs(first: usize, out: &mut [(Real3, Real, Real)], parts: &Particles, nl: &NeighborList, t: &EamTables) {
-            for (k, o) in out.iter_mut().enumerate() {
-                *o = kernels::eam_pairs_atom(parts, nl, first + k, t);
+        pub fn eam_pairs(first: usize, f: &mut [Real3], u: &mut [(Real, Real)], parts: &Particles, nl: &NeighborList, t: &EamTables) {
+            for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
+                let (ff, e, rho) = kernels::eam_pairs_atom(parts, nl, first + k, t);
+                *f = ff;
+                *u = (e, rho);
             }
         }
         $(#[$attr])?
-        pub fn eam_embedding(first: usize, out: &mut [Real3], parts: &Particles, nl: &NeighborList, t: &EamTables, dfe: &[Real]) {
-            for (k, o) in out.iter_mut().enumerate() {
+        pub fn eam_embedding(first: usize, f: &mut [Real3], dfe_own: &mut [Real], parts: &Particles, nl: &NeighborList, t: &EamTables, dfe: &[Real]) {
+            let _ = dfe_own;
+            for (k, o) in f.iter_mut().enumerate() {
                 let g = kernels::eam_embedding_atom(parts, nl, first + k, t, dfe);
                 for a in 0..3 {
                     o[a] += g[a];
@@ -114,9 +117,9 @@ mod avx2 {
     }
 
     #[target_feature(enable = "avx2")]
-    pub fn lj(first: usize, out: &mut [(Real3, Real)], parts: &Particles, nl: &NeighborList, c: &LjConsts) {
-        for (k, o) in out.iter_mut().enumerate() {
-            *o = lj_atom(parts, nl, first + k, c);
+    pub fn lj(first: usize, f: &mut [Real3], u: &mut [Real], parts: &Particles, nl: &NeighborList, c: &LjConsts) {
+        for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
+            (*f, *u) = lj_atom(parts, nl, first + k, c);
         }
     }
 
@@ -232,16 +235,19 @@ mod avx2 {
     }
 
     #[target_feature(enable = "avx2")]
-    pub fn eam_pairs(first: usize, out: &mut [(Real3, Real, Real)], parts: &Particles, nl: &NeighborList, t: &EamTables) {
-        for (k, o) in out.iter_mut().enumerate() {
+    pub fn eam_pairs(first: usize, f: &mut [Real3], u: &mut [(Real, Real)], parts: &Particles, nl: &NeighborList, t: &EamTables) {
+        for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
             let i = first + k;
-            *o = eam_pairs_atom(parts, nl, i, t).unwrap_or_else(|| kernels::eam_pairs_atom(parts, nl, i, t));
+            let (ff, e, rho) = eam_pairs_atom(parts, nl, i, t).unwrap_or_else(|| kernels::eam_pairs_atom(parts, nl, i, t));
+            *f = ff;
+            *u = (e, rho);
         }
     }
 
     #[target_feature(enable = "avx2")]
-    pub fn eam_embedding(first: usize, out: &mut [Real3], parts: &Particles, nl: &NeighborList, t: &EamTables, dfe: &[Real]) {
-        for (k, o) in out.iter_mut().enumerate() {
+    pub fn eam_embedding(first: usize, f: &mut [Real3], dfe_own: &mut [Real], parts: &Particles, nl: &NeighborList, t: &EamTables, dfe: &[Real]) {
+        let _ = dfe_own;
+        for (k, o) in f.iter_mut().enumerate() {
             let i = first + k;
             let g = eam_embedding_atom(parts, nl, i, t, dfe).unwrap_or_else(|| kernels::eam_embedding_atom(parts, nl, i, t, dfe));
             for a in 0..3 {
@@ -284,14 +290,14 @@ mod tests {
         parts.n_own = n as usize;
         let nl = crate::fast::neighbors::build(&parts, [0.0; 3], [12.0; 3], 7.0);
         let c = LjConsts::new(&crate::forces::lj::LennardJones::default());
-        let mut a = vec![([0.0; 3], 0.0); n as usize];
-        let mut b = a.clone();
-        base::lj(0, &mut a, &parts, &nl, &c);
+        let (mut fa, mut ua) = (vec![[0.0; 3]; n as usize], vec![0.0; n as usize]);
+        let (mut fb, mut ub) = (fa.clone(), ua.clone());
+        base::lj(0, &mut fa, &mut ua, &parts, &nl, &c);
         // SAFETY: AVX2 was detected above.
-        unsafe { avx2::lj(0, &mut b, &parts, &nl, &c) };
-        for (x, y) in a.iter().zip(&b) {
-            assert_eq!(x.0.map(f64::to_bits), y.0.map(f64::to_bits));
-            assert_eq!(x.1.to_bits(), y.1.to_bits());
+        unsafe { avx2::lj(0, &mut fb, &mut ub, &parts, &nl, &c) };
+        for k in 0..n as usize {
+            assert_eq!(fa[k].map(f64::to_bits), fb[k].map(f64::to_bits));
+            assert_eq!(ua[k].to_bits(), ub[k].to_bits());
         }
         // EAM, with a synthetic smooth table (the real ones are third-party files)
         let tab = |scale: f64| {
@@ -310,36 +316,38 @@ mod tests {
             rho: tab(0.5),
             embed: tab(-2.0),
         };
-        let mut pa = vec![([0.0; 3], 0.0, 0.0); n as usize];
-        let mut pb = pa.clone();
-        base::eam_pairs(0, &mut pa, &parts, &nl, &t);
+        let (mut pfa, mut pua) = (vec![[0.0; 3]; n as usize], vec![(0.0, 0.0); n as usize]);
+        let (mut pfb, mut pub_) = (pfa.clone(), pua.clone());
+        base::eam_pairs(0, &mut pfa, &mut pua, &parts, &nl, &t);
         // SAFETY: AVX2 was detected above.
-        unsafe { avx2::eam_pairs(0, &mut pb, &parts, &nl, &t) };
+        unsafe { avx2::eam_pairs(0, &mut pfb, &mut pub_, &parts, &nl, &t) };
         let dfe: Vec<f64> = (0..parts.r.len()).map(|k| 0.01 * k as f64 - 0.2).collect();
-        let mut fa = vec![[0.5; 3]; n as usize];
-        let mut fb = fa.clone();
-        base::eam_embedding(0, &mut fa, &parts, &nl, &t, &dfe);
+        let (mut fa, mut fb) = (vec![[0.5; 3]; n as usize], vec![[0.5; 3]; n as usize]);
+        let mut scratch = vec![0.0; n as usize];
+        base::eam_embedding(0, &mut fa, &mut scratch, &parts, &nl, &t, &dfe);
         // SAFETY: AVX2 was detected above.
-        unsafe { avx2::eam_embedding(0, &mut fb, &parts, &nl, &t, &dfe) };
+        unsafe { avx2::eam_embedding(0, &mut fb, &mut scratch, &parts, &nl, &t, &dfe) };
         for k in 0..n as usize {
-            assert_eq!(pa[k].0.map(f64::to_bits), pb[k].0.map(f64::to_bits));
-            assert_eq!((pa[k].1.to_bits(), pa[k].2.to_bits()), (pb[k].1.to_bits(), pb[k].2.to_bits()));
+            assert_eq!(pfa[k].map(f64::to_bits), pfb[k].map(f64::to_bits));
+            assert_eq!((pua[k].0.to_bits(), pua[k].1.to_bits()), (pub_[k].0.to_bits(), pub_[k].1.to_bits()));
             assert_eq!(fa[k].map(f64::to_bits), fb[k].map(f64::to_bits));
         }
     }
 }
 
-/// LJ forces and per-atom energies (eV) of all owned atoms.
-pub fn lj(parts: &Particles, nl: &NeighborList, c: &LjConsts, out: &mut [(Real3, Real)]) {
-    dispatch!(lj, out, parts, nl, c);
+/// LJ forces `f` and per-atom energies `u` (eV) of all owned atoms.
+pub fn lj(parts: &Particles, nl: &NeighborList, c: &LjConsts, f: &mut [Real3], u: &mut [Real]) {
+    dispatch!(lj, f, u, parts, nl, c);
 }
 
-/// EAM pass 1 of all owned atoms: `(pair force, half pair energy, density)`.
-pub fn eam_pairs(parts: &Particles, nl: &NeighborList, t: &EamTables, out: &mut [(Real3, Real, Real)]) {
-    dispatch!(eam_pairs, out, parts, nl, t);
+/// EAM pass 1 of all owned atoms: pair force into `f`, `(half pair energy, density)` into
+/// `ue`.
+pub fn eam_pairs(parts: &Particles, nl: &NeighborList, t: &EamTables, f: &mut [Real3], ue: &mut [(Real, Real)]) {
+    dispatch!(eam_pairs, f, ue, parts, nl, t);
 }
 
-/// EAM pass 3 of all owned atoms: adds the embedding forces to `f`.
+/// EAM pass 3 of all owned atoms: adds the embedding forces to `f` (`dfe`: all particles).
 pub fn eam_embedding(parts: &Particles, nl: &NeighborList, t: &EamTables, dfe: &[Real], f: &mut [Real3]) {
-    dispatch!(eam_embedding, f, parts, nl, t, dfe);
+    let mut unused = vec![0.0; f.len()];
+    dispatch!(eam_embedding, f, unused, parts, nl, t, dfe);
 }

@@ -96,7 +96,10 @@ impl Potential for Eam {
     }
 
     fn pair_virial(&self, r2: Real, i: usize, j: usize) -> Real {
-        pair_virial(&self.tables, r2, self.df_embed[i], self.df_embed[j])
+        match (self.df_embed.get(i), self.df_embed.get(j)) {
+            (Some(&a), Some(&b)) => pair_virial(&self.tables, r2, a, b),
+            _ => Real::NAN, // no force call yet: no embedding derivatives
+        }
     }
 
     fn fast_kernel(&self) -> crate::fast::Kernel {
