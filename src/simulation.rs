@@ -79,7 +79,9 @@ fn initial_engine(
     let lat = cfg.lattice(pot.as_ref());
     let global_max = [0, 1, 2].map(|a| cfg.n_cells[a] as Real * lat);
     let domain = crate::domain::Domain::new(cfg.proc_grid, comm.rank(), global_max);
-    let mut sys = System::new(domain, pot.cutoff(), pot.mass())
+    // CoMD's 64 slots per cell on the exact path; the fast path starts at 16 (cells grow)
+    let capacity = if cfg.exact { crate::constants::MAXATOMS } else { 16 };
+    let mut sys = System::with_capacity(domain, pot.cutoff(), pot.mass(), capacity)
         .ok_or_else(|| usage("the domain of a rank is less than two cutoffs wide"))?;
     let r = lattice::create_fcc_lattice(&mut sys, cfg.n_cells, lat);
     collective(comm, r)?;

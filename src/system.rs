@@ -40,7 +40,14 @@ impl System {
     /// An empty system on `domain` with link cells for `cutoff`. `None` if the domain is
     /// less than two cutoffs wide on some axis.
     pub fn new(domain: Domain, cutoff: Real, mass: Real) -> Option<System> {
-        let cells = LinkCells::new(&domain, cutoff)?;
+        Self::with_capacity(domain, cutoff, mass, crate::constants::MAXATOMS)
+    }
+
+    /// [`System::new`] with `capacity` atom slots per cell to start with (they grow on
+    /// demand): the fast path only uses these cells to set up the lattice, so it starts small.
+    pub fn with_capacity(domain: Domain, cutoff: Real, mass: Real, capacity: usize) -> Option<System> {
+        let mut cells = LinkCells::new(&domain, cutoff)?;
+        cells.capacity = capacity.max(1);
         let atoms = Atoms::new(cells.capacity * cells.n_total_boxes);
         Some(System {
             nbrs: Neighbors::new(&domain),
