@@ -61,7 +61,7 @@ run_one() {
       "$COMD" "${args[@]}" >"$tag.log" 2>&1 || { echo "error: comd failed, see $tag.log" >&2; return 1; }
       loop=$(yaml_loop_total "$tag.yaml"); pe0=$(yaml_pe0 "$tag.yaml") ;;
     lammps|lammps-opt)
-      local args=(-in "$BENCH_DIR/in.$pot" -var n "$n" -var steps "$steps" -log "$tag.log" -screen none -nocite)
+      local args=(-in "$BENCH_DIR/$pot.lmp" -var n "$n" -var steps "$steps" -log "$tag.log" -screen none -nocite)
       [ "$pot" = eam ] && args+=(-var pot "$POT_DIR/Cu_u6.eam")
       [ "$v" = lammps-opt ] && args+=(-sf opt)
       local launch=()
