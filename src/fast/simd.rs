@@ -31,6 +31,21 @@ fn has_avx2() -> bool {
 /// Runs `body` over every owned atom in parallel, each task on a block of atoms, through the
 /// AVX2 or the baseline build of `block`.
 macro_rules! dispatch {
+    ($block:ident, $f:expr; $($arg:expr),*) => {{
+        let avx2 = has_avx2();
+        $f.par_chunks_mut(GRAIN).enumerate().for_each(|(c, f)| {
+            let first = c * GRAIN;
+            #[cfg(target_arch = "x86_64")]
+            if avx2 {
+                // SAFETY: `avx2` comes from `is_x86_feature_detected!("avx2")`, so the CPU
+                // executes the AVX2 instructions of this build of the block.
+                unsafe { avx2::$block(first, f, $($arg),*) };
+                return;
+            }
+            let _ = avx2;
+            base::$block(first, f, $($arg),*);
+        });
+    }};
     ($block:ident, $f:expr, $u:expr, $($arg:expr),*) => {{
         let avx2 = has_avx2();
         $f.par_chunks_mut(GRAIN).zip($u.par_chunks_mut(GRAIN)).enumerate().for_each(|(c, (f, u))| {
@@ -66,8 +81,7 @@ macro_rules! blocks {
             }
         }
         $(#[$attr])?
-        pub fn eam_embedding(first: usize, f: &mut [Real3], dfe_own: &mut [Real], parts: &Particles, nl: &NeighborList, t: &EamTables, dfe: &[Real]) {
-            let _ = dfe_own;
+        pub fn eam_embedding(first: usize, f: &mut [Real3], parts: &Particles, nl: &NeighborList, t: &EamTables, dfe: &[Real]) {
             for (k, o) in f.iter_mut().enumerate() {
                 let g = kernels::eam_embedding_atom(parts, nl, first + k, t, dfe);
                 for a in 0..3 {
@@ -245,8 +259,7 @@ mod avx2 {
     }
 
     #[target_feature(enable = "avx2")]
-    pub fn eam_embedding(first: usize, f: &mut [Real3], dfe_own: &mut [Real], parts: &Particles, nl: &NeighborList, t: &EamTables, dfe: &[Real]) {
-        let _ = dfe_own;
+    pub fn eam_embedding(first: usize, f: &mut [Real3], parts: &Particles, nl: &NeighborList, t: &EamTables, dfe: &[Real]) {
         for (k, o) in f.iter_mut().enumerate() {
             let i = first + k;
             let g = eam_embedding_atom(parts, nl, i, t, dfe).unwrap_or_else(|| kernels::eam_embedding_atom(parts, nl, i, t, dfe));
@@ -323,10 +336,9 @@ mod tests {
         unsafe { avx2::eam_pairs(0, &mut pfb, &mut pub_, &parts, &nl, &t) };
         let dfe: Vec<f64> = (0..parts.r.len()).map(|k| 0.01 * k as f64 - 0.2).collect();
         let (mut fa, mut fb) = (vec![[0.5; 3]; n as usize], vec![[0.5; 3]; n as usize]);
-        let mut scratch = vec![0.0; n as usize];
-        base::eam_embedding(0, &mut fa, &mut scratch, &parts, &nl, &t, &dfe);
+        base::eam_embedding(0, &mut fa, &parts, &nl, &t, &dfe);
         // SAFETY: AVX2 was detected above.
-        unsafe { avx2::eam_embedding(0, &mut fb, &mut scratch, &parts, &nl, &t, &dfe) };
+        unsafe { avx2::eam_embedding(0, &mut fb, &parts, &nl, &t, &dfe) };
         for k in 0..n as usize {
             assert_eq!(pfa[k].map(f64::to_bits), pfb[k].map(f64::to_bits));
             assert_eq!((pua[k].0.to_bits(), pua[k].1.to_bits()), (pub_[k].0.to_bits(), pub_[k].1.to_bits()));
@@ -348,6 +360,5 @@ pub fn eam_pairs(parts: &Particles, nl: &NeighborList, t: &EamTables, f: &mut [R
 
 /// EAM pass 3 of all owned atoms: adds the embedding forces to `f` (`dfe`: all particles).
 pub fn eam_embedding(parts: &Particles, nl: &NeighborList, t: &EamTables, dfe: &[Real], f: &mut [Real3]) {
-    let mut unused = vec![0.0; f.len()];
-    dispatch!(eam_embedding, f, unused, parts, nl, t, dfe);
+    dispatch!(eam_embedding, f; parts, nl, t, dfe);
 }
