@@ -141,17 +141,10 @@ impl FastParts {
     pub fn new(pot: Pot, cells: usize) -> Option<FastParts> {
         let p = potential(pot)?;
         let (sys, comm, timers) = system(p.as_ref(), cells, false);
-        let mut parts = Particles::default();
-        for i in sys.local_slots() {
-            parts.gid.push(sys.atoms.gid[i]);
-            parts.r.push(sys.atoms.r[i]);
-            parts.p.push(sys.atoms.p[i]);
-            parts.image.push([0; 3]);
-        }
-        parts.n_own = parts.gid.len();
+        let mut parts = Particles::from_system(&sys);
         let kernel = p.fast_kernel();
         let range = p.cutoff() + DEFAULT_SKIN;
-        sort_by_bin(&mut parts, &sys.domain, range);
+        parts.sort_by_bin(&sys.domain, range);
         let n = parts.n_own;
         let mut fp = FastParts {
             kernel,
@@ -212,16 +205,6 @@ impl FastParts {
     }
 }
 
-/// Orders owned atoms by bin, then gid, as the fast engine does at every rebuild.
-fn sort_by_bin(p: &mut Particles, domain: &Domain, range: f64) {
-    let bins = neighbors::Bins::new(domain.local_min, domain.local_max, range);
-    let mut order: Vec<(usize, i32, usize)> = (0..p.n_own).map(|i| (bins.index(&p.r[i]), p.gid[i], i)).collect();
-    order.sort_unstable();
-    p.gid = order.iter().map(|o| p.gid[o.2]).collect();
-    p.r = order.iter().map(|o| p.r[o.2]).collect();
-    p.p = order.iter().map(|o| p.p[o.2]).collect();
-    p.image = order.iter().map(|o| p.image[o.2]).collect();
-}
 
 /// Atoms of `cells`³ FCC unit cells.
 pub fn atoms(cells: usize) -> u64 {

@@ -38,6 +38,35 @@ pub struct Particles {
 }
 
 impl Particles {
+    /// The owned atoms of an initialised link-cell system (lattice, momenta, displacements),
+    /// in its cell order, with no ghosts and zero image counters.
+    pub fn from_system(sys: &crate::system::System) -> Particles {
+        let mut parts = Particles::default();
+        for i in sys.local_slots() {
+            parts.gid.push(sys.atoms.gid[i]);
+            parts.r.push(sys.atoms.r[i]);
+            parts.p.push(sys.atoms.p[i]);
+            parts.image.push([0; 3]);
+        }
+        parts.n_own = parts.gid.len();
+        parts
+    }
+
+    /// Orders the owned atoms (no ghosts) by bin of width `range` over `domain`, then by
+    /// gid, for memory locality of the force loops.
+    pub fn sort_by_bin(&mut self, domain: &Domain, range: Real) {
+        use rayon::slice::ParallelSliceMut;
+        let bins = super::neighbors::Bins::new(domain.local_min, domain.local_max, range);
+        let mut order: Vec<(usize, i32, usize)> =
+            (0..self.n_own).map(|i| (bins.index(&self.r[i]), self.gid[i], i)).collect();
+        order.par_sort_unstable();
+        let perm: Vec<usize> = order.into_iter().map(|o| o.2).collect();
+        self.gid = perm.iter().map(|&i| self.gid[i]).collect();
+        self.r = perm.iter().map(|&i| self.r[i]).collect();
+        self.p = perm.iter().map(|&i| self.p[i]).collect();
+        self.image = perm.iter().map(|&i| self.image[i]).collect();
+    }
+
     /// Drops all ghosts.
     pub fn clear_ghosts(&mut self) {
         self.gid.truncate(self.n_own);

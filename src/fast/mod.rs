@@ -82,8 +82,6 @@ pub struct FastEngine {
     e_kinetic: Real,
     /// Neighbour-list rebuilds so far.
     pub rebuilds: u64,
-    /// Steps taken so far.
-    pub steps: u64,
 }
 
 impl FastEngine {
@@ -91,14 +89,7 @@ impl FastEngine {
     /// displacements are shared by both paths), builds ghosts and lists, computes forces and
     /// energies.
     pub fn start(sys: System, kernel: Kernel, skin: Real, comm: &mut dyn Comm, timers: &mut Timers) -> Result<FastEngine, RunError> {
-        let mut parts = Particles::default();
-        for i in sys.local_slots() {
-            parts.gid.push(sys.atoms.gid[i]);
-            parts.r.push(sys.atoms.r[i]);
-            parts.p.push(sys.atoms.p[i]);
-            parts.image.push([0; 3]);
-        }
-        parts.n_own = parts.gid.len();
+        let parts = Particles::from_system(&sys);
         // the padded link-cell storage of the start-up system is freed before the lists exist
         let System { domain, mass, .. } = sys;
         let mut e = FastEngine::new(domain, kernel, mass, skin, parts, Vec::new());
@@ -168,7 +159,6 @@ impl FastEngine {
             e_potential: 0.0,
             e_kinetic: 0.0,
             rebuilds: 0,
-            steps: 0,
         }
     }
 
@@ -184,7 +174,7 @@ impl FastEngine {
         let r = halo::exchange(comm, &self.nbrs, &mut ghosts::Migrate::new(&mut self.parts, &self.domain), timers);
         timers.stop(Timer::AtomHalo);
         r?;
-        self.sort_owned(range);
+        self.parts.sort_by_bin(&self.domain, range);
         timers.start(Timer::AtomHalo);
         let mut b = ghosts::BuildGhosts { parts: &mut self.parts, domain: &self.domain, width: range, plan: GhostPlan::default() };
         let r = halo::exchange(comm, &self.nbrs, &mut b, timers);
@@ -199,18 +189,6 @@ impl FastEngine {
         Ok(())
     }
 
-    /// Orders owned atoms by bin, then gid, for memory locality of the force loops.
-    fn sort_owned(&mut self, range: Real) {
-        let bins = neighbors::Bins::new(self.domain.local_min, self.domain.local_max, range);
-        let p = &mut self.parts;
-        let mut order: Vec<(usize, i32, usize)> = (0..p.n_own).map(|i| (bins.index(&p.r[i]), p.gid[i], i)).collect();
-        order.par_sort_unstable();
-        let perm: Vec<usize> = order.into_iter().map(|o| o.2).collect();
-        p.gid = perm.iter().map(|&i| p.gid[i]).collect();
-        p.r = perm.iter().map(|&i| p.r[i]).collect();
-        p.p = perm.iter().map(|&i| p.p[i]).collect();
-        p.image = perm.iter().map(|&i| p.image[i]).collect();
-    }
 
     /// Whether some atom (on any rank) moved more than half the skin since the last rebuild.
     /// An atom that moved more than half the ghost layer (it was inside half a skin of its
@@ -364,7 +342,6 @@ impl Engine for FastEngine {
             r?;
             self.force(comm, timers)?;
             timers.time(Timer::Velocity, |_| self.kick(0.5 * dt));
-            self.steps += 1;
         }
         let finite = self.check_finite();
         crate::simulation::collective_flag(comm, finite)?;
