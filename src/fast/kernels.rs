@@ -11,7 +11,7 @@
 
 use super::ghosts::Particles;
 use super::neighbors::NeighborList;
-use crate::forces::eam::{EamTables, InterpolationTable};
+use super::coefs::{CoefTable, EamCoefs};
 use crate::forces::lj::LennardJones;
 use crate::types::{Real, Real3};
 
@@ -80,9 +80,9 @@ impl LjConsts {
     }
 }
 
-/// CoMD's interpolation (see [`InterpolationTable::eval`]) for [`LANES`] arguments at once.
+/// The table interpolation ([`CoefTable::eval`]) for [`LANES`] arguments at once.
 #[inline(always)]
-fn eval_lanes(t: &InterpolationTable, r: [Real; LANES]) -> ([Real; LANES], [Real; LANES]) {
+fn eval_lanes(t: &CoefTable, r: [Real; LANES]) -> ([Real; LANES], [Real; LANES]) {
     let mut f = [0.0; LANES];
     let mut df = [0.0; LANES];
     for l in 0..LANES {
@@ -93,7 +93,7 @@ fn eval_lanes(t: &InterpolationTable, r: [Real; LANES]) -> ([Real; LANES], [Real
 
 /// EAM pass 1 for owned atom `i`: pair force, half the pair energy, density.
 #[inline(always)]
-pub fn eam_pairs_atom(parts: &Particles, nl: &NeighborList, i: usize, t: &EamTables) -> (Real3, Real, Real) {
+pub fn eam_pairs_atom(parts: &Particles, nl: &NeighborList, i: usize, t: &EamCoefs) -> (Real3, Real, Real) {
     let rc2 = t.cutoff * t.cutoff;
     let r = &parts.r;
     let ri = r[i];
@@ -126,7 +126,7 @@ pub fn eam_pairs_atom(parts: &Particles, nl: &NeighborList, i: usize, t: &EamTab
 
 /// EAM pass 3 for owned atom `i`: embedding force (needs `dfe` of ghosts too).
 #[inline(always)]
-pub fn eam_embedding_atom(parts: &Particles, nl: &NeighborList, i: usize, t: &EamTables, dfe: &[Real]) -> Real3 {
+pub fn eam_embedding_atom(parts: &Particles, nl: &NeighborList, i: usize, t: &EamCoefs, dfe: &[Real]) -> Real3 {
     let rc2 = t.cutoff * t.cutoff;
     let r = &parts.r;
     let ri = r[i];

@@ -16,6 +16,7 @@
 //! The price against CoMD's half lists is that each pair is evaluated twice; the gain is no
 //! scatter, no atomics, and lists reused for ~10–20 steps instead of rebinning every step.
 
+pub mod coefs;
 pub mod ghosts;
 pub mod kernels;
 pub mod neighbors;
@@ -78,6 +79,8 @@ pub struct FastEngine {
     plan: GhostPlan,
     nl: NeighborList,
     dfe: Vec<Real>,
+    /// EAM pair tables in the kernels' form (EAM only).
+    coefs: Option<coefs::EamCoefs>,
     e_potential: Real,
     e_kinetic: Real,
     /// Neighbour-list rebuilds so far.
@@ -143,6 +146,10 @@ impl FastEngine {
     }
 
     fn new(domain: Domain, kernel: Kernel, mass: Real, skin: Real, parts: Particles, r_ref: Vec<Real3>) -> FastEngine {
+        let coefs = match &kernel {
+            Kernel::Eam(t) => Some(coefs::EamCoefs::new(t)),
+            Kernel::Lj(_) => None,
+        };
         FastEngine {
             nbrs: Neighbors::new(&domain),
             domain,
@@ -155,6 +162,7 @@ impl FastEngine {
             r_ref,
             plan: GhostPlan::default(),
             nl: NeighborList::default(),
+            coefs,
             dfe: Vec::new(),
             e_potential: 0.0,
             e_kinetic: 0.0,
@@ -239,8 +247,9 @@ impl FastEngine {
                 Ok(())
             }
             Kernel::Eam(t) => {
+                let c = self.coefs.as_ref().expect("built with the EAM kernel");
                 let mut ue = vec![(0.0, 0.0); n];
-                simd::eam_pairs(&self.parts, &self.nl, t, &mut self.f, &mut ue);
+                simd::eam_pairs(&self.parts, &self.nl, c, &mut self.f, &mut ue);
                 self.dfe.resize(self.parts.r.len(), 0.0);
                 // pass 2: embedding energy and F'(ρ̄) of owned atoms
                 ue.par_iter()
@@ -256,7 +265,7 @@ impl FastEngine {
                 timers.start(Timer::EamHalo);
                 let r = Self::forward(&self.plan, &self.nbrs, &mut self.dfe, 1, false, comm, timers);
                 timers.stop(Timer::EamHalo);
-                r.map(|_| simd::eam_embedding(&self.parts, &self.nl, t, &self.dfe, &mut self.f))
+                r.map(|_| simd::eam_embedding(&self.parts, &self.nl, c, &self.dfe, &mut self.f))
             }
         };
         timers.stop(Timer::Force);

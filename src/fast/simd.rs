@@ -10,7 +10,7 @@
 use super::ghosts::Particles;
 use super::kernels::{self, LjConsts};
 use super::neighbors::NeighborList;
-use crate::forces::eam::{EamTables, InterpolationTable};
+use super::coefs::{CoefTable, EamCoefs};
 use crate::types::{Real, Real3};
 use rayon::prelude::*;
 
@@ -73,7 +73,7 @@ macro_rules! blocks {
             }
         }
         $(#[$attr])?
-        pub fn eam_pairs(first: usize, f: &mut [Real3], u: &mut [(Real, Real)], parts: &Particles, nl: &NeighborList, t: &EamTables) {
+        pub fn eam_pairs(first: usize, f: &mut [Real3], u: &mut [(Real, Real)], parts: &Particles, nl: &NeighborList, t: &EamCoefs) {
             for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
                 let (ff, e, rho) = kernels::eam_pairs_atom(parts, nl, first + k, t);
                 *f = ff;
@@ -81,7 +81,7 @@ macro_rules! blocks {
             }
         }
         $(#[$attr])?
-        pub fn eam_embedding(first: usize, f: &mut [Real3], parts: &Particles, nl: &NeighborList, t: &EamTables, dfe: &[Real]) {
+        pub fn eam_embedding(first: usize, f: &mut [Real3], parts: &Particles, nl: &NeighborList, t: &EamCoefs, dfe: &[Real]) {
             for (k, o) in f.iter_mut().enumerate() {
                 let g = kernels::eam_embedding_atom(parts, nl, first + k, t, dfe);
                 for a in 0..3 {
@@ -163,11 +163,12 @@ mod avx2 {
         combine(a)
     }
 
-    /// CoMD's interpolation ([`InterpolationTable::eval`]) of 4 arguments with the same
-    /// operations per lane; `None` if a lane is past the table end or NaN (the caller then
-    /// recomputes the atom with the portable kernel, which handles that branch).
+    /// [`CoefTable::eval`] of 4 arguments with the same operations per lane; `None` if a
+    /// lane is past the table end or NaN (the caller then recomputes the atom with the
+    /// portable kernel, which handles that branch). Each lane's interval is one aligned
+    /// 32-byte load; a 4×4 transpose turns the four loads into the four coefficients.
     #[target_feature(enable = "avx2")]
-    fn eval4(t: &InterpolationTable, r: __m256d) -> Option<(__m256d, __m256d)> {
+    fn eval4(t: &CoefTable, r: __m256d) -> Option<(__m256d, __m256d)> {
         let (x0, inv) = (_mm256_set1_pd(t.x0()), _mm256_set1_pd(t.inv_dx()));
         let r = _mm256_blendv_pd(r, x0, _mm256_cmp_pd::<_CMP_LT_OQ>(r, x0));
         let s = _mm256_mul_pd(_mm256_sub_pd(r, x0), inv);
@@ -176,29 +177,30 @@ mod avx2 {
         }
         let fl = _mm256_floor_pd(s);
         let p = _mm256_sub_pd(s, fl);
-        let idx = _mm256_cvttpd_epi32(fl);
-        let base = t.padded().as_ptr();
-        // SAFETY: 0 <= idx <= n-1 (checked above: 0 <= s < n), and `padded` has n + 3
-        // entries, so padded[idx + k] for k in 0..4 is in bounds.
-        let (tm1, t0, t1, t2) = unsafe {
-            (
-                _mm256_i32gather_pd::<8>(base, idx),
-                _mm256_i32gather_pd::<8>(base.add(1), idx),
-                _mm256_i32gather_pd::<8>(base.add(2), idx),
-                _mm256_i32gather_pd::<8>(base.add(3), idx),
-            )
+        let mut idx = [0i32; 4];
+        // SAFETY: `idx` holds exactly 4 i32, one unaligned 128-bit store.
+        unsafe { _mm_storeu_si128(idx.as_mut_ptr().cast(), _mm256_cvttpd_epi32(fl)) };
+        let iv = t.intervals();
+        // 0 <= idx < n (checked above: 0 <= s < n), so the indexing below never panics
+        let ld = |k: usize| {
+            let c = &iv[idx[k] as usize].0;
+            // SAFETY: `c` is an array of 4 f64 (aligned to 32 bytes), exactly one 256-bit load.
+            unsafe { _mm256_load_pd(c.as_ptr()) }
         };
-        let half = _mm256_set1_pd(0.5);
-        let g1 = _mm256_sub_pd(t1, tm1);
-        let g2 = _mm256_sub_pd(t2, t0);
-        let curv = _mm256_sub_pd(_mm256_add_pd(t1, tm1), _mm256_mul_pd(_mm256_set1_pd(2.0), t0));
-        let f = _mm256_add_pd(t0, _mm256_mul_pd(_mm256_mul_pd(half, p), _mm256_add_pd(g1, _mm256_mul_pd(p, curv))));
-        let df = _mm256_mul_pd(_mm256_mul_pd(half, _mm256_add_pd(g1, _mm256_mul_pd(p, _mm256_sub_pd(g2, g1)))), inv);
+        let (a, b, c, d) = (ld(0), ld(1), ld(2), ld(3));
+        let (ab_lo, ab_hi) = (_mm256_unpacklo_pd(a, b), _mm256_unpackhi_pd(a, b));
+        let (cd_lo, cd_hi) = (_mm256_unpacklo_pd(c, d), _mm256_unpackhi_pd(c, d));
+        let c0 = _mm256_permute2f128_pd::<0x20>(ab_lo, cd_lo);
+        let c2 = _mm256_permute2f128_pd::<0x31>(ab_lo, cd_lo);
+        let c1 = _mm256_permute2f128_pd::<0x20>(ab_hi, cd_hi);
+        let d1 = _mm256_permute2f128_pd::<0x31>(ab_hi, cd_hi);
+        let f = _mm256_add_pd(c0, _mm256_mul_pd(p, _mm256_add_pd(c1, _mm256_mul_pd(p, c2))));
+        let df = _mm256_mul_pd(_mm256_add_pd(c1, _mm256_mul_pd(p, d1)), inv);
         Some((f, df))
     }
 
     #[target_feature(enable = "avx2")]
-    fn eam_pairs_atom(parts: &Particles, nl: &NeighborList, i: usize, t: &EamTables) -> Option<(Real3, Real, Real)> {
+    fn eam_pairs_atom(parts: &Particles, nl: &NeighborList, i: usize, t: &EamCoefs) -> Option<(Real3, Real, Real)> {
         let r = &parts.r;
         let ri = r[i];
         let (one, rc2) = (_mm256_set1_pd(1.0), _mm256_set1_pd(t.cutoff * t.cutoff));
@@ -222,7 +224,7 @@ mod avx2 {
     }
 
     #[target_feature(enable = "avx2")]
-    fn eam_embedding_atom(parts: &Particles, nl: &NeighborList, i: usize, t: &EamTables, dfe: &[Real]) -> Option<Real3> {
+    fn eam_embedding_atom(parts: &Particles, nl: &NeighborList, i: usize, t: &EamCoefs, dfe: &[Real]) -> Option<Real3> {
         let r = &parts.r;
         let ri = r[i];
         let (one, rc2, dfi) = (_mm256_set1_pd(1.0), _mm256_set1_pd(t.cutoff * t.cutoff), _mm256_set1_pd(dfe[i]));
@@ -249,7 +251,7 @@ mod avx2 {
     }
 
     #[target_feature(enable = "avx2")]
-    pub fn eam_pairs(first: usize, f: &mut [Real3], u: &mut [(Real, Real)], parts: &Particles, nl: &NeighborList, t: &EamTables) {
+    pub fn eam_pairs(first: usize, f: &mut [Real3], u: &mut [(Real, Real)], parts: &Particles, nl: &NeighborList, t: &EamCoefs) {
         for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
             let i = first + k;
             let (ff, e, rho) = eam_pairs_atom(parts, nl, i, t).unwrap_or_else(|| kernels::eam_pairs_atom(parts, nl, i, t));
@@ -259,7 +261,7 @@ mod avx2 {
     }
 
     #[target_feature(enable = "avx2")]
-    pub fn eam_embedding(first: usize, f: &mut [Real3], parts: &Particles, nl: &NeighborList, t: &EamTables, dfe: &[Real]) {
+    pub fn eam_embedding(first: usize, f: &mut [Real3], parts: &Particles, nl: &NeighborList, t: &EamCoefs, dfe: &[Real]) {
         for (k, o) in f.iter_mut().enumerate() {
             let i = first + k;
             let g = eam_embedding_atom(parts, nl, i, t, dfe).unwrap_or_else(|| kernels::eam_embedding_atom(parts, nl, i, t, dfe));
@@ -329,6 +331,7 @@ mod tests {
             rho: tab(0.5),
             embed: tab(-2.0),
         };
+        let t = crate::fast::coefs::EamCoefs::new(&t);
         let (mut pfa, mut pua) = (vec![[0.0; 3]; n as usize], vec![(0.0, 0.0); n as usize]);
         let (mut pfb, mut pub_) = (pfa.clone(), pua.clone());
         base::eam_pairs(0, &mut pfa, &mut pua, &parts, &nl, &t);
@@ -354,11 +357,11 @@ pub fn lj(parts: &Particles, nl: &NeighborList, c: &LjConsts, f: &mut [Real3], u
 
 /// EAM pass 1 of all owned atoms: pair force into `f`, `(half pair energy, density)` into
 /// `ue`.
-pub fn eam_pairs(parts: &Particles, nl: &NeighborList, t: &EamTables, f: &mut [Real3], ue: &mut [(Real, Real)]) {
+pub fn eam_pairs(parts: &Particles, nl: &NeighborList, t: &EamCoefs, f: &mut [Real3], ue: &mut [(Real, Real)]) {
     dispatch!(eam_pairs, f, ue, parts, nl, t);
 }
 
 /// EAM pass 3 of all owned atoms: adds the embedding forces to `f` (`dfe`: all particles).
-pub fn eam_embedding(parts: &Particles, nl: &NeighborList, t: &EamTables, dfe: &[Real], f: &mut [Real3]) {
+pub fn eam_embedding(parts: &Particles, nl: &NeighborList, t: &EamCoefs, dfe: &[Real], f: &mut [Real3]) {
     dispatch!(eam_embedding, f; parts, nl, t, dfe);
 }
