@@ -91,14 +91,12 @@ fn eval_lanes(t: &CoefTable, r: [Real; LANES]) -> ([Real; LANES], [Real; LANES])
     (f, df)
 }
 
-/// EAM pass 1 for owned atom `i`: pair force, half the pair energy, density.
+/// EAM pass 1 for owned atom `i`: the host electron density ρ̄ (values only: no division).
 #[inline(always)]
-pub fn eam_pairs_atom(parts: &Particles, nl: &NeighborList, i: usize, t: &EamCoefs) -> (Real3, Real, Real) {
+pub fn eam_density_atom(parts: &Particles, nl: &NeighborList, i: usize, t: &EamCoefs) -> Real {
     let rc2 = t.cutoff * t.cutoff;
     let r = &parts.r;
     let ri = r[i];
-    let mut f = [[0.0; LANES]; 3];
-    let mut e = [0.0; LANES];
     let mut dens = [0.0; LANES];
     for js in nl.of(i).chunks(LANES) {
         let d = gather(r, ri, js);
@@ -109,28 +107,23 @@ pub fn eam_pairs_atom(parts: &Particles, nl: &NeighborList, i: usize, t: &EamCoe
             inside[l] = r2 <= rc2;
             rr[l] = if inside[l] { r2 } else { 1.0 }.sqrt();
         }
-        let (phi, dphi) = eval_lanes(&t.phi, rr);
         let (rho, _) = eval_lanes(&t.rho, rr);
         for l in 0..LANES {
-            let (phi, dphi, rho) = if inside[l] { (phi[l], dphi[l], rho[l]) } else { (0.0, 0.0, 0.0) };
-            let c = dphi / rr[l];
-            for k in 0..3 {
-                f[k][l] -= c * d[k][l];
-            }
-            e[l] += phi;
-            dens[l] += rho;
+            dens[l] += if inside[l] { rho[l] } else { 0.0 };
         }
     }
-    ([combine(f[0]), combine(f[1]), combine(f[2])], 0.5 * combine(e), combine(dens))
+    combine(dens)
 }
 
-/// EAM pass 3 for owned atom `i`: embedding force (needs `dfe` of ghosts too).
+/// EAM pass 3 for owned atom `i`: the whole force, `−(φ′ + (F′_i + F′_j) ρ′) d / r` per pair
+/// (needs `dfe` of ghosts too), and half the pair energy.
 #[inline(always)]
-pub fn eam_embedding_atom(parts: &Particles, nl: &NeighborList, i: usize, t: &EamCoefs, dfe: &[Real]) -> Real3 {
+pub fn eam_force_atom(parts: &Particles, nl: &NeighborList, i: usize, t: &EamCoefs, dfe: &[Real]) -> (Real3, Real) {
     let rc2 = t.cutoff * t.cutoff;
     let r = &parts.r;
     let ri = r[i];
     let mut f = [[0.0; LANES]; 3];
+    let mut e = [0.0; LANES];
     for js in nl.of(i).chunks(LANES) {
         let d = gather(r, ri, js);
         let mut rr = [0.0; LANES];
@@ -141,16 +134,18 @@ pub fn eam_embedding_atom(parts: &Particles, nl: &NeighborList, i: usize, t: &Ea
         }
         for l in 0..LANES {
             let r2 = d[0][l] * d[0][l] + d[1][l] * d[1][l] + d[2][l] * d[2][l];
-            inside[l] = r2 < rc2;
+            inside[l] = r2 <= rc2;
             rr[l] = if inside[l] { r2 } else { 1.0 }.sqrt();
         }
+        let (phi, dphi) = eval_lanes(&t.phi, rr);
         let (_, drho) = eval_lanes(&t.rho, rr);
         for l in 0..LANES {
-            let c = if inside[l] { (dfe[i] + dj[l]) * drho[l] / rr[l] } else { 0.0 };
+            let (c, phi) = if inside[l] { ((dphi[l] + (dfe[i] + dj[l]) * drho[l]) / rr[l], phi[l]) } else { (0.0, 0.0) };
             for k in 0..3 {
                 f[k][l] -= c * d[k][l];
             }
+            e[l] += phi;
         }
     }
-    [combine(f[0]), combine(f[1]), combine(f[2])]
+    ([combine(f[0]), combine(f[1]), combine(f[2])], 0.5 * combine(e))
 }

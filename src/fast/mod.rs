@@ -248,24 +248,19 @@ impl FastEngine {
             }
             Kernel::Eam(t) => {
                 let c = self.coefs.as_ref().expect("built with the EAM kernel");
-                let mut ue = vec![(0.0, 0.0); n];
-                simd::eam_pairs(&self.parts, &self.nl, c, &mut self.f, &mut ue);
+                // pass 1: densities; pass 2: embedding energy and F'(ρ̄) of owned atoms
+                simd::eam_density(&self.parts, &self.nl, c, &mut self.u);
                 self.dfe.resize(self.parts.r.len(), 0.0);
-                // pass 2: embedding energy and F'(ρ̄) of owned atoms
-                ue.par_iter()
-                    .zip(self.u.par_iter_mut())
-                    .zip(self.dfe[..n].par_iter_mut())
-                    .with_min_len(1024)
-                    .for_each(|((&(e, rho), u), d)| {
-                        let (fe, dfe) = t.embed.eval(rho);
-                        *u = e + fe;
-                        *d = dfe;
-                    });
-                drop(ue);
+                self.u.par_iter_mut().zip(self.dfe[..n].par_iter_mut()).with_min_len(1024).for_each(|(u, d)| {
+                    let (fe, dfe) = t.embed.eval(*u);
+                    *u = fe;
+                    *d = dfe;
+                });
                 timers.start(Timer::EamHalo);
                 let r = Self::forward(&self.plan, &self.nbrs, &mut self.dfe, 1, false, comm, timers);
                 timers.stop(Timer::EamHalo);
-                r.map(|_| simd::eam_embedding(&self.parts, &self.nl, c, &self.dfe, &mut self.f))
+                // pass 3: forces and pair energies
+                r.map(|_| simd::eam_force(&self.parts, &self.nl, c, &self.dfe, &mut self.f, &mut self.u))
             }
         };
         timers.stop(Timer::Force);

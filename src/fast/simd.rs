@@ -73,20 +73,17 @@ macro_rules! blocks {
             }
         }
         $(#[$attr])?
-        pub fn eam_pairs(first: usize, f: &mut [Real3], u: &mut [(Real, Real)], parts: &Particles, nl: &NeighborList, t: &EamCoefs) {
-            for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
-                let (ff, e, rho) = kernels::eam_pairs_atom(parts, nl, first + k, t);
-                *f = ff;
-                *u = (e, rho);
+        pub fn eam_density(first: usize, rho: &mut [Real], parts: &Particles, nl: &NeighborList, t: &EamCoefs) {
+            for (k, rho) in rho.iter_mut().enumerate() {
+                *rho = kernels::eam_density_atom(parts, nl, first + k, t);
             }
         }
         $(#[$attr])?
-        pub fn eam_embedding(first: usize, f: &mut [Real3], parts: &Particles, nl: &NeighborList, t: &EamCoefs, dfe: &[Real]) {
-            for (k, o) in f.iter_mut().enumerate() {
-                let g = kernels::eam_embedding_atom(parts, nl, first + k, t, dfe);
-                for a in 0..3 {
-                    o[a] += g[a];
-                }
+        pub fn eam_force(first: usize, f: &mut [Real3], u: &mut [Real], parts: &Particles, nl: &NeighborList, t: &EamCoefs, dfe: &[Real]) {
+            for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
+                let (g, e) = kernels::eam_force_atom(parts, nl, first + k, t, dfe);
+                *f = g;
+                *u += e;
             }
         }
     };
@@ -200,36 +197,29 @@ mod avx2 {
     }
 
     #[target_feature(enable = "avx2")]
-    fn eam_pairs_atom(parts: &Particles, nl: &NeighborList, i: usize, t: &EamCoefs) -> Option<(Real3, Real, Real)> {
+    fn eam_density_atom(parts: &Particles, nl: &NeighborList, i: usize, t: &EamCoefs) -> Option<Real> {
         let r = &parts.r;
         let ri = r[i];
         let (one, rc2) = (_mm256_set1_pd(1.0), _mm256_set1_pd(t.cutoff * t.cutoff));
-        let z = _mm256_setzero_pd();
-        let (mut fx, mut fy, mut fz, mut e, mut dens) = (z, z, z, z, z);
+        let mut dens = _mm256_setzero_pd();
         for js in nl.of(i).chunks(4) {
             let (dx, dy, dz) = displacements(r, ri, js);
             let r2 = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), _mm256_mul_pd(dz, dz));
             let inside = _mm256_cmp_pd::<_CMP_LE_OQ>(r2, rc2);
             let rr = _mm256_sqrt_pd(_mm256_blendv_pd(one, r2, inside));
-            let (phi, dphi) = eval4(&t.phi, rr)?;
             let (rho, _) = eval4(&t.rho, rr)?;
-            let c = _mm256_div_pd(_mm256_and_pd(dphi, inside), rr);
-            fx = _mm256_sub_pd(fx, _mm256_mul_pd(c, dx));
-            fy = _mm256_sub_pd(fy, _mm256_mul_pd(c, dy));
-            fz = _mm256_sub_pd(fz, _mm256_mul_pd(c, dz));
-            e = _mm256_add_pd(e, _mm256_and_pd(phi, inside));
             dens = _mm256_add_pd(dens, _mm256_and_pd(rho, inside));
         }
-        Some(([sum_lanes(fx), sum_lanes(fy), sum_lanes(fz)], 0.5 * sum_lanes(e), sum_lanes(dens)))
+        Some(sum_lanes(dens))
     }
 
     #[target_feature(enable = "avx2")]
-    fn eam_embedding_atom(parts: &Particles, nl: &NeighborList, i: usize, t: &EamCoefs, dfe: &[Real]) -> Option<Real3> {
+    fn eam_force_atom(parts: &Particles, nl: &NeighborList, i: usize, t: &EamCoefs, dfe: &[Real]) -> Option<(Real3, Real)> {
         let r = &parts.r;
         let ri = r[i];
         let (one, rc2, dfi) = (_mm256_set1_pd(1.0), _mm256_set1_pd(t.cutoff * t.cutoff), _mm256_set1_pd(dfe[i]));
         let z = _mm256_setzero_pd();
-        let (mut fx, mut fy, mut fz) = (z, z, z);
+        let (mut fx, mut fy, mut fz, mut e) = (z, z, z, z);
         for js in nl.of(i).chunks(4) {
             let (dx, dy, dz) = displacements(r, ri, js);
             let mut dj = [0.0; 4];
@@ -239,35 +229,35 @@ mod avx2 {
             // SAFETY: `dj` holds exactly 4 f64.
             let dj = unsafe { _mm256_loadu_pd(dj.as_ptr()) };
             let r2 = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), _mm256_mul_pd(dz, dz));
-            let inside = _mm256_cmp_pd::<_CMP_LT_OQ>(r2, rc2);
+            let inside = _mm256_cmp_pd::<_CMP_LE_OQ>(r2, rc2);
             let rr = _mm256_sqrt_pd(_mm256_blendv_pd(one, r2, inside));
+            let (phi, dphi) = eval4(&t.phi, rr)?;
             let (_, drho) = eval4(&t.rho, rr)?;
-            let c = _mm256_and_pd(_mm256_div_pd(_mm256_mul_pd(_mm256_add_pd(dfi, dj), drho), rr), inside);
+            let num = _mm256_add_pd(dphi, _mm256_mul_pd(_mm256_add_pd(dfi, dj), drho));
+            let c = _mm256_and_pd(_mm256_div_pd(num, rr), inside);
             fx = _mm256_sub_pd(fx, _mm256_mul_pd(c, dx));
             fy = _mm256_sub_pd(fy, _mm256_mul_pd(c, dy));
             fz = _mm256_sub_pd(fz, _mm256_mul_pd(c, dz));
+            e = _mm256_add_pd(e, _mm256_and_pd(phi, inside));
         }
-        Some([sum_lanes(fx), sum_lanes(fy), sum_lanes(fz)])
+        Some(([sum_lanes(fx), sum_lanes(fy), sum_lanes(fz)], 0.5 * sum_lanes(e)))
     }
 
     #[target_feature(enable = "avx2")]
-    pub fn eam_pairs(first: usize, f: &mut [Real3], u: &mut [(Real, Real)], parts: &Particles, nl: &NeighborList, t: &EamCoefs) {
+    pub fn eam_density(first: usize, rho: &mut [Real], parts: &Particles, nl: &NeighborList, t: &EamCoefs) {
+        for (k, rho) in rho.iter_mut().enumerate() {
+            let i = first + k;
+            *rho = eam_density_atom(parts, nl, i, t).unwrap_or_else(|| kernels::eam_density_atom(parts, nl, i, t));
+        }
+    }
+
+    #[target_feature(enable = "avx2")]
+    pub fn eam_force(first: usize, f: &mut [Real3], u: &mut [Real], parts: &Particles, nl: &NeighborList, t: &EamCoefs, dfe: &[Real]) {
         for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
             let i = first + k;
-            let (ff, e, rho) = eam_pairs_atom(parts, nl, i, t).unwrap_or_else(|| kernels::eam_pairs_atom(parts, nl, i, t));
-            *f = ff;
-            *u = (e, rho);
-        }
-    }
-
-    #[target_feature(enable = "avx2")]
-    pub fn eam_embedding(first: usize, f: &mut [Real3], parts: &Particles, nl: &NeighborList, t: &EamCoefs, dfe: &[Real]) {
-        for (k, o) in f.iter_mut().enumerate() {
-            let i = first + k;
-            let g = eam_embedding_atom(parts, nl, i, t, dfe).unwrap_or_else(|| kernels::eam_embedding_atom(parts, nl, i, t, dfe));
-            for a in 0..3 {
-                o[a] += g[a];
-            }
+            let (g, e) = eam_force_atom(parts, nl, i, t, dfe).unwrap_or_else(|| kernels::eam_force_atom(parts, nl, i, t, dfe));
+            *f = g;
+            *u += e;
         }
     }
 }
@@ -332,20 +322,20 @@ mod tests {
             embed: tab(-2.0),
         };
         let t = crate::fast::coefs::EamCoefs::new(&t);
-        let (mut pfa, mut pua) = (vec![[0.0; 3]; n as usize], vec![(0.0, 0.0); n as usize]);
-        let (mut pfb, mut pub_) = (pfa.clone(), pua.clone());
-        base::eam_pairs(0, &mut pfa, &mut pua, &parts, &nl, &t);
+        let (mut ra, mut rb) = (vec![0.0; n as usize], vec![0.0; n as usize]);
+        base::eam_density(0, &mut ra, &parts, &nl, &t);
         // SAFETY: AVX2 was detected above.
-        unsafe { avx2::eam_pairs(0, &mut pfb, &mut pub_, &parts, &nl, &t) };
+        unsafe { avx2::eam_density(0, &mut rb, &parts, &nl, &t) };
         let dfe: Vec<f64> = (0..parts.r.len()).map(|k| 0.01 * k as f64 - 0.2).collect();
         let (mut fa, mut fb) = (vec![[0.5; 3]; n as usize], vec![[0.5; 3]; n as usize]);
-        base::eam_embedding(0, &mut fa, &parts, &nl, &t, &dfe);
+        let (mut ua, mut ub) = (vec![0.25; n as usize], vec![0.25; n as usize]);
+        base::eam_force(0, &mut fa, &mut ua, &parts, &nl, &t, &dfe);
         // SAFETY: AVX2 was detected above.
-        unsafe { avx2::eam_embedding(0, &mut fb, &parts, &nl, &t, &dfe) };
+        unsafe { avx2::eam_force(0, &mut fb, &mut ub, &parts, &nl, &t, &dfe) };
         for k in 0..n as usize {
-            assert_eq!(pfa[k].map(f64::to_bits), pfb[k].map(f64::to_bits));
-            assert_eq!((pua[k].0.to_bits(), pua[k].1.to_bits()), (pub_[k].0.to_bits(), pub_[k].1.to_bits()));
+            assert_eq!(ra[k].to_bits(), rb[k].to_bits());
             assert_eq!(fa[k].map(f64::to_bits), fb[k].map(f64::to_bits));
+            assert_eq!(ua[k].to_bits(), ub[k].to_bits());
         }
     }
 }
@@ -355,13 +345,13 @@ pub fn lj(parts: &Particles, nl: &NeighborList, c: &LjConsts, f: &mut [Real3], u
     dispatch!(lj, f, u, parts, nl, c);
 }
 
-/// EAM pass 1 of all owned atoms: pair force into `f`, `(half pair energy, density)` into
-/// `ue`.
-pub fn eam_pairs(parts: &Particles, nl: &NeighborList, t: &EamCoefs, f: &mut [Real3], ue: &mut [(Real, Real)]) {
-    dispatch!(eam_pairs, f, ue, parts, nl, t);
+/// EAM pass 1 of all owned atoms: host electron densities into `rho`.
+pub fn eam_density(parts: &Particles, nl: &NeighborList, t: &EamCoefs, rho: &mut [Real]) {
+    dispatch!(eam_density, rho; parts, nl, t);
 }
 
-/// EAM pass 3 of all owned atoms: adds the embedding forces to `f` (`dfe`: all particles).
-pub fn eam_embedding(parts: &Particles, nl: &NeighborList, t: &EamCoefs, dfe: &[Real], f: &mut [Real3]) {
-    dispatch!(eam_embedding, f; parts, nl, t, dfe);
+/// EAM pass 3 of all owned atoms: forces into `f`, half the pair energies added to `u`
+/// (`dfe`: F'(ρ̄) of all particles).
+pub fn eam_force(parts: &Particles, nl: &NeighborList, t: &EamCoefs, dfe: &[Real], f: &mut [Real3], u: &mut [Real]) {
+    dispatch!(eam_force, f, u, parts, nl, t, dfe);
 }
