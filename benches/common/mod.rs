@@ -10,11 +10,12 @@ use comd::domain::Domain;
 use comd::engine::{Engine, ExactEngine};
 use comd::fast::ghosts::{self, GhostPlan, Particles};
 use comd::fast::neighbors::{self, NeighborList};
-use comd::fast::{simd, kernels, FastEngine, Kernel, DEFAULT_SKIN};
+use comd::fast::force::ForceField;
+use comd::fast::FastEngine;
 use comd::forces::eam::{Eam, EamTables, PotentialFormat};
 use comd::forces::lj::LennardJones;
 use comd::forces::Potential;
-use comd::halo::{self, Neighbors};
+use comd::halo::Neighbors;
 use comd::lattice;
 use comd::system::System;
 use comd::timers::Timers;
@@ -114,14 +115,16 @@ pub fn exact_engine(pot: Pot, cells: usize) -> Option<(ExactEngine, Serial, Time
 pub fn fast_engine(pot: Pot, cells: usize) -> Option<(FastEngine, Serial, Timers)> {
     let p = potential(pot)?;
     let (sys, mut comm, mut timers) = system(p.as_ref(), cells, false);
-    let e = FastEngine::start(sys, p.fast_kernel(), DEFAULT_SKIN, &mut comm, &mut timers).expect("fast start");
+    let kernel = p.fast_kernel();
+    let skin = kernel.default_skin();
+    let e = FastEngine::start(sys, kernel, skin, &mut comm, &mut timers).expect("fast start");
     Some((e, comm, timers))
 }
 
 /// The fast path's pieces, laid out as `FastEngine` holds them after a rebuild: owned atoms
 /// plus ghosts, the ghost plan and the neighbour list, and output buffers.
 pub struct FastParts {
-    pub kernel: Kernel,
+    pub ff: ForceField,
     pub domain: Domain,
     pub nbrs: Neighbors,
     pub parts: Particles,
@@ -130,8 +133,6 @@ pub struct FastParts {
     pub range: f64,
     pub f: Vec<[f64; 3]>,
     pub u: Vec<f64>,
-    pub rho: Vec<f64>,
-    pub dfe: Vec<f64>,
     pub comm: Serial,
     pub timers: Timers,
 }
@@ -143,11 +144,11 @@ impl FastParts {
         let (sys, comm, timers) = system(p.as_ref(), cells, false);
         let mut parts = Particles::from_system(&sys);
         let kernel = p.fast_kernel();
-        let range = p.cutoff() + DEFAULT_SKIN;
+        let range = p.cutoff() + kernel.default_skin();
         parts.sort_by_bin(&sys.domain, range);
         let n = parts.n_own;
         let mut fp = FastParts {
-            kernel,
+            ff: ForceField::new(kernel),
             nbrs: Neighbors::new(&sys.domain),
             domain: sys.domain,
             parts,
@@ -156,8 +157,6 @@ impl FastParts {
             range,
             f: vec![[0.0; 3]; n],
             u: vec![0.0; n],
-            rho: vec![0.0; n],
-            dfe: Vec::new(),
             comm,
             timers,
         };
@@ -170,7 +169,6 @@ impl FastParts {
     pub fn rebuild_ghosts(&mut self) {
         self.parts.clear_ghosts();
         self.plan = ghosts::rebuild(&mut self.parts, &self.domain, &self.nbrs, self.range, &mut self.comm, &mut self.timers).expect("ghosts");
-        self.dfe.resize(self.parts.r.len(), 0.0);
     }
 
     /// The Verlet list itself.
@@ -178,25 +176,12 @@ impl FastParts {
         self.nl = neighbors::build(&self.parts, self.domain.local_min, self.domain.local_max, self.range);
     }
 
-    /// One force evaluation as the fast engine does it (EAM: both passes and the ghost
+    /// One force evaluation as the fast engine does it (EAM: all passes and the ghost
     /// refresh of F'(ρ) between them).
     pub fn force(&mut self) {
-        let n = self.parts.n_own;
-        match &self.kernel {
-            Kernel::Lj(l) => simd::lj(&self.parts, &self.nl, &kernels::LjConsts::new(l), &mut self.f, &mut self.u),
-            Kernel::Eam(t) => {
-                let mut ue = vec![(0.0, 0.0); n];
-                simd::eam_pairs(&self.parts, &self.nl, t, &mut self.f, &mut ue);
-                for (k, &(e, rho)) in ue.iter().enumerate() {
-                    let (fe, dfe) = t.embed.eval(rho);
-                    self.u[k] = e + fe;
-                    self.dfe[k] = dfe;
-                }
-                let mut fw = ghosts::Forward { plan: &self.plan, data: &mut self.dfe, width: 1, positions: false };
-                halo::exchange(&mut self.comm, &self.nbrs, &mut fw, &mut self.timers).expect("forward");
-                simd::eam_embedding(&self.parts, &self.nl, t, &self.dfe, &mut self.f);
-            }
-        }
+        self.ff
+            .compute(&self.parts, &self.nl, &self.plan, &self.nbrs, &mut self.f, &mut self.u, &mut self.comm, &mut self.timers)
+            .expect("force");
     }
 
     /// Total potential energy of the last force call (a cheap result to hand to `black_box`).

@@ -9,7 +9,6 @@
 //! compiles them a second time with AVX2 enabled and picks that version at run time when the
 //! CPU has it — the arithmetic per lane is the same IEEE operations, so the bits are too.
 
-use super::ghosts::Particles;
 use super::neighbors::NeighborList;
 use super::coefs::{CoefTable, EamCoefs};
 use crate::forces::lj::LennardJones;
@@ -18,12 +17,18 @@ use crate::types::{Real, Real3};
 /// Pairs evaluated together.
 pub const LANES: usize = 4;
 
+/// A position padded to 32 bytes, `(x, y, z, w)`, so one aligned 256-bit load takes it; `w`
+/// carries a per-atom value some kernel needs with the position (EAM's last pass: F'(ρ̄)).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[repr(C, align(32))]
+pub struct Pos4(pub [Real; 4]);
+
 /// Displacements `r_i − r_j` of up to [`LANES`] neighbours; missing lanes are put far away.
 #[inline(always)]
-pub(crate) fn gather(r: &[Real3], ri: Real3, js: &[u32]) -> [[Real; LANES]; 3] {
+pub(crate) fn gather(r: &[Pos4], ri: Real3, js: &[u32]) -> [[Real; LANES]; 3] {
     let mut d = [[1.0e10; LANES]; 3];
     for (l, &j) in js.iter().enumerate() {
-        let rj = r[j as usize];
+        let rj = r[j as usize].0;
         for k in 0..3 {
             d[k][l] = ri[k] - rj[k];
         }
@@ -38,9 +43,8 @@ pub(crate) fn combine(a: [Real; LANES]) -> Real {
 
 /// LJ force and energy (eV) of owned atom `i`.
 #[inline(always)]
-pub fn lj_atom(parts: &Particles, nl: &NeighborList, i: usize, c: &LjConsts) -> (Real3, Real) {
-    let r = &parts.r;
-    let ri = r[i];
+pub fn lj_atom(r: &[Pos4], nl: &NeighborList, i: usize, c: &LjConsts) -> (Real3, Real) {
+    let ri = [r[i].0[0], r[i].0[1], r[i].0[2]];
     let mut f = [[0.0; LANES]; 3];
     let mut e = [0.0; LANES];
     for js in nl.of(i).chunks(LANES) {
@@ -93,10 +97,9 @@ fn eval_lanes(t: &CoefTable, r: [Real; LANES]) -> ([Real; LANES], [Real; LANES])
 
 /// EAM pass 1 for owned atom `i`: the host electron density ρ̄ (values only: no division).
 #[inline(always)]
-pub fn eam_density_atom(parts: &Particles, nl: &NeighborList, i: usize, t: &EamCoefs) -> Real {
+pub fn eam_density_atom(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs) -> Real {
     let rc2 = t.cutoff * t.cutoff;
-    let r = &parts.r;
-    let ri = r[i];
+    let ri = [r[i].0[0], r[i].0[1], r[i].0[2]];
     let mut dens = [0.0; LANES];
     for js in nl.of(i).chunks(LANES) {
         let d = gather(r, ri, js);
@@ -115,13 +118,13 @@ pub fn eam_density_atom(parts: &Particles, nl: &NeighborList, i: usize, t: &EamC
     combine(dens)
 }
 
-/// EAM pass 3 for owned atom `i`: the whole force, `−(φ′ + (F′_i + F′_j) ρ′) d / r` per pair
-/// (needs `dfe` of ghosts too), and half the pair energy.
+/// EAM pass 3 for owned atom `i`: the whole force, `−(φ′ + (F′_i + F′_j) ρ′) d / r` per pair,
+/// and half the pair energy. The `w` of every particle (ghosts too) must hold its F'(ρ̄).
 #[inline(always)]
-pub fn eam_force_atom(parts: &Particles, nl: &NeighborList, i: usize, t: &EamCoefs, dfe: &[Real]) -> (Real3, Real) {
+pub fn eam_force_atom(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs) -> (Real3, Real) {
+    let dfi = r[i].0[3];
     let rc2 = t.cutoff * t.cutoff;
-    let r = &parts.r;
-    let ri = r[i];
+    let ri = [r[i].0[0], r[i].0[1], r[i].0[2]];
     let mut f = [[0.0; LANES]; 3];
     let mut e = [0.0; LANES];
     for js in nl.of(i).chunks(LANES) {
@@ -130,7 +133,7 @@ pub fn eam_force_atom(parts: &Particles, nl: &NeighborList, i: usize, t: &EamCoe
         let mut inside = [false; LANES];
         let mut dj = [0.0; LANES];
         for (l, &j) in js.iter().enumerate() {
-            dj[l] = dfe[j as usize];
+            dj[l] = r[j as usize].0[3];
         }
         for l in 0..LANES {
             let r2 = d[0][l] * d[0][l] + d[1][l] * d[1][l] + d[2][l] * d[2][l];
@@ -140,7 +143,7 @@ pub fn eam_force_atom(parts: &Particles, nl: &NeighborList, i: usize, t: &EamCoe
         let (phi, dphi) = eval_lanes(&t.phi, rr);
         let (_, drho) = eval_lanes(&t.rho, rr);
         for l in 0..LANES {
-            let (c, phi) = if inside[l] { ((dphi[l] + (dfe[i] + dj[l]) * drho[l]) / rr[l], phi[l]) } else { (0.0, 0.0) };
+            let (c, phi) = if inside[l] { ((dphi[l] + (dfi + dj[l]) * drho[l]) / rr[l], phi[l]) } else { (0.0, 0.0) };
             for k in 0..3 {
                 f[k][l] -= c * d[k][l];
             }

@@ -17,6 +17,7 @@
 //! scatter, no atomics, and lists reused for ~10–20 steps instead of rebinning every step.
 
 pub mod coefs;
+pub mod force;
 pub mod ghosts;
 pub mod kernels;
 pub mod neighbors;
@@ -48,6 +49,14 @@ pub enum Kernel {
 }
 
 impl Kernel {
+    /// The Verlet skin used when none is given ([`DEFAULT_SKIN_LJ`] or [`DEFAULT_SKIN_EAM`]).
+    pub fn default_skin(&self) -> Real {
+        match self {
+            Kernel::Lj(_) => DEFAULT_SKIN_LJ,
+            Kernel::Eam(_) => DEFAULT_SKIN_EAM,
+        }
+    }
+
     fn cutoff(&self) -> Real {
         match self {
             Kernel::Lj(l) => l.cutoff,
@@ -69,7 +78,7 @@ pub const DEFAULT_SKIN: Real = DEFAULT_SKIN_LJ;
 pub struct FastEngine {
     domain: Domain,
     nbrs: Neighbors,
-    kernel: Kernel,
+    ff: force::ForceField,
     mass: Real,
     skin: Real,
     parts: Particles,
@@ -78,9 +87,6 @@ pub struct FastEngine {
     r_ref: Vec<Real3>,
     plan: GhostPlan,
     nl: NeighborList,
-    dfe: Vec<Real>,
-    /// EAM pair tables in the kernels' form (EAM only).
-    coefs: Option<coefs::EamCoefs>,
     e_potential: Real,
     e_kinetic: Real,
     /// Neighbour-list rebuilds so far.
@@ -146,14 +152,10 @@ impl FastEngine {
     }
 
     fn new(domain: Domain, kernel: Kernel, mass: Real, skin: Real, parts: Particles, r_ref: Vec<Real3>) -> FastEngine {
-        let coefs = match &kernel {
-            Kernel::Eam(t) => Some(coefs::EamCoefs::new(t)),
-            Kernel::Lj(_) => None,
-        };
         FastEngine {
             nbrs: Neighbors::new(&domain),
             domain,
-            kernel,
+            ff: force::ForceField::new(kernel),
             mass,
             skin,
             parts,
@@ -162,8 +164,6 @@ impl FastEngine {
             r_ref,
             plan: GhostPlan::default(),
             nl: NeighborList::default(),
-            coefs,
-            dfe: Vec::new(),
             e_potential: 0.0,
             e_kinetic: 0.0,
             rebuilds: 0,
@@ -171,7 +171,7 @@ impl FastEngine {
     }
 
     fn range(&self) -> Real {
-        self.kernel.cutoff() + self.skin
+        self.ff.kernel().cutoff() + self.skin
     }
 
     /// Wraps, migrates, sorts owned atoms by bin, rebuilds ghosts and lists.
@@ -241,28 +241,7 @@ impl FastEngine {
         let n = self.parts.n_own;
         self.f.resize(n, [0.0; 3]);
         self.u.resize(n, 0.0);
-        let res = match &self.kernel {
-            Kernel::Lj(l) => {
-                simd::lj(&self.parts, &self.nl, &kernels::LjConsts::new(l), &mut self.f, &mut self.u);
-                Ok(())
-            }
-            Kernel::Eam(t) => {
-                let c = self.coefs.as_ref().expect("built with the EAM kernel");
-                // pass 1: densities; pass 2: embedding energy and F'(ρ̄) of owned atoms
-                simd::eam_density(&self.parts, &self.nl, c, &mut self.u);
-                self.dfe.resize(self.parts.r.len(), 0.0);
-                self.u.par_iter_mut().zip(self.dfe[..n].par_iter_mut()).with_min_len(1024).for_each(|(u, d)| {
-                    let (fe, dfe) = t.embed.eval(*u);
-                    *u = fe;
-                    *d = dfe;
-                });
-                timers.start(Timer::EamHalo);
-                let r = Self::forward(&self.plan, &self.nbrs, &mut self.dfe, 1, false, comm, timers);
-                timers.stop(Timer::EamHalo);
-                // pass 3: forces and pair energies
-                r.map(|_| simd::eam_force(&self.parts, &self.nl, c, &self.dfe, &mut self.f, &mut self.u))
-            }
-        };
+        let res = self.ff.compute(&self.parts, &self.nl, &self.plan, &self.nbrs, &mut self.f, &mut self.u, comm, timers);
         timers.stop(Timer::Force);
         res
     }
@@ -365,7 +344,7 @@ impl Engine for FastEngine {
         // the cell column is the serial link-cell index of the wrapped position, so dumps do
         // not depend on the rank grid
         let d = &self.domain;
-        let cut = self.kernel.cutoff();
+        let cut = self.ff.kernel().cutoff();
         let g: [usize; 3] = std::array::from_fn(|a| ((d.global_extent[a] / cut).floor() as usize).max(1));
         (0..self.parts.n_own)
             .map(|i| {
@@ -388,7 +367,7 @@ impl Engine for FastEngine {
             .collect()
     }
     fn layout(&self) -> Layout {
-        let cells = crate::cells::LinkCells::new(&self.domain, self.kernel.cutoff()).expect("checked by the sanity checks");
+        let cells = crate::cells::LinkCells::new(&self.domain, self.ff.kernel().cutoff()).expect("checked by the sanity checks");
         let mut count = vec![0usize; cells.n_local_boxes];
         for r in &self.parts.r[..self.parts.n_own] {
             if let Some(b) = cells.box_from_coord(r).filter(|&b| b < cells.n_local_boxes) {
@@ -414,9 +393,9 @@ impl Engine for FastEngine {
                 let j = j as usize;
                 let d = [r[i][0] - r[j][0], r[i][1] - r[j][1], r[i][2] - r[j][2]];
                 let r2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
-                w += match &self.kernel {
+                w += match self.ff.kernel() {
                     Kernel::Lj(l) => crate::forces::Potential::pair_virial(l, r2, i, j),
-                    Kernel::Eam(t) => crate::forces::eam::force::pair_virial(t, r2, self.dfe[i], self.dfe[j]),
+                    Kernel::Eam(t) => crate::forces::eam::force::pair_virial(t, r2, self.ff.dfe()[i], self.ff.dfe()[j]),
                 };
             }
             0.5 * w

@@ -7,8 +7,7 @@
 //! so both copies perform the same IEEE operations per lane and give the same bits.
 #![allow(unsafe_code)]
 
-use super::ghosts::Particles;
-use super::kernels::{self, LjConsts};
+use super::kernels::{self, LjConsts, Pos4};
 use super::neighbors::NeighborList;
 use super::coefs::{CoefTable, EamCoefs};
 use crate::types::{Real, Real3};
@@ -67,21 +66,21 @@ macro_rules! dispatch {
 macro_rules! blocks {
     ($($attr:meta)?) => {
         $(#[$attr])?
-        pub fn lj(first: usize, f: &mut [Real3], u: &mut [Real], parts: &Particles, nl: &NeighborList, c: &LjConsts) {
+        pub fn lj(first: usize, f: &mut [Real3], u: &mut [Real], r: &[Pos4], nl: &NeighborList, c: &LjConsts) {
             for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
-                (*f, *u) = kernels::lj_atom(parts, nl, first + k, c);
+                (*f, *u) = kernels::lj_atom(r, nl, first + k, c);
             }
         }
         $(#[$attr])?
-        pub fn eam_density(first: usize, rho: &mut [Real], parts: &Particles, nl: &NeighborList, t: &EamCoefs) {
+        pub fn eam_density(first: usize, rho: &mut [Real], r: &[Pos4], nl: &NeighborList, t: &EamCoefs) {
             for (k, rho) in rho.iter_mut().enumerate() {
-                *rho = kernels::eam_density_atom(parts, nl, first + k, t);
+                *rho = kernels::eam_density_atom(r, nl, first + k, t);
             }
         }
         $(#[$attr])?
-        pub fn eam_force(first: usize, f: &mut [Real3], u: &mut [Real], parts: &Particles, nl: &NeighborList, t: &EamCoefs, dfe: &[Real]) {
+        pub fn eam_force(first: usize, f: &mut [Real3], u: &mut [Real], r: &[Pos4], nl: &NeighborList, t: &EamCoefs) {
             for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
-                let (g, e) = kernels::eam_force_atom(parts, nl, first + k, t, dfe);
+                let (g, e) = kernels::eam_force_atom(r, nl, first + k, t);
                 *f = g;
                 *u += e;
             }
@@ -97,21 +96,20 @@ mod base {
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
     use super::*;
-    use crate::fast::kernels::{combine, gather};
+    use crate::fast::kernels::combine;
     use std::arch::x86_64::*;
 
     /// [`kernels::lj_atom`] with explicit 4-wide AVX2 arithmetic: the same operations, in
     /// the same order, per lane (the compiler's vectoriser leaves the portable version scalar).
     #[target_feature(enable = "avx2")]
-    fn lj_atom(parts: &Particles, nl: &NeighborList, i: usize, c: &LjConsts) -> (Real3, Real) {
-        let r = &parts.r;
-        let ri = r[i];
+    fn lj_atom(r: &[Pos4], nl: &NeighborList, i: usize, c: &LjConsts) -> (Real3, Real) {
+        let ri = [r[i].0[0], r[i].0[1], r[i].0[2]];
         let one = _mm256_set1_pd(1.0);
         let (rc2, s6, shift) = (_mm256_set1_pd(c.rc2), _mm256_set1_pd(c.s6), _mm256_set1_pd(c.shift));
         let (m4eps, twelve, six) = (_mm256_set1_pd(c.minus_4eps), _mm256_set1_pd(12.0), _mm256_set1_pd(6.0));
         let (mut fx, mut fy, mut fz, mut e) = (_mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd());
         for js in nl.of(i).chunks(4) {
-            let (dx, dy, dz) = displacements(r, ri, js);
+            let (dx, dy, dz, _) = displacements(r, ri, js);
             let r2 = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), _mm256_mul_pd(dz, dz));
             let inside = _mm256_cmp_pd::<_CMP_LE_OQ>(r2, rc2);
             let ir2 = _mm256_div_pd(one, _mm256_blendv_pd(one, r2, inside));
@@ -128,28 +126,44 @@ mod avx2 {
     }
 
     #[target_feature(enable = "avx2")]
-    pub fn lj(first: usize, f: &mut [Real3], u: &mut [Real], parts: &Particles, nl: &NeighborList, c: &LjConsts) {
+    pub fn lj(first: usize, f: &mut [Real3], u: &mut [Real], r: &[Pos4], nl: &NeighborList, c: &LjConsts) {
         for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
-            (*f, *u) = lj_atom(parts, nl, first + k, c);
+            (*f, *u) = lj_atom(r, nl, first + k, c);
         }
     }
 
-    /// Displacements `r_i − r_j` of a block of up to 4 neighbours (missing lanes far away).
+    /// Displacements `r_i − r_j` of a block of up to 4 neighbours (missing lanes far away),
+    /// and the neighbours' `w`: four aligned loads and a 4×4 transpose.
     #[target_feature(enable = "avx2")]
-    fn displacements(r: &[Real3], ri: Real3, js: &[u32]) -> (__m256d, __m256d, __m256d) {
-        if let [a, b, c, d] = *js {
-            let (a, b, c, d) = (r[a as usize], r[b as usize], r[c as usize], r[d as usize]);
-            // lane 0 is the first neighbour (`_mm256_set_pd` takes lanes high to low)
-            (
-                _mm256_sub_pd(_mm256_set1_pd(ri[0]), _mm256_set_pd(d[0], c[0], b[0], a[0])),
-                _mm256_sub_pd(_mm256_set1_pd(ri[1]), _mm256_set_pd(d[1], c[1], b[1], a[1])),
-                _mm256_sub_pd(_mm256_set1_pd(ri[2]), _mm256_set_pd(d[2], c[2], b[2], a[2])),
-            )
+    fn displacements(r: &[Pos4], ri: Real3, js: &[u32]) -> (__m256d, __m256d, __m256d, __m256d) {
+        let (a, b, c, d) = if let [a, b, c, d] = *js {
+            let ld = |j: u32| {
+                let p = &r[j as usize].0;
+                // SAFETY: `p` is an array of 4 f64 aligned to 32 bytes: one aligned 256-bit load.
+                unsafe { _mm256_load_pd(p.as_ptr()) }
+            };
+            (ld(a), ld(b), ld(c), ld(d))
         } else {
-            let d = gather(r, ri, js);
-            // SAFETY: each `d[k]` is an array of 4 f64, exactly one unaligned 256-bit load.
-            unsafe { (_mm256_loadu_pd(d[0].as_ptr()), _mm256_loadu_pd(d[1].as_ptr()), _mm256_loadu_pd(d[2].as_ptr())) }
-        }
+            let far = Pos4([1.0e10, 1.0e10, 1.0e10, 0.0]);
+            let pick = |k: usize| {
+                let p = js.get(k).map_or(far, |&j| r[j as usize]);
+                // SAFETY: `p` is an array of 4 f64 aligned to 32 bytes: one aligned 256-bit load.
+                unsafe { _mm256_load_pd(p.0.as_ptr()) }
+            };
+            (pick(0), pick(1), pick(2), pick(3))
+        };
+        let (ab_lo, ab_hi) = (_mm256_unpacklo_pd(a, b), _mm256_unpackhi_pd(a, b));
+        let (cd_lo, cd_hi) = (_mm256_unpacklo_pd(c, d), _mm256_unpackhi_pd(c, d));
+        let x = _mm256_permute2f128_pd::<0x20>(ab_lo, cd_lo);
+        let z = _mm256_permute2f128_pd::<0x31>(ab_lo, cd_lo);
+        let y = _mm256_permute2f128_pd::<0x20>(ab_hi, cd_hi);
+        let w = _mm256_permute2f128_pd::<0x31>(ab_hi, cd_hi);
+        (
+            _mm256_sub_pd(_mm256_set1_pd(ri[0]), x),
+            _mm256_sub_pd(_mm256_set1_pd(ri[1]), y),
+            _mm256_sub_pd(_mm256_set1_pd(ri[2]), z),
+            w,
+        )
     }
 
     #[target_feature(enable = "avx2")]
@@ -197,13 +211,12 @@ mod avx2 {
     }
 
     #[target_feature(enable = "avx2")]
-    fn eam_density_atom(parts: &Particles, nl: &NeighborList, i: usize, t: &EamCoefs) -> Option<Real> {
-        let r = &parts.r;
-        let ri = r[i];
+    fn eam_density_atom(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs) -> Option<Real> {
+        let ri = [r[i].0[0], r[i].0[1], r[i].0[2]];
         let (one, rc2) = (_mm256_set1_pd(1.0), _mm256_set1_pd(t.cutoff * t.cutoff));
         let mut dens = _mm256_setzero_pd();
         for js in nl.of(i).chunks(4) {
-            let (dx, dy, dz) = displacements(r, ri, js);
+            let (dx, dy, dz, _) = displacements(r, ri, js);
             let r2 = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), _mm256_mul_pd(dz, dz));
             let inside = _mm256_cmp_pd::<_CMP_LE_OQ>(r2, rc2);
             let rr = _mm256_sqrt_pd(_mm256_blendv_pd(one, r2, inside));
@@ -214,20 +227,13 @@ mod avx2 {
     }
 
     #[target_feature(enable = "avx2")]
-    fn eam_force_atom(parts: &Particles, nl: &NeighborList, i: usize, t: &EamCoefs, dfe: &[Real]) -> Option<(Real3, Real)> {
-        let r = &parts.r;
-        let ri = r[i];
-        let (one, rc2, dfi) = (_mm256_set1_pd(1.0), _mm256_set1_pd(t.cutoff * t.cutoff), _mm256_set1_pd(dfe[i]));
+    fn eam_force_atom(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs) -> Option<(Real3, Real)> {
+        let ri = [r[i].0[0], r[i].0[1], r[i].0[2]];
+        let (one, rc2, dfi) = (_mm256_set1_pd(1.0), _mm256_set1_pd(t.cutoff * t.cutoff), _mm256_set1_pd(r[i].0[3]));
         let z = _mm256_setzero_pd();
         let (mut fx, mut fy, mut fz, mut e) = (z, z, z, z);
         for js in nl.of(i).chunks(4) {
-            let (dx, dy, dz) = displacements(r, ri, js);
-            let mut dj = [0.0; 4];
-            for (l, &j) in js.iter().enumerate() {
-                dj[l] = dfe[j as usize];
-            }
-            // SAFETY: `dj` holds exactly 4 f64.
-            let dj = unsafe { _mm256_loadu_pd(dj.as_ptr()) };
+            let (dx, dy, dz, dj) = displacements(r, ri, js);
             let r2 = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), _mm256_mul_pd(dz, dz));
             let inside = _mm256_cmp_pd::<_CMP_LE_OQ>(r2, rc2);
             let rr = _mm256_sqrt_pd(_mm256_blendv_pd(one, r2, inside));
@@ -244,18 +250,18 @@ mod avx2 {
     }
 
     #[target_feature(enable = "avx2")]
-    pub fn eam_density(first: usize, rho: &mut [Real], parts: &Particles, nl: &NeighborList, t: &EamCoefs) {
+    pub fn eam_density(first: usize, rho: &mut [Real], r: &[Pos4], nl: &NeighborList, t: &EamCoefs) {
         for (k, rho) in rho.iter_mut().enumerate() {
             let i = first + k;
-            *rho = eam_density_atom(parts, nl, i, t).unwrap_or_else(|| kernels::eam_density_atom(parts, nl, i, t));
+            *rho = eam_density_atom(r, nl, i, t).unwrap_or_else(|| kernels::eam_density_atom(r, nl, i, t));
         }
     }
 
     #[target_feature(enable = "avx2")]
-    pub fn eam_force(first: usize, f: &mut [Real3], u: &mut [Real], parts: &Particles, nl: &NeighborList, t: &EamCoefs, dfe: &[Real]) {
+    pub fn eam_force(first: usize, f: &mut [Real3], u: &mut [Real], r: &[Pos4], nl: &NeighborList, t: &EamCoefs) {
         for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
             let i = first + k;
-            let (g, e) = eam_force_atom(parts, nl, i, t, dfe).unwrap_or_else(|| kernels::eam_force_atom(parts, nl, i, t, dfe));
+            let (g, e) = eam_force_atom(r, nl, i, t).unwrap_or_else(|| kernels::eam_force_atom(r, nl, i, t));
             *f = g;
             *u += e;
         }
@@ -294,12 +300,13 @@ mod tests {
         }
         parts.n_own = n as usize;
         let nl = crate::fast::neighbors::build(&parts, [0.0; 3], [12.0; 3], 7.0);
+        let mut r: Vec<Pos4> = parts.r.iter().map(|p| Pos4([p[0], p[1], p[2], 0.0])).collect();
         let c = LjConsts::new(&crate::forces::lj::LennardJones::default());
         let (mut fa, mut ua) = (vec![[0.0; 3]; n as usize], vec![0.0; n as usize]);
         let (mut fb, mut ub) = (fa.clone(), ua.clone());
-        base::lj(0, &mut fa, &mut ua, &parts, &nl, &c);
+        base::lj(0, &mut fa, &mut ua, &r, &nl, &c);
         // SAFETY: AVX2 was detected above.
-        unsafe { avx2::lj(0, &mut fb, &mut ub, &parts, &nl, &c) };
+        unsafe { avx2::lj(0, &mut fb, &mut ub, &r, &nl, &c) };
         for k in 0..n as usize {
             assert_eq!(fa[k].map(f64::to_bits), fb[k].map(f64::to_bits));
             assert_eq!(ua[k].to_bits(), ub[k].to_bits());
@@ -323,15 +330,17 @@ mod tests {
         };
         let t = crate::fast::coefs::EamCoefs::new(&t);
         let (mut ra, mut rb) = (vec![0.0; n as usize], vec![0.0; n as usize]);
-        base::eam_density(0, &mut ra, &parts, &nl, &t);
+        base::eam_density(0, &mut ra, &r, &nl, &t);
         // SAFETY: AVX2 was detected above.
-        unsafe { avx2::eam_density(0, &mut rb, &parts, &nl, &t) };
-        let dfe: Vec<f64> = (0..parts.r.len()).map(|k| 0.01 * k as f64 - 0.2).collect();
+        unsafe { avx2::eam_density(0, &mut rb, &r, &nl, &t) };
+        for (k, p) in r.iter_mut().enumerate() {
+            p.0[3] = 0.01 * k as f64 - 0.2; // F'(ρ̄)
+        }
         let (mut fa, mut fb) = (vec![[0.5; 3]; n as usize], vec![[0.5; 3]; n as usize]);
         let (mut ua, mut ub) = (vec![0.25; n as usize], vec![0.25; n as usize]);
-        base::eam_force(0, &mut fa, &mut ua, &parts, &nl, &t, &dfe);
+        base::eam_force(0, &mut fa, &mut ua, &r, &nl, &t);
         // SAFETY: AVX2 was detected above.
-        unsafe { avx2::eam_force(0, &mut fb, &mut ub, &parts, &nl, &t, &dfe) };
+        unsafe { avx2::eam_force(0, &mut fb, &mut ub, &r, &nl, &t) };
         for k in 0..n as usize {
             assert_eq!(ra[k].to_bits(), rb[k].to_bits());
             assert_eq!(fa[k].map(f64::to_bits), fb[k].map(f64::to_bits));
@@ -340,18 +349,18 @@ mod tests {
     }
 }
 
-/// LJ forces `f` and per-atom energies `u` (eV) of all owned atoms.
-pub fn lj(parts: &Particles, nl: &NeighborList, c: &LjConsts, f: &mut [Real3], u: &mut [Real]) {
-    dispatch!(lj, f, u, parts, nl, c);
+/// LJ forces `f` and per-atom energies `u` (eV) of all owned atoms (`r`: all particles).
+pub fn lj(r: &[Pos4], nl: &NeighborList, c: &LjConsts, f: &mut [Real3], u: &mut [Real]) {
+    dispatch!(lj, f, u, r, nl, c);
 }
 
 /// EAM pass 1 of all owned atoms: host electron densities into `rho`.
-pub fn eam_density(parts: &Particles, nl: &NeighborList, t: &EamCoefs, rho: &mut [Real]) {
-    dispatch!(eam_density, rho; parts, nl, t);
+pub fn eam_density(r: &[Pos4], nl: &NeighborList, t: &EamCoefs, rho: &mut [Real]) {
+    dispatch!(eam_density, rho; r, nl, t);
 }
 
 /// EAM pass 3 of all owned atoms: forces into `f`, half the pair energies added to `u`
-/// (`dfe`: F'(ρ̄) of all particles).
-pub fn eam_force(parts: &Particles, nl: &NeighborList, t: &EamCoefs, dfe: &[Real], f: &mut [Real3], u: &mut [Real]) {
-    dispatch!(eam_force, f, u, parts, nl, t, dfe);
+/// (the `w` of every particle must hold its F'(ρ̄)).
+pub fn eam_force(r: &[Pos4], nl: &NeighborList, t: &EamCoefs, f: &mut [Real3], u: &mut [Real]) {
+    dispatch!(eam_force, f, u, r, nl, t);
 }

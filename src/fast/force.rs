@@ -1,0 +1,99 @@
+//! One force evaluation of the fast path, on given particles and neighbour lists: the part
+//! of a step the engine and the benches share.
+//!
+//! The kernels read positions from a padded copy ([`Pos4`], 32 bytes per particle) made at
+//! the start of each evaluation: a 4-lane block of neighbours is then four aligned loads and
+//! a transpose instead of twelve scalar loads and inserts, and the fourth slot carries EAM's
+//! F'(ρ̄) to the last pass for free. The copy costs one streaming pass over the particles.
+
+use super::coefs::EamCoefs;
+use super::ghosts::{Forward, GhostPlan, Particles};
+use super::kernels::{LjConsts, Pos4};
+use super::neighbors::NeighborList;
+use super::{simd, Kernel};
+use crate::comm::Comm;
+use crate::error::RunError;
+use crate::forces::eam::InterpolationTable;
+use crate::halo::{self, Neighbors};
+use crate::timers::{Timer, Timers};
+use crate::types::{Real, Real3};
+use rayon::prelude::*;
+
+/// The interaction in the kernels' form.
+enum Prepared {
+    Lj(LjConsts),
+    Eam { coefs: EamCoefs, embed: InterpolationTable },
+}
+
+/// The interaction in the kernels' form, with the scratch arrays of an evaluation.
+pub struct ForceField {
+    kernel: Kernel,
+    prepared: Prepared,
+    r4: Vec<Pos4>,
+    dfe: Vec<Real>,
+}
+
+impl ForceField {
+    /// The kernels' form of `kernel`.
+    pub fn new(kernel: Kernel) -> ForceField {
+        let prepared = match &kernel {
+            Kernel::Lj(l) => Prepared::Lj(LjConsts::new(l)),
+            Kernel::Eam(t) => Prepared::Eam { coefs: EamCoefs::new(t), embed: t.embed.clone() },
+        };
+        ForceField { kernel, prepared, r4: Vec::new(), dfe: Vec::new() }
+    }
+
+    /// The interaction.
+    pub fn kernel(&self) -> &Kernel {
+        &self.kernel
+    }
+
+    /// F'(ρ̄) of every particle (owned and ghosts) at the last EAM evaluation.
+    pub fn dfe(&self) -> &[Real] {
+        &self.dfe
+    }
+
+    /// Forces `f` and per-atom energies `u` of the owned atoms of `parts` (ghost positions
+    /// must be current). EAM refreshes F'(ρ̄) of the ghosts along `plan` between its passes.
+    #[allow(clippy::too_many_arguments)]
+    pub fn compute(
+        &mut self,
+        parts: &Particles,
+        nl: &NeighborList,
+        plan: &GhostPlan,
+        nbrs: &Neighbors,
+        f: &mut [Real3],
+        u: &mut [Real],
+        comm: &mut dyn Comm,
+        timers: &mut Timers,
+    ) -> Result<(), RunError> {
+        let n = parts.n_own;
+        self.r4.resize(parts.r.len(), Pos4::default());
+        self.r4.par_iter_mut().zip(parts.r.par_iter()).with_min_len(4096).for_each(|(q, r)| *q = Pos4([r[0], r[1], r[2], 0.0]));
+        match &self.prepared {
+            Prepared::Lj(c) => {
+                simd::lj(&self.r4, nl, c, f, u);
+                Ok(())
+            }
+            Prepared::Eam { coefs: c, embed } => {
+                // pass 1: densities; pass 2: embedding energy and F'(ρ̄) of owned atoms
+                simd::eam_density(&self.r4, nl, c, u);
+                self.dfe.resize(parts.r.len(), 0.0);
+                u.par_iter_mut().zip(self.dfe[..n].par_iter_mut()).with_min_len(1024).for_each(|(u, d)| {
+                    let (fe, dfe) = embed.eval(*u);
+                    *u = fe;
+                    *d = dfe;
+                });
+                timers.start(Timer::EamHalo);
+                let mut fw = Forward { plan, data: &mut self.dfe, width: 1, positions: false };
+                let r = halo::exchange(comm, nbrs, &mut fw, timers);
+                timers.stop(Timer::EamHalo);
+                r?;
+                self.r4.par_iter_mut().zip(self.dfe.par_iter()).with_min_len(4096).for_each(|(q, &d)| q.0[3] = d);
+                // pass 3: forces and pair energies
+                simd::eam_force(&self.r4, nl, c, f, u);
+                Ok(())
+            }
+        }
+    }
+}
