@@ -180,7 +180,7 @@ impl FastParts {
     /// refresh of F'(ρ) between them).
     pub fn force(&mut self) {
         self.ff
-            .compute(&self.parts, &self.nl, &self.plan, &self.nbrs, &mut self.f, &mut self.u, &mut self.comm, &mut self.timers)
+            .compute(&self.parts, &self.nl, &self.plan, &self.nbrs, &mut self.f, &mut self.u, true, &mut self.comm, &mut self.timers)
             .expect("force");
     }
 

@@ -41,9 +41,10 @@ pub(crate) fn combine(a: [Real; LANES]) -> Real {
     (a[0] + a[1]) + (a[2] + a[3])
 }
 
-/// LJ force and energy (eV) of owned atom `i`.
+/// LJ force and energy (eV) of owned atom `i`; the energy is 0 unless `E` (the force bits
+/// are the same either way).
 #[inline(always)]
-pub fn lj_atom(r: &[Pos4], nl: &NeighborList, i: usize, c: &LjConsts) -> (Real3, Real) {
+pub fn lj_atom<const E: bool>(r: &[Pos4], nl: &NeighborList, i: usize, c: &LjConsts) -> (Real3, Real) {
     let ri = [r[i].0[0], r[i].0[1], r[i].0[2]];
     let mut f = [[0.0; LANES]; 3];
     let mut e = [0.0; LANES];
@@ -57,7 +58,9 @@ pub fn lj_atom(r: &[Pos4], nl: &NeighborList, i: usize, c: &LjConsts) -> (Real3,
             let eij = r6 * (r6 - 1.0) - c.shift;
             let fr = c.minus_4eps * r6 * ir2 * (12.0 * r6 - 6.0);
             let (eij, fr) = if inside { (eij, fr) } else { (0.0, 0.0) };
-            e[l] += eij;
+            if E {
+                e[l] += eij;
+            }
             for k in 0..3 {
                 f[k][l] -= d[k][l] * fr;
             }
@@ -119,9 +122,10 @@ pub fn eam_density_atom(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs) -
 }
 
 /// EAM pass 3 for owned atom `i`: the whole force, `−(φ′ + (F′_i + F′_j) ρ′) d / r` per pair,
-/// and half the pair energy. The `w` of every particle (ghosts too) must hold its F'(ρ̄).
+/// and half the pair energy (0 unless `E`). The `w` of every particle (ghosts too) must hold
+/// its F'(ρ̄).
 #[inline(always)]
-pub fn eam_force_atom(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs) -> (Real3, Real) {
+pub fn eam_force_atom<const E: bool>(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs) -> (Real3, Real) {
     let dfi = r[i].0[3];
     let rc2 = t.cutoff * t.cutoff;
     let ri = [r[i].0[0], r[i].0[1], r[i].0[2]];
@@ -147,7 +151,9 @@ pub fn eam_force_atom(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs) -> 
             for k in 0..3 {
                 f[k][l] -= c * d[k][l];
             }
-            e[l] += phi;
+            if E {
+                e[l] += phi;
+            }
         }
     }
     ([combine(f[0]), combine(f[1]), combine(f[2])], 0.5 * combine(e))

@@ -66,9 +66,13 @@ macro_rules! dispatch {
 macro_rules! blocks {
     ($($attr:meta)?) => {
         $(#[$attr])?
-        pub fn lj(first: usize, f: &mut [Real3], u: &mut [Real], r: &[Pos4], nl: &NeighborList, c: &LjConsts) {
+        pub fn lj(first: usize, f: &mut [Real3], u: &mut [Real], r: &[Pos4], nl: &NeighborList, c: &LjConsts, energy: bool) {
             for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
-                (*f, *u) = kernels::lj_atom(r, nl, first + k, c);
+                if energy {
+                    (*f, *u) = kernels::lj_atom::<true>(r, nl, first + k, c);
+                } else {
+                    *f = kernels::lj_atom::<false>(r, nl, first + k, c).0;
+                }
             }
         }
         $(#[$attr])?
@@ -78,11 +82,15 @@ macro_rules! blocks {
             }
         }
         $(#[$attr])?
-        pub fn eam_force(first: usize, f: &mut [Real3], u: &mut [Real], r: &[Pos4], nl: &NeighborList, t: &EamCoefs) {
+        pub fn eam_force(first: usize, f: &mut [Real3], u: &mut [Real], r: &[Pos4], nl: &NeighborList, t: &EamCoefs, energy: bool) {
             for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
-                let (g, e) = kernels::eam_force_atom(r, nl, first + k, t);
-                *f = g;
-                *u += e;
+                if energy {
+                    let (g, e) = kernels::eam_force_atom::<true>(r, nl, first + k, t);
+                    *f = g;
+                    *u += e;
+                } else {
+                    *f = kernels::eam_force_atom::<false>(r, nl, first + k, t).0;
+                }
             }
         }
     };
@@ -102,7 +110,7 @@ mod avx2 {
     /// [`kernels::lj_atom`] with explicit 4-wide AVX2 arithmetic: the same operations, in
     /// the same order, per lane (the compiler's vectoriser leaves the portable version scalar).
     #[target_feature(enable = "avx2")]
-    fn lj_atom(r: &[Pos4], nl: &NeighborList, i: usize, c: &LjConsts) -> (Real3, Real) {
+    fn lj_atom<const E: bool>(r: &[Pos4], nl: &NeighborList, i: usize, c: &LjConsts) -> (Real3, Real) {
         let ri = [r[i].0[0], r[i].0[1], r[i].0[2]];
         let one = _mm256_set1_pd(1.0);
         let (rc2, s6, shift) = (_mm256_set1_pd(c.rc2), _mm256_set1_pd(c.s6), _mm256_set1_pd(c.shift));
@@ -114,10 +122,12 @@ mod avx2 {
             let inside = _mm256_cmp_pd::<_CMP_LE_OQ>(r2, rc2);
             let ir2 = _mm256_div_pd(one, _mm256_blendv_pd(one, r2, inside));
             let r6 = _mm256_mul_pd(s6, _mm256_mul_pd(_mm256_mul_pd(ir2, ir2), ir2));
-            let eij = _mm256_sub_pd(_mm256_mul_pd(r6, _mm256_sub_pd(r6, one)), shift);
             let fr = _mm256_mul_pd(_mm256_mul_pd(_mm256_mul_pd(m4eps, r6), ir2), _mm256_sub_pd(_mm256_mul_pd(twelve, r6), six));
-            let (eij, fr) = (_mm256_and_pd(eij, inside), _mm256_and_pd(fr, inside));
-            e = _mm256_add_pd(e, eij);
+            let fr = _mm256_and_pd(fr, inside);
+            if E {
+                let eij = _mm256_sub_pd(_mm256_mul_pd(r6, _mm256_sub_pd(r6, one)), shift);
+                e = _mm256_add_pd(e, _mm256_and_pd(eij, inside));
+            }
             fx = _mm256_sub_pd(fx, _mm256_mul_pd(dx, fr));
             fy = _mm256_sub_pd(fy, _mm256_mul_pd(dy, fr));
             fz = _mm256_sub_pd(fz, _mm256_mul_pd(dz, fr));
@@ -126,9 +136,13 @@ mod avx2 {
     }
 
     #[target_feature(enable = "avx2")]
-    pub fn lj(first: usize, f: &mut [Real3], u: &mut [Real], r: &[Pos4], nl: &NeighborList, c: &LjConsts) {
+    pub fn lj(first: usize, f: &mut [Real3], u: &mut [Real], r: &[Pos4], nl: &NeighborList, c: &LjConsts, energy: bool) {
         for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
-            (*f, *u) = lj_atom(r, nl, first + k, c);
+            if energy {
+                (*f, *u) = lj_atom::<true>(r, nl, first + k, c);
+            } else {
+                *f = lj_atom::<false>(r, nl, first + k, c).0;
+            }
         }
     }
 
@@ -227,7 +241,7 @@ mod avx2 {
     }
 
     #[target_feature(enable = "avx2")]
-    fn eam_force_atom(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs) -> Option<(Real3, Real)> {
+    fn eam_force_atom<const E: bool>(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs) -> Option<(Real3, Real)> {
         let ri = [r[i].0[0], r[i].0[1], r[i].0[2]];
         let (one, rc2, dfi) = (_mm256_set1_pd(1.0), _mm256_set1_pd(t.cutoff * t.cutoff), _mm256_set1_pd(r[i].0[3]));
         let z = _mm256_setzero_pd();
@@ -244,7 +258,9 @@ mod avx2 {
             fx = _mm256_sub_pd(fx, _mm256_mul_pd(c, dx));
             fy = _mm256_sub_pd(fy, _mm256_mul_pd(c, dy));
             fz = _mm256_sub_pd(fz, _mm256_mul_pd(c, dz));
-            e = _mm256_add_pd(e, _mm256_and_pd(phi, inside));
+            if E {
+                e = _mm256_add_pd(e, _mm256_and_pd(phi, inside));
+            }
         }
         Some(([sum_lanes(fx), sum_lanes(fy), sum_lanes(fz)], 0.5 * sum_lanes(e)))
     }
@@ -258,12 +274,16 @@ mod avx2 {
     }
 
     #[target_feature(enable = "avx2")]
-    pub fn eam_force(first: usize, f: &mut [Real3], u: &mut [Real], r: &[Pos4], nl: &NeighborList, t: &EamCoefs) {
+    pub fn eam_force(first: usize, f: &mut [Real3], u: &mut [Real], r: &[Pos4], nl: &NeighborList, t: &EamCoefs, energy: bool) {
         for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
             let i = first + k;
-            let (g, e) = eam_force_atom(r, nl, i, t).unwrap_or_else(|| kernels::eam_force_atom(r, nl, i, t));
-            *f = g;
-            *u += e;
+            if energy {
+                let (g, e) = eam_force_atom::<true>(r, nl, i, t).unwrap_or_else(|| kernels::eam_force_atom::<true>(r, nl, i, t));
+                *f = g;
+                *u += e;
+            } else {
+                *f = eam_force_atom::<false>(r, nl, i, t).unwrap_or_else(|| kernels::eam_force_atom::<false>(r, nl, i, t)).0;
+            }
         }
     }
 }
@@ -304,9 +324,15 @@ mod tests {
         let c = LjConsts::new(&crate::forces::lj::LennardJones::default());
         let (mut fa, mut ua) = (vec![[0.0; 3]; n as usize], vec![0.0; n as usize]);
         let (mut fb, mut ub) = (fa.clone(), ua.clone());
-        base::lj(0, &mut fa, &mut ua, &r, &nl, &c);
+        base::lj(0, &mut fa, &mut ua, &r, &nl, &c, true);
         // SAFETY: AVX2 was detected above.
-        unsafe { avx2::lj(0, &mut fb, &mut ub, &r, &nl, &c) };
+        unsafe { avx2::lj(0, &mut fb, &mut ub, &r, &nl, &c, true) };
+        // without energies: the same forces, energies untouched
+        let (mut fc, mut uc) = (vec![[0.0; 3]; n as usize], vec![7.0; n as usize]);
+        // SAFETY: AVX2 was detected above.
+        unsafe { avx2::lj(0, &mut fc, &mut uc, &r, &nl, &c, false) };
+        assert!(uc.iter().all(|&u| u == 7.0));
+        assert_eq!(fc, fb);
         for k in 0..n as usize {
             assert_eq!(fa[k].map(f64::to_bits), fb[k].map(f64::to_bits));
             assert_eq!(ua[k].to_bits(), ub[k].to_bits());
@@ -338,9 +364,13 @@ mod tests {
         }
         let (mut fa, mut fb) = (vec![[0.5; 3]; n as usize], vec![[0.5; 3]; n as usize]);
         let (mut ua, mut ub) = (vec![0.25; n as usize], vec![0.25; n as usize]);
-        base::eam_force(0, &mut fa, &mut ua, &r, &nl, &t);
+        base::eam_force(0, &mut fa, &mut ua, &r, &nl, &t, true);
         // SAFETY: AVX2 was detected above.
-        unsafe { avx2::eam_force(0, &mut fb, &mut ub, &r, &nl, &t) };
+        unsafe { avx2::eam_force(0, &mut fb, &mut ub, &r, &nl, &t, true) };
+        let (mut fc, mut uc) = (vec![[0.0; 3]; n as usize], vec![7.0; n as usize]);
+        base::eam_force(0, &mut fc, &mut uc, &r, &nl, &t, false);
+        assert!(uc.iter().all(|&u| u == 7.0));
+        assert_eq!(fc, fa);
         for k in 0..n as usize {
             assert_eq!(ra[k].to_bits(), rb[k].to_bits());
             assert_eq!(fa[k].map(f64::to_bits), fb[k].map(f64::to_bits));
@@ -349,9 +379,10 @@ mod tests {
     }
 }
 
-/// LJ forces `f` and per-atom energies `u` (eV) of all owned atoms (`r`: all particles).
-pub fn lj(r: &[Pos4], nl: &NeighborList, c: &LjConsts, f: &mut [Real3], u: &mut [Real]) {
-    dispatch!(lj, f, u, r, nl, c);
+/// LJ forces `f` and, with `energy`, per-atom energies `u` (eV) of all owned atoms (`r`: all
+/// particles). Without `energy`, `u` is left as it was.
+pub fn lj(r: &[Pos4], nl: &NeighborList, c: &LjConsts, f: &mut [Real3], u: &mut [Real], energy: bool) {
+    dispatch!(lj, f, u, r, nl, c, energy);
 }
 
 /// EAM pass 1 of all owned atoms: host electron densities into `rho`.
@@ -359,8 +390,8 @@ pub fn eam_density(r: &[Pos4], nl: &NeighborList, t: &EamCoefs, rho: &mut [Real]
     dispatch!(eam_density, rho; r, nl, t);
 }
 
-/// EAM pass 3 of all owned atoms: forces into `f`, half the pair energies added to `u`
-/// (the `w` of every particle must hold its F'(ρ̄)).
-pub fn eam_force(r: &[Pos4], nl: &NeighborList, t: &EamCoefs, f: &mut [Real3], u: &mut [Real]) {
-    dispatch!(eam_force, f, u, r, nl, t);
+/// EAM pass 3 of all owned atoms: forces into `f` and, with `energy`, half the pair energies
+/// added to `u` (the `w` of every particle must hold its F'(ρ̄)).
+pub fn eam_force(r: &[Pos4], nl: &NeighborList, t: &EamCoefs, f: &mut [Real3], u: &mut [Real], energy: bool) {
+    dispatch!(eam_force, f, u, r, nl, t, energy);
 }
