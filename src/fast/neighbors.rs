@@ -85,7 +85,10 @@ impl Bins {
 /// (cutoff + skin). Ghosts must cover `[lo − range, hi + range)`.
 ///
 /// Bins are half the range wide, so the 5×5×5 block of bins around an atom holds about 40 %
-/// fewer candidates than 3×3×3 full-width bins. Candidates are sorted as `gid << 32 | index`
+/// fewer candidates than 3×3×3 full-width bins. Positions are copied in bin order first, so
+/// a row of five bins is one contiguous run that [`super::simd::scan`] tests four at a time
+/// without branches (the pass/fail pattern is unpredictable: branches cost more than the
+/// arithmetic). Candidates are sorted as `gid << 32 | index`
 /// keys; two images of one atom (possible only in a box under two ranges wide) are then put
 /// in the order of their position bits, so the order never depends on indices.
 pub fn build(parts: &Particles, lo: Real3, hi: Real3, range: Real) -> NeighborList {
@@ -106,6 +109,11 @@ pub fn build(parts: &Particles, lo: Real3, hi: Real3, range: Real) -> NeighborLi
         in_bin[fill[b as usize] as usize] = i as u32;
         fill[b as usize] += 1;
     }
+    // bin-ordered copies: the scan below reads each row of bins as contiguous memory
+    let xs: Vec<Real> = in_bin.iter().map(|&j| parts.r[j as usize][0]).collect();
+    let ys: Vec<Real> = in_bin.iter().map(|&j| parts.r[j as usize][1]).collect();
+    let zs: Vec<Real> = in_bin.iter().map(|&j| parts.r[j as usize][2]).collect();
+    let keys: Vec<u64> = in_bin.iter().map(|&j| (u64::from(parts.gid[j as usize] as u32) << 32) | u64::from(j)).collect();
     let range2 = range * range;
     let pieces: Vec<(Vec<u32>, Vec<u32>)> = (0..parts.n_own)
         .collect::<Vec<_>>()
@@ -114,26 +122,29 @@ pub fn build(parts: &Particles, lo: Real3, hi: Real3, range: Real) -> NeighborLi
             let mut start = Vec::with_capacity(atoms.len() + 1);
             start.push(0u32);
             let mut list = Vec::with_capacity(atoms.len() * 90);
-            let mut cand: Vec<u64> = Vec::with_capacity(160);
+            let mut cand: Vec<u64> = Vec::with_capacity(512);
             for &i in atoms {
-                cand.clear();
                 let ri = parts.r[i];
                 let c = bins.coords(&ri);
                 let span = |a: usize| c[a].saturating_sub(2)..=(c[a] + 2).min(bins.n[a] - 1);
+                let mut len = 0;
                 for z in span(2) {
                     for y in span(1) {
                         let row = bins.n[0] * (y + bins.n[1] * z);
                         let (x0, x1) = (c[0].saturating_sub(2), (c[0] + 2).min(bins.n[0] - 1));
-                        let members = &in_bin[bin_start[row + x0] as usize..bin_start[row + x1 + 1] as usize];
-                        for &j in members {
-                            let rj = parts.r[j as usize];
-                            let d = [ri[0] - rj[0], ri[1] - rj[1], ri[2] - rj[2]];
-                            if d[0] * d[0] + d[1] * d[1] + d[2] * d[2] < range2 && j as usize != i {
-                                cand.push((u64::from(parts.gid[j as usize] as u32) << 32) | u64::from(j));
-                            }
+                        let (a, b) = (bin_start[row + x0] as usize, bin_start[row + x1 + 1] as usize);
+                        if cand.len() < len + (b - a) {
+                            cand.resize(len + (b - a), 0);
                         }
+                        len = super::simd::scan(ri, &xs, &ys, &zs, &keys, (a, b), range2, &mut cand, len);
                     }
                 }
+                // the atom itself (d² = 0) is among the candidates once
+                if let Some(me) = cand[..len].iter().position(|&c| c as u32 as usize == i) {
+                    cand.copy_within(me + 1..len, me);
+                    len -= 1;
+                }
+                let cand = &mut cand[..len];
                 cand.sort_unstable();
                 // equal gids (two images of one atom): order by position, not by index
                 for k in 1..cand.len() {
@@ -152,4 +163,65 @@ pub fn build(parts: &Particles, lo: Real3, hi: Real3, range: Real) -> NeighborLi
         })
         .collect();
     NeighborList { pieces }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A random cloud in `[0, l)³` with no ghosts.
+    fn cloud(n: usize, l: Real, mut seed: u64) -> Particles {
+        let mut rnd = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 11) as Real / (1u64 << 53) as Real
+        };
+        let mut parts = Particles::default();
+        for g in 0..n {
+            // gids not in index order, so the gid sort is exercised
+            parts.gid.push(((g * 7919) % n) as i32);
+            parts.r.push([rnd() * l, rnd() * l, rnd() * l]);
+            parts.p.push([0.0; 3]);
+            parts.image.push([0; 3]);
+        }
+        parts.n_own = n;
+        parts
+    }
+
+    #[test]
+    fn lists_hold_exactly_the_pairs_in_range_in_gid_order() {
+        let (l, range) = (20.0, 4.5);
+        let parts = cloud(700, l, 99);
+        let nl = build(&parts, [0.0; 3], [l; 3], range);
+        for i in 0..parts.n_own {
+            let mut expect: Vec<u32> = (0..parts.r.len() as u32)
+                .filter(|&j| {
+                    let (a, b) = (parts.r[i], parts.r[j as usize]);
+                    let d2: Real = (0..3).map(|k| (a[k] - b[k]) * (a[k] - b[k])).sum();
+                    j as usize != i && d2 < range * range
+                })
+                .collect();
+            expect.sort_by_key(|&j| parts.gid[j as usize]);
+            assert_eq!(nl.of(i), &expect[..], "atom {i}");
+        }
+    }
+
+    #[test]
+    fn candidate_scan_keeps_exactly_the_keys_in_range() {
+        let parts = cloud(203, 10.0, 7);
+        let xs: Vec<Real> = parts.r.iter().map(|r| r[0]).collect();
+        let ys: Vec<Real> = parts.r.iter().map(|r| r[1]).collect();
+        let zs: Vec<Real> = parts.r.iter().map(|r| r[2]).collect();
+        let keys: Vec<u64> = (0..203u64).collect();
+        for (i, &ri) in parts.r.iter().enumerate().step_by(17) {
+            let mut out = vec![0u64; 203];
+            let len = crate::fast::simd::scan(ri, &xs, &ys, &zs, &keys, (3, 203), 9.0, &mut out, 0);
+            let expect: Vec<u64> = (3..203u64)
+                .filter(|&k| {
+                    let b = parts.r[k as usize];
+                    (0..3).map(|a| (ri[a] - b[a]) * (ri[a] - b[a])).sum::<Real>() < 9.0
+                })
+                .collect();
+            assert_eq!(&out[..len], &expect[..], "atom {i}");
+        }
+    }
 }
