@@ -97,12 +97,19 @@ pub struct EamCoefs {
     pub phi: CoefTable,
     /// Electron density ρ(r).
     pub rho: CoefTable,
+    /// φ's and ρ's intervals side by side (one 64-byte line per interval), when both tables
+    /// are on the same grid (so far every CoMD table): the force pass then computes the
+    /// interval once and finds everything in one cache line.
+    pub joint: Option<Vec<[Interval; 2]>>,
 }
 
 impl EamCoefs {
     /// From the tables of a potential.
     pub fn new(t: &EamTables) -> EamCoefs {
-        EamCoefs { cutoff: t.cutoff, phi: CoefTable::new(&t.phi), rho: CoefTable::new(&t.rho) }
+        let (phi, rho) = (CoefTable::new(&t.phi), CoefTable::new(&t.rho));
+        let same_grid = phi.x0 == rho.x0 && phi.inv_dx == rho.inv_dx && phi.iv.len() == rho.iv.len();
+        let joint = same_grid.then(|| phi.iv.iter().zip(&rho.iv).map(|(&a, &b)| [a, b]).collect());
+        EamCoefs { cutoff: t.cutoff, phi, rho, joint }
     }
 }
 

@@ -13,6 +13,7 @@ use super::neighbors::NeighborList;
 use super::{simd, Kernel};
 use crate::comm::Comm;
 use crate::error::RunError;
+use crate::fixed::FixedSum;
 use crate::forces::eam::InterpolationTable;
 use crate::halo::{self, Neighbors};
 use crate::timers::{Timer, Timers};
@@ -31,6 +32,9 @@ pub struct ForceField {
     prepared: Prepared,
     r4: Vec<Pos4>,
     dfe: Vec<Real>,
+    /// Per owned atom: pair energy and virial share of the last evaluation with energies.
+    uw: Vec<[Real; 2]>,
+    virial: Real,
 }
 
 impl ForceField {
@@ -40,7 +44,7 @@ impl ForceField {
             Kernel::Lj(l) => Prepared::Lj(LjConsts::new(l)),
             Kernel::Eam(t) => Prepared::Eam { coefs: EamCoefs::new(t), embed: t.embed.clone() },
         };
-        ForceField { kernel, prepared, r4: Vec::new(), dfe: Vec::new() }
+        ForceField { kernel, prepared, r4: Vec::new(), dfe: Vec::new(), uw: Vec::new(), virial: 0.0 }
     }
 
     /// The interaction.
@@ -51,6 +55,13 @@ impl ForceField {
     /// F'(ρ̄) of every particle (owned and ghosts) at the last EAM evaluation.
     pub fn dfe(&self) -> &[Real] {
         &self.dfe
+    }
+
+    /// This rank's virial `W = Σ_pairs d·f` (eV) at the last evaluation with energies: the
+    /// kernels add `d·f` of each listed pair to the atom's share as they go (summed per atom
+    /// in list order, then over atoms exactly, so it too is independent of threads and ranks).
+    pub fn virial(&self) -> Real {
+        self.virial
     }
 
     /// Forces `f` and, with `energy`, per-atom energies `u` of the owned atoms of `parts`
@@ -72,12 +83,15 @@ impl ForceField {
         timers: &mut Timers,
     ) -> Result<(), RunError> {
         let n = parts.n_own;
+        self.uw.resize(n, [0.0; 2]);
         self.r4.resize(parts.r.len(), Pos4::default());
         self.r4.par_iter_mut().zip(parts.r.par_iter()).with_min_len(4096).for_each(|(q, r)| *q = Pos4([r[0], r[1], r[2], 0.0]));
         match &self.prepared {
             Prepared::Lj(c) => {
-                simd::lj(&self.r4, nl, c, f, u, energy);
-                Ok(())
+                simd::lj(&self.r4, nl, c, f, &mut self.uw, energy);
+                if energy {
+                    u.par_iter_mut().zip(self.uw.par_iter()).with_min_len(4096).for_each(|(u, uw)| *u = uw[0]);
+                }
             }
             Prepared::Eam { coefs: c, embed } => {
                 // pass 1: densities; pass 2: embedding energy and F'(ρ̄) of owned atoms
@@ -95,9 +109,24 @@ impl ForceField {
                 r?;
                 self.r4.par_iter_mut().zip(self.dfe.par_iter()).with_min_len(4096).for_each(|(q, &d)| q.0[3] = d);
                 // pass 3: forces and pair energies
-                simd::eam_force(&self.r4, nl, c, f, u, energy);
-                Ok(())
+                simd::eam_force(&self.r4, nl, c, f, &mut self.uw, energy);
+                if energy {
+                    u.par_iter_mut().zip(self.uw.par_iter()).with_min_len(4096).for_each(|(u, uw)| *u += uw[0]);
+                }
             }
         }
+        if energy {
+            let w = self.uw.par_iter().fold(FixedSum::default, |mut s, uw| {
+                s.add(uw[1]);
+                s
+            });
+            self.virial = w
+                .reduce(FixedSum::default, |mut a, b| {
+                    a.merge(&b);
+                    a
+                })
+                .value();
+        }
+        Ok(())
     }
 }

@@ -41,13 +41,14 @@ pub(crate) fn combine(a: [Real; LANES]) -> Real {
     (a[0] + a[1]) + (a[2] + a[3])
 }
 
-/// LJ force and energy (eV) of owned atom `i`; the energy is 0 unless `E` (the force bits
-/// are the same either way).
+/// LJ force, energy (eV) and virial share `½ Σ_j d·f` (eV) of owned atom `i`; energy and
+/// virial are 0 unless `E` (the force bits are the same either way).
 #[inline(always)]
-pub fn lj_atom<const E: bool>(r: &[Pos4], nl: &NeighborList, i: usize, c: &LjConsts) -> (Real3, Real) {
+pub fn lj_atom<const E: bool>(r: &[Pos4], nl: &NeighborList, i: usize, c: &LjConsts) -> (Real3, [Real; 2]) {
     let ri = [r[i].0[0], r[i].0[1], r[i].0[2]];
     let mut f = [[0.0; LANES]; 3];
     let mut e = [0.0; LANES];
+    let mut w = [0.0; LANES];
     for js in nl.of(i).chunks(LANES) {
         let d = gather(r, ri, js);
         for l in 0..LANES {
@@ -60,13 +61,14 @@ pub fn lj_atom<const E: bool>(r: &[Pos4], nl: &NeighborList, i: usize, c: &LjCon
             let (eij, fr) = if inside { (eij, fr) } else { (0.0, 0.0) };
             if E {
                 e[l] += eij;
+                w[l] += fr * r2;
             }
             for k in 0..3 {
                 f[k][l] -= d[k][l] * fr;
             }
         }
     }
-    ([combine(f[0]), combine(f[1]), combine(f[2])], 0.5 * combine(e) * c.four_eps)
+    ([combine(f[0]), combine(f[1]), combine(f[2])], [0.5 * combine(e) * c.four_eps, -0.5 * combine(w)])
 }
 
 /// LJ constants in the form the kernel uses.
@@ -122,27 +124,29 @@ pub fn eam_density_atom(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs) -
 }
 
 /// EAM pass 3 for owned atom `i`: the whole force, `−(φ′ + (F′_i + F′_j) ρ′) d / r` per pair,
-/// and half the pair energy (0 unless `E`). The `w` of every particle (ghosts too) must hold
+/// half the pair energy and the virial share `½ Σ_j d·f` (both 0 unless `E`). The `w` of every particle (ghosts too) must hold
 /// its F'(ρ̄).
 #[inline(always)]
-pub fn eam_force_atom<const E: bool>(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs) -> (Real3, Real) {
+pub fn eam_force_atom<const E: bool>(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs) -> (Real3, [Real; 2]) {
     let dfi = r[i].0[3];
     let rc2 = t.cutoff * t.cutoff;
     let ri = [r[i].0[0], r[i].0[1], r[i].0[2]];
     let mut f = [[0.0; LANES]; 3];
     let mut e = [0.0; LANES];
+    let mut w = [0.0; LANES];
     for js in nl.of(i).chunks(LANES) {
         let d = gather(r, ri, js);
         let mut rr = [0.0; LANES];
         let mut inside = [false; LANES];
         let mut dj = [0.0; LANES];
+        let mut r2 = [0.0; LANES];
         for (l, &j) in js.iter().enumerate() {
             dj[l] = r[j as usize].0[3];
         }
         for l in 0..LANES {
-            let r2 = d[0][l] * d[0][l] + d[1][l] * d[1][l] + d[2][l] * d[2][l];
-            inside[l] = r2 <= rc2;
-            rr[l] = if inside[l] { r2 } else { 1.0 }.sqrt();
+            r2[l] = d[0][l] * d[0][l] + d[1][l] * d[1][l] + d[2][l] * d[2][l];
+            inside[l] = r2[l] <= rc2;
+            rr[l] = if inside[l] { r2[l] } else { 1.0 }.sqrt();
         }
         let (phi, dphi) = eval_lanes(&t.phi, rr);
         let (_, drho) = eval_lanes(&t.rho, rr);
@@ -153,8 +157,9 @@ pub fn eam_force_atom<const E: bool>(r: &[Pos4], nl: &NeighborList, i: usize, t:
             }
             if E {
                 e[l] += phi;
+                w[l] += c * r2[l];
             }
         }
     }
-    ([combine(f[0]), combine(f[1]), combine(f[2])], 0.5 * combine(e))
+    ([combine(f[0]), combine(f[1]), combine(f[2])], [0.5 * combine(e), -0.5 * combine(w)])
 }

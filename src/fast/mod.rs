@@ -387,33 +387,6 @@ impl Engine for FastEngine {
         self.mass
     }
     fn virial(&self) -> Real {
-        let r = &self.parts.r;
-        let per_atom = |i: usize| -> Real {
-            let mut w = 0.0;
-            for &j in self.nl.of(i) {
-                let j = j as usize;
-                let d = [r[i][0] - r[j][0], r[i][1] - r[j][1], r[i][2] - r[j][2]];
-                let r2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
-                w += match self.ff.kernel() {
-                    Kernel::Lj(l) => crate::forces::Potential::pair_virial(l, r2, i, j),
-                    Kernel::Eam(t) => crate::forces::eam::force::pair_virial(t, r2, self.ff.dfe()[i], self.ff.dfe()[j]),
-                };
-            }
-            0.5 * w
-        };
-        let mut s = (0..self.parts.n_own)
-            .into_par_iter()
-            .fold(FixedSum::default, |mut a, i| {
-                a.add(per_atom(i));
-                a
-            })
-            .reduce(FixedSum::default, |mut a, b| {
-                a.merge(&b);
-                a
-            });
-        if s.value().is_nan() {
-            s = FixedSum::default();
-        }
-        s.value()
+        self.ff.virial()
     }
 }

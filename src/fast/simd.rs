@@ -9,7 +9,7 @@
 
 use super::kernels::{self, LjConsts, Pos4};
 use super::neighbors::NeighborList;
-use super::coefs::{CoefTable, EamCoefs};
+use super::coefs::{CoefTable, EamCoefs, Interval};
 use crate::types::{Real, Real3};
 use rayon::prelude::*;
 
@@ -66,7 +66,7 @@ macro_rules! dispatch {
 macro_rules! blocks {
     ($($attr:meta)?) => {
         $(#[$attr])?
-        pub fn lj(first: usize, f: &mut [Real3], u: &mut [Real], r: &[Pos4], nl: &NeighborList, c: &LjConsts, energy: bool) {
+        pub fn lj(first: usize, f: &mut [Real3], u: &mut [[Real; 2]], r: &[Pos4], nl: &NeighborList, c: &LjConsts, energy: bool) {
             for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
                 if energy {
                     (*f, *u) = kernels::lj_atom::<true>(r, nl, first + k, c);
@@ -82,12 +82,10 @@ macro_rules! blocks {
             }
         }
         $(#[$attr])?
-        pub fn eam_force(first: usize, f: &mut [Real3], u: &mut [Real], r: &[Pos4], nl: &NeighborList, t: &EamCoefs, energy: bool) {
+        pub fn eam_force(first: usize, f: &mut [Real3], u: &mut [[Real; 2]], r: &[Pos4], nl: &NeighborList, t: &EamCoefs, energy: bool) {
             for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
                 if energy {
-                    let (g, e) = kernels::eam_force_atom::<true>(r, nl, first + k, t);
-                    *f = g;
-                    *u += e;
+                    (*f, *u) = kernels::eam_force_atom::<true>(r, nl, first + k, t);
                 } else {
                     *f = kernels::eam_force_atom::<false>(r, nl, first + k, t).0;
                 }
@@ -110,12 +108,13 @@ mod avx2 {
     /// [`kernels::lj_atom`] with explicit 4-wide AVX2 arithmetic: the same operations, in
     /// the same order, per lane (the compiler's vectoriser leaves the portable version scalar).
     #[target_feature(enable = "avx2")]
-    fn lj_atom<const E: bool>(r: &[Pos4], nl: &NeighborList, i: usize, c: &LjConsts) -> (Real3, Real) {
+    fn lj_atom<const E: bool>(r: &[Pos4], nl: &NeighborList, i: usize, c: &LjConsts) -> (Real3, [Real; 2]) {
         let ri = [r[i].0[0], r[i].0[1], r[i].0[2]];
         let one = _mm256_set1_pd(1.0);
         let (rc2, s6, shift) = (_mm256_set1_pd(c.rc2), _mm256_set1_pd(c.s6), _mm256_set1_pd(c.shift));
         let (m4eps, twelve, six) = (_mm256_set1_pd(c.minus_4eps), _mm256_set1_pd(12.0), _mm256_set1_pd(6.0));
-        let (mut fx, mut fy, mut fz, mut e) = (_mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd());
+        let z = _mm256_setzero_pd();
+        let (mut fx, mut fy, mut fz, mut e, mut w) = (z, z, z, z, z);
         for js in nl.of(i).chunks(4) {
             let (dx, dy, dz, _) = displacements(r, ri, js);
             let r2 = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), _mm256_mul_pd(dz, dz));
@@ -127,16 +126,17 @@ mod avx2 {
             if E {
                 let eij = _mm256_sub_pd(_mm256_mul_pd(r6, _mm256_sub_pd(r6, one)), shift);
                 e = _mm256_add_pd(e, _mm256_and_pd(eij, inside));
+                w = _mm256_add_pd(w, _mm256_mul_pd(fr, r2));
             }
             fx = _mm256_sub_pd(fx, _mm256_mul_pd(dx, fr));
             fy = _mm256_sub_pd(fy, _mm256_mul_pd(dy, fr));
             fz = _mm256_sub_pd(fz, _mm256_mul_pd(dz, fr));
         }
-        ([sum_lanes(fx), sum_lanes(fy), sum_lanes(fz)], 0.5 * sum_lanes(e) * c.four_eps)
+        ([sum_lanes(fx), sum_lanes(fy), sum_lanes(fz)], [0.5 * sum_lanes(e) * c.four_eps, -0.5 * sum_lanes(w)])
     }
 
     #[target_feature(enable = "avx2")]
-    pub fn lj(first: usize, f: &mut [Real3], u: &mut [Real], r: &[Pos4], nl: &NeighborList, c: &LjConsts, energy: bool) {
+    pub fn lj(first: usize, f: &mut [Real3], u: &mut [[Real; 2]], r: &[Pos4], nl: &NeighborList, c: &LjConsts, energy: bool) {
         for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
             if energy {
                 (*f, *u) = lj_atom::<true>(r, nl, first + k, c);
@@ -224,6 +224,47 @@ mod avx2 {
         Some((f, df))
     }
 
+    /// φ(r), φ′(r) and ρ′(r) of 4 arguments from the joint intervals (`grid`: φ's table, whose
+    /// grid ρ shares): [`eval4`]'s arithmetic, with the interval found once.
+    #[target_feature(enable = "avx2")]
+    fn eval4_joint(grid: &CoefTable, joint: &[[Interval; 2]], r: __m256d) -> Option<(__m256d, __m256d, __m256d)> {
+        let (x0, inv) = (_mm256_set1_pd(grid.x0()), _mm256_set1_pd(grid.inv_dx()));
+        let r = _mm256_blendv_pd(r, x0, _mm256_cmp_pd::<_CMP_LT_OQ>(r, x0));
+        let s = _mm256_mul_pd(_mm256_sub_pd(r, x0), inv);
+        if _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_NLT_UQ>(s, _mm256_set1_pd(grid.points() as Real))) != 0 {
+            return None;
+        }
+        let fl = _mm256_floor_pd(s);
+        let p = _mm256_sub_pd(s, fl);
+        let mut idx = [0i32; 4];
+        // SAFETY: `idx` holds exactly 4 i32, one unaligned 128-bit store.
+        unsafe { _mm_storeu_si128(idx.as_mut_ptr().cast(), _mm256_cvttpd_epi32(fl)) };
+        // 0 <= idx < n (checked above), so the indexing below never panics
+        let ld = |k: usize, t: usize| {
+            let c = &joint[idx[k] as usize][t].0;
+            // SAFETY: `c` is an array of 4 f64 aligned to 32 bytes, exactly one 256-bit load.
+            unsafe { _mm256_load_pd(c.as_ptr()) }
+        };
+        // φ: all four coefficients
+        let (a, b, c, d) = (ld(0, 0), ld(1, 0), ld(2, 0), ld(3, 0));
+        let (ab_lo, ab_hi) = (_mm256_unpacklo_pd(a, b), _mm256_unpackhi_pd(a, b));
+        let (cd_lo, cd_hi) = (_mm256_unpacklo_pd(c, d), _mm256_unpackhi_pd(c, d));
+        let c0 = _mm256_permute2f128_pd::<0x20>(ab_lo, cd_lo);
+        let c2 = _mm256_permute2f128_pd::<0x31>(ab_lo, cd_lo);
+        let c1 = _mm256_permute2f128_pd::<0x20>(ab_hi, cd_hi);
+        let d1 = _mm256_permute2f128_pd::<0x31>(ab_hi, cd_hi);
+        let f = _mm256_add_pd(c0, _mm256_mul_pd(p, _mm256_add_pd(c1, _mm256_mul_pd(p, c2))));
+        let df = _mm256_mul_pd(_mm256_add_pd(c1, _mm256_mul_pd(p, d1)), inv);
+        // ρ: the slope only (c1 and d1)
+        let (a, b, c, d) = (ld(0, 1), ld(1, 1), ld(2, 1), ld(3, 1));
+        let ab_hi = _mm256_unpackhi_pd(a, b);
+        let cd_hi = _mm256_unpackhi_pd(c, d);
+        let r1 = _mm256_permute2f128_pd::<0x20>(ab_hi, cd_hi);
+        let rd1 = _mm256_permute2f128_pd::<0x31>(ab_hi, cd_hi);
+        let drho = _mm256_mul_pd(_mm256_add_pd(r1, _mm256_mul_pd(p, rd1)), inv);
+        Some((f, df, drho))
+    }
+
     #[target_feature(enable = "avx2")]
     fn eam_density_atom(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs) -> Option<Real> {
         let ri = [r[i].0[0], r[i].0[1], r[i].0[2]];
@@ -241,18 +282,23 @@ mod avx2 {
     }
 
     #[target_feature(enable = "avx2")]
-    fn eam_force_atom<const E: bool>(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs) -> Option<(Real3, Real)> {
+    fn eam_force_atom<const E: bool>(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs) -> Option<(Real3, [Real; 2])> {
         let ri = [r[i].0[0], r[i].0[1], r[i].0[2]];
         let (one, rc2, dfi) = (_mm256_set1_pd(1.0), _mm256_set1_pd(t.cutoff * t.cutoff), _mm256_set1_pd(r[i].0[3]));
         let z = _mm256_setzero_pd();
-        let (mut fx, mut fy, mut fz, mut e) = (z, z, z, z);
+        let (mut fx, mut fy, mut fz, mut e, mut w) = (z, z, z, z, z);
         for js in nl.of(i).chunks(4) {
             let (dx, dy, dz, dj) = displacements(r, ri, js);
             let r2 = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), _mm256_mul_pd(dz, dz));
             let inside = _mm256_cmp_pd::<_CMP_LE_OQ>(r2, rc2);
             let rr = _mm256_sqrt_pd(_mm256_blendv_pd(one, r2, inside));
-            let (phi, dphi) = eval4(&t.phi, rr)?;
-            let (_, drho) = eval4(&t.rho, rr)?;
+            let (phi, dphi, drho) = match &t.joint {
+                Some(joint) => eval4_joint(&t.phi, joint, rr)?,
+                None => {
+                    let (phi, dphi) = eval4(&t.phi, rr)?;
+                    (phi, dphi, eval4(&t.rho, rr)?.1)
+                }
+            };
             let num = _mm256_add_pd(dphi, _mm256_mul_pd(_mm256_add_pd(dfi, dj), drho));
             let c = _mm256_and_pd(_mm256_div_pd(num, rr), inside);
             fx = _mm256_sub_pd(fx, _mm256_mul_pd(c, dx));
@@ -260,9 +306,10 @@ mod avx2 {
             fz = _mm256_sub_pd(fz, _mm256_mul_pd(c, dz));
             if E {
                 e = _mm256_add_pd(e, _mm256_and_pd(phi, inside));
+                w = _mm256_add_pd(w, _mm256_mul_pd(c, r2));
             }
         }
-        Some(([sum_lanes(fx), sum_lanes(fy), sum_lanes(fz)], 0.5 * sum_lanes(e)))
+        Some(([sum_lanes(fx), sum_lanes(fy), sum_lanes(fz)], [0.5 * sum_lanes(e), -0.5 * sum_lanes(w)]))
     }
 
     #[target_feature(enable = "avx2")]
@@ -274,13 +321,11 @@ mod avx2 {
     }
 
     #[target_feature(enable = "avx2")]
-    pub fn eam_force(first: usize, f: &mut [Real3], u: &mut [Real], r: &[Pos4], nl: &NeighborList, t: &EamCoefs, energy: bool) {
+    pub fn eam_force(first: usize, f: &mut [Real3], u: &mut [[Real; 2]], r: &[Pos4], nl: &NeighborList, t: &EamCoefs, energy: bool) {
         for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
             let i = first + k;
             if energy {
-                let (g, e) = eam_force_atom::<true>(r, nl, i, t).unwrap_or_else(|| kernels::eam_force_atom::<true>(r, nl, i, t));
-                *f = g;
-                *u += e;
+                (*f, *u) = eam_force_atom::<true>(r, nl, i, t).unwrap_or_else(|| kernels::eam_force_atom::<true>(r, nl, i, t));
             } else {
                 *f = eam_force_atom::<false>(r, nl, i, t).unwrap_or_else(|| kernels::eam_force_atom::<false>(r, nl, i, t)).0;
             }
@@ -387,20 +432,20 @@ mod tests {
         let nl = crate::fast::neighbors::build(&parts, [0.0; 3], [12.0; 3], 7.0);
         let mut r: Vec<Pos4> = parts.r.iter().map(|p| Pos4([p[0], p[1], p[2], 0.0])).collect();
         let c = LjConsts::new(&crate::forces::lj::LennardJones::default());
-        let (mut fa, mut ua) = (vec![[0.0; 3]; n as usize], vec![0.0; n as usize]);
+        let (mut fa, mut ua) = (vec![[0.0; 3]; n as usize], vec![[0.0; 2]; n as usize]);
         let (mut fb, mut ub) = (fa.clone(), ua.clone());
         base::lj(0, &mut fa, &mut ua, &r, &nl, &c, true);
         // SAFETY: AVX2 was detected above.
         unsafe { avx2::lj(0, &mut fb, &mut ub, &r, &nl, &c, true) };
         // without energies: the same forces, energies untouched
-        let (mut fc, mut uc) = (vec![[0.0; 3]; n as usize], vec![7.0; n as usize]);
+        let (mut fc, mut uc) = (vec![[0.0; 3]; n as usize], vec![[7.0; 2]; n as usize]);
         // SAFETY: AVX2 was detected above.
         unsafe { avx2::lj(0, &mut fc, &mut uc, &r, &nl, &c, false) };
-        assert!(uc.iter().all(|&u| u == 7.0));
+        assert!(uc.iter().all(|&u| u == [7.0; 2]));
         assert_eq!(fc, fb);
         for k in 0..n as usize {
             assert_eq!(fa[k].map(f64::to_bits), fb[k].map(f64::to_bits));
-            assert_eq!(ua[k].to_bits(), ub[k].to_bits());
+            assert_eq!(ua[k].map(f64::to_bits), ub[k].map(f64::to_bits));
         }
         // EAM, with a synthetic smooth table (the real ones are third-party files)
         let tab = |scale: f64| {
@@ -428,26 +473,26 @@ mod tests {
             p.0[3] = 0.01 * k as f64 - 0.2; // F'(ρ̄)
         }
         let (mut fa, mut fb) = (vec![[0.5; 3]; n as usize], vec![[0.5; 3]; n as usize]);
-        let (mut ua, mut ub) = (vec![0.25; n as usize], vec![0.25; n as usize]);
+        let (mut ua, mut ub) = (vec![[0.25; 2]; n as usize], vec![[0.25; 2]; n as usize]);
         base::eam_force(0, &mut fa, &mut ua, &r, &nl, &t, true);
         // SAFETY: AVX2 was detected above.
         unsafe { avx2::eam_force(0, &mut fb, &mut ub, &r, &nl, &t, true) };
-        let (mut fc, mut uc) = (vec![[0.0; 3]; n as usize], vec![7.0; n as usize]);
+        let (mut fc, mut uc) = (vec![[0.0; 3]; n as usize], vec![[7.0; 2]; n as usize]);
         base::eam_force(0, &mut fc, &mut uc, &r, &nl, &t, false);
-        assert!(uc.iter().all(|&u| u == 7.0));
+        assert!(uc.iter().all(|&u| u == [7.0; 2]));
         assert_eq!(fc, fa);
         for k in 0..n as usize {
             assert_eq!(ra[k].to_bits(), rb[k].to_bits());
             assert_eq!(fa[k].map(f64::to_bits), fb[k].map(f64::to_bits));
-            assert_eq!(ua[k].to_bits(), ub[k].to_bits());
+            assert_eq!(ua[k].map(f64::to_bits), ub[k].map(f64::to_bits));
         }
     }
 }
 
-/// LJ forces `f` and, with `energy`, per-atom energies `u` (eV) of all owned atoms (`r`: all
-/// particles). Without `energy`, `u` is left as it was.
-pub fn lj(r: &[Pos4], nl: &NeighborList, c: &LjConsts, f: &mut [Real3], u: &mut [Real], energy: bool) {
-    dispatch!(lj, f, u, r, nl, c, energy);
+/// LJ forces `f` and, with `energy`, per-atom energies and virial shares `uw` (eV) of all
+/// owned atoms (`r`: all particles). Without `energy`, `uw` is left as it was.
+pub fn lj(r: &[Pos4], nl: &NeighborList, c: &LjConsts, f: &mut [Real3], uw: &mut [[Real; 2]], energy: bool) {
+    dispatch!(lj, f, uw, r, nl, c, energy);
 }
 
 /// EAM pass 1 of all owned atoms: host electron densities into `rho`.
@@ -456,7 +501,7 @@ pub fn eam_density(r: &[Pos4], nl: &NeighborList, t: &EamCoefs, rho: &mut [Real]
 }
 
 /// EAM pass 3 of all owned atoms: forces into `f` and, with `energy`, half the pair energies
-/// added to `u` (the `w` of every particle must hold its F'(ρ̄)).
-pub fn eam_force(r: &[Pos4], nl: &NeighborList, t: &EamCoefs, f: &mut [Real3], u: &mut [Real], energy: bool) {
-    dispatch!(eam_force, f, u, r, nl, t, energy);
+/// and the virial shares into `uw` (the `w` of every particle must hold its F'(ρ̄)).
+pub fn eam_force(r: &[Pos4], nl: &NeighborList, t: &EamCoefs, f: &mut [Real3], uw: &mut [[Real; 2]], energy: bool) {
+    dispatch!(eam_force, f, uw, r, nl, t, energy);
 }
