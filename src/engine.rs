@@ -154,6 +154,6 @@ impl Engine for ExactEngine {
         self.sys.mass
     }
     fn virial(&self) -> Real {
-        crate::forces::virial_exact(&self.sys, self.pot.as_ref())
+        self.pot.virial()
     }
 }

@@ -25,13 +25,15 @@ pub struct LennardJones {
     pub mass: Real,
     /// Lattice constant, Å.
     pub lat: Real,
+    /// Virial of the last exact force call (see [`Potential::virial`]).
+    virial: Real,
 }
 
 impl Default for LennardJones {
     /// CoMD's copper (Wolf & Phillpot): σ = 2.315 Å, ε = 0.167 eV, cutoff 2.5σ, 63.55 amu.
     fn default() -> Self {
         let sigma = 2.315;
-        LennardJones { sigma, epsilon: 0.167, cutoff: 2.5 * sigma, mass: 63.55 * amu_to_internal_mass(), lat: 3.615 }
+        LennardJones { sigma, epsilon: 0.167, cutoff: 2.5 * sigma, mass: 63.55 * amu_to_internal_mass(), lat: 3.615, virial: 0.0 }
     }
 }
 
@@ -86,13 +88,8 @@ impl Potential for LennardJones {
         ]
     }
 
-    fn pair_virial(&self, r2: Real, _i: usize, _j: usize) -> Real {
-        let (s6, rc2, shift) = self.constants();
-        if r2 > rc2 {
-            return 0.0;
-        }
-        // force on i is -d*fr, so d·f = -r2*fr
-        -r2 * self.pair(r2, s6, shift).1
+    fn virial(&self) -> Real {
+        self.virial
     }
 
     fn fast_kernel(&self) -> crate::fast::Kernel {
@@ -107,6 +104,7 @@ impl Potential for LennardJones {
         a.u.iter_mut().for_each(|u| *u = 0.0);
         let n_local = cells.n_local_boxes;
         let mut e_pot = 0.0;
+        let mut virial = 0.0;
         for ib in 0..n_local {
             if cells.n_atoms[ib] == 0 {
                 continue;
@@ -132,6 +130,8 @@ impl Potential for LennardJones {
                         a.u[i] += 0.5 * e;
                         a.u[j] += 0.5 * e;
                         e_pot += if j_local { e } else { 0.5 * e };
+                        // d·f = −r²·fr (the force on i is −dr·fr)
+                        virial -= if j_local { r2 * fr } else { 0.5 * (r2 * fr) };
                         for m in 0..3 {
                             a.f[i][m] -= dr[m] * fr;
                             a.f[j][m] += dr[m] * fr;
@@ -140,6 +140,7 @@ impl Potential for LennardJones {
                 } // loop over atoms in iBox
             } // loop over neighbour boxes
         } // loop over local boxes
+        self.virial = virial;
         Ok(e_pot * 4.0 * self.epsilon)
     }
 }

@@ -30,32 +30,11 @@ pub trait Potential: Send {
     fn force_exact(&mut self, sys: &mut System, comm: &mut dyn Comm, timers: &mut Timers) -> Result<Real, RunError>;
     /// The same interaction for the fast path.
     fn fast_kernel(&self) -> crate::fast::Kernel;
-    /// `d·f` of the pair (i, j) at squared distance `r2` (`d = r_i − r_j`, `f` the force on
-    /// i from j) for slots `i`, `j` of the last force call; 0 beyond the cutoff. Summed over
-    /// pairs it is the virial W of the pressure `P = (2 E_kin + W) / 3V`.
-    fn pair_virial(&self, r2: Real, i: usize, j: usize) -> Real;
-}
-
-/// This rank's virial `W = Σ_pairs d·f` on the exact path (each local pair once, a pair with
-/// a halo image half, as the energy), in CoMD's loop order.
-pub fn virial_exact(sys: &System, pot: &dyn Potential) -> Real {
-    let cells = &sys.cells;
-    let r = &sys.atoms.r;
-    let mut w = 0.0;
-    for ib in 0..cells.n_local_boxes {
-        for &jb in &cells.nbr_boxes[ib] {
-            for i in cells.slots(ib) {
-                for j in cells.slots(jb) {
-                    if i == j {
-                        continue;
-                    }
-                    let d = [r[i][0] - r[j][0], r[i][1] - r[j][1], r[i][2] - r[j][2]];
-                    w += 0.5 * pot.pair_virial(d[0] * d[0] + d[1] * d[1] + d[2] * d[2], i, j);
-                }
-            }
-        }
-    }
-    w
+    /// This rank's virial `W = Σ_pairs d·f` (`d = r_i − r_j`, `f` the force on i from j) at
+    /// the last [`Potential::force_exact`], for the pressure `P = (2 E_kin + W) / 3V`: each
+    /// local pair once, a pair with a halo image half (as the energy). The force loops add it
+    /// up as they go, so printing the pressure costs no extra pass over the pairs.
+    fn virial(&self) -> Real;
 }
 
 /// Formats like C's `%g` (6 significant digits, trailing zeros removed).

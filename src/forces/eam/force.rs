@@ -28,12 +28,14 @@ pub struct Eam {
     df_embed: Vec<Real>,
     /// Force-exchange cell lists `(send, recv)`, built on first use.
     lists: Option<([Vec<usize>; 6], [Vec<usize>; 6])>,
+    /// Virial of the last force call (see [`Potential::virial`]).
+    virial: Real,
 }
 
 impl Eam {
     /// An EAM potential from its tables.
     pub fn new(tables: EamTables) -> Eam {
-        Eam { tables, rhobar: Vec::new(), df_embed: Vec::new(), lists: None }
+        Eam { tables, rhobar: Vec::new(), df_embed: Vec::new(), lists: None, virial: 0.0 }
     }
 }
 
@@ -95,11 +97,8 @@ impl Potential for Eam {
         ]
     }
 
-    fn pair_virial(&self, r2: Real, i: usize, j: usize) -> Real {
-        match (self.df_embed.get(i), self.df_embed.get(j)) {
-            (Some(&a), Some(&b)) => pair_virial(&self.tables, r2, a, b),
-            _ => Real::NAN, // no force call yet: no embedding derivatives
-        }
+    fn virial(&self) -> Real {
+        self.virial
     }
 
     fn fast_kernel(&self) -> crate::fast::Kernel {
@@ -120,6 +119,8 @@ impl Potential for Eam {
         let cut2 = self.tables.cutoff * self.tables.cutoff;
         let (phi, rho, embed) = (&self.tables.phi, &self.tables.rho, &self.tables.embed);
         let mut etot = 0.0;
+        // d·f = −(φ′ + (F′_i + F′_j) ρ′)·r per pair, summed as the two passes go
+        let mut virial = 0.0;
 
         // pass 1: pair energy and forces, electron density
         let (mut f, mut u, rhobar) = (std::mem::take(&mut sys.atoms.f), std::mem::take(&mut sys.atoms.u), &mut self.rhobar);
@@ -132,6 +133,7 @@ impl Potential for Eam {
                 f[j][k] += dphi * dr[k] / r;
             }
             etot += if j_local { phi_r } else { 0.5 * phi_r };
+            virial -= if j_local { dphi * r } else { 0.5 * (dphi * r) };
             u[i] += 0.5 * phi_r;
             u[j] += 0.5 * phi_r;
             rhobar[i] += rho_r;
@@ -158,9 +160,11 @@ impl Potential for Eam {
 
         // pass 3: embedding forces
         let dfe = &self.df_embed;
-        for_each_pair(sys, cut2, false, |i, j, dr, r2, _| {
+        for_each_pair(sys, cut2, false, |i, j, dr, r2, j_local| {
             let r = r2.sqrt();
             let (_, drho) = rho.eval(r);
+            let w = (dfe[i] + dfe[j]) * drho * r;
+            virial -= if j_local { w } else { 0.5 * w };
             for k in 0..3 {
                 f[i][k] -= (dfe[i] + dfe[j]) * drho * dr[k] / r;
                 f[j][k] += (dfe[i] + dfe[j]) * drho * dr[k] / r;
@@ -168,18 +172,7 @@ impl Potential for Eam {
         });
         sys.atoms.f = f;
         sys.atoms.u = u;
+        self.virial = virial;
         Ok(etot)
     }
-}
-
-/// `d·f` of an EAM pair at squared distance `r2` with embedding derivatives `dfi`, `dfj`:
-/// the force on i is `−(φ′ + (F′_i + F′_j) ρ′) d / r`, so `d·f = −(φ′ + (F′_i + F′_j) ρ′) r`.
-pub fn pair_virial(t: &EamTables, r2: Real, dfi: Real, dfj: Real) -> Real {
-    if r2 > t.cutoff * t.cutoff {
-        return 0.0;
-    }
-    let r = r2.sqrt();
-    let (_, dphi) = t.phi.eval(r);
-    let (_, drho) = t.rho.eval(r);
-    -(dphi + (dfi + dfj) * drho) * r
 }
