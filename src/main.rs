@@ -61,7 +61,6 @@ fn run(mut cli: Cli) -> anyhow::Result<u8> {
     if let Some(t) = cfg.threads {
         pool = pool.num_threads(t);
     }
-    let pool = pool.build().map_err(|e| usage(format!("--threads: {e}")))?;
     let v = cli.viewer.clone();
     v.validate().map_err(usage)?;
     if v.wants_window() {
@@ -69,11 +68,19 @@ fn run(mut cli: Cli) -> anyhow::Result<u8> {
     }
     let control = Arc::new(comd::snapshot::RunControl::new());
     let interrupt = comd::signals::install(control.clone())?;
-    let status = if v.wants_window() {
-        with_window(cfg, w, v, control, pool)?
-    } else {
-        pool.install(|| simulate(&cfg, &w, &v, control, None, None))?
-    };
+    // A scoped pool: every worker thread has exited when `build_scoped` returns. The GPU
+    // (window or offscreen capture) is created and dropped on a worker; a worker still
+    // unwinding its thread-locals while `exit` tears down the Vulkan driver's globals made
+    // about one run in 200 crash at exit under load (lavapipe, seen in CI).
+    let status = pool
+        .build_scoped(rayon::ThreadBuilder::run, |pool| {
+            if v.wants_window() {
+                with_window(cfg, w, v.clone(), control, pool)
+            } else {
+                pool.install(|| simulate(&cfg, &w, &v, control, None, None))
+            }
+        })
+        .map_err(|e| usage(format!("--threads: {e}")))??;
     Ok(if status.stopped_early { interrupt.exit_status().unwrap_or(0) } else { 0 })
 }
 
@@ -81,11 +88,12 @@ fn run(mut cli: Cli) -> anyhow::Result<u8> {
 /// communicator must live on the thread that uses it) while the main thread runs the window
 /// — on rank 0 only.
 #[cfg(feature = "viewer")]
-fn with_window(cfg: RunConfig, w: WorkflowArgs, v: ViewerArgs, control: Arc<RunControl>, pool: rayon::ThreadPool) -> anyhow::Result<Outcome> {
+fn with_window(cfg: RunConfig, w: WorkflowArgs, v: ViewerArgs, control: Arc<RunControl>, pool: &rayon::ThreadPool) -> anyhow::Result<Outcome> {
     let (tx, rx) = crossbeam_channel::bounded(1);
     let (rank_tx, rank_rx) = crossbeam_channel::bounded(1);
     let (cfg2, v2, control2) = (cfg.clone(), v.clone(), control.clone());
-    let sim = std::thread::spawn(move || pool.install(|| simulate(&cfg2, &w, &v2, control2, Some(tx), Some(rank_tx))));
+    std::thread::scope(|scope| {
+    let sim = scope.spawn(move || pool.install(|| simulate(&cfg2, &w, &v2, control2, Some(tx), Some(rank_tx))));
     if let Ok(0) = rank_rx.recv() {
         match comd::viewer::run_window(&v, rx, control.clone()) {
             // closing the window (q, Esc, the close button) ends the run cleanly: the
@@ -100,10 +108,11 @@ fn with_window(cfg: RunConfig, w: WorkflowArgs, v: ViewerArgs, control: Arc<RunC
         drop(rx);
     }
     sim.join().map_err(|_| anyhow::anyhow!("the simulation thread panicked"))?
+    })
 }
 
 #[cfg(not(feature = "viewer"))]
-fn with_window(_: RunConfig, _: WorkflowArgs, _: ViewerArgs, _: Arc<RunControl>, _: rayon::ThreadPool) -> anyhow::Result<Outcome> {
+fn with_window(_: RunConfig, _: WorkflowArgs, _: ViewerArgs, _: Arc<RunControl>, _: &rayon::ThreadPool) -> anyhow::Result<Outcome> {
     Err(usage("--viewer needs comd built with the `viewer` feature"))
 }
 
