@@ -151,7 +151,7 @@ pub fn eam_force_atom<const E: bool>(r: &[Pos4], nl: &NeighborList, i: usize, t:
         let (phi, dphi) = eval_lanes(&t.phi, rr);
         let (_, drho) = eval_lanes(&t.rho, rr);
         for l in 0..LANES {
-            let (c, phi) = if inside[l] { ((dphi[l] + (dfi + dj[l]) * drho[l]) / rr[l], phi[l]) } else { (0.0, 0.0) };
+            let (c, phi) = if inside[l] { ((dphi[l] + (dfi + dj[l]) * drho[l]) * (1.0 / rr[l]), phi[l]) } else { (0.0, 0.0) };
             for k in 0..3 {
                 f[k][l] -= c * d[k][l];
             }

@@ -292,6 +292,9 @@ mod avx2 {
             let r2 = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), _mm256_mul_pd(dz, dz));
             let inside = _mm256_cmp_pd::<_CMP_LE_OQ>(r2, rc2);
             let rr = _mm256_sqrt_pd(_mm256_blendv_pd(one, r2, inside));
+            // 1/r right away: the division then runs beside the table look-ups instead of
+            // at the end of their dependency chain
+            let inv_r = _mm256_div_pd(one, rr);
             let (phi, dphi, drho) = match &t.joint {
                 Some(joint) => eval4_joint(&t.phi, joint, rr)?,
                 None => {
@@ -300,7 +303,7 @@ mod avx2 {
                 }
             };
             let num = _mm256_add_pd(dphi, _mm256_mul_pd(_mm256_add_pd(dfi, dj), drho));
-            let c = _mm256_and_pd(_mm256_div_pd(num, rr), inside);
+            let c = _mm256_and_pd(_mm256_mul_pd(num, inv_r), inside);
             fx = _mm256_sub_pd(fx, _mm256_mul_pd(c, dx));
             fy = _mm256_sub_pd(fy, _mm256_mul_pd(c, dy));
             fz = _mm256_sub_pd(fz, _mm256_mul_pd(c, dz));
