@@ -188,6 +188,14 @@ mod avx2 {
         combine(a)
     }
 
+    /// The four lanes of an integer vector, by register moves (a store and four loads would
+    /// add a store-forwarding delay to the look-up chain).
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn lanes_i32(v: __m128i) -> [i32; 4] {
+        [_mm_cvtsi128_si32(v), _mm_extract_epi32::<1>(v), _mm_extract_epi32::<2>(v), _mm_extract_epi32::<3>(v)]
+    }
+
     /// [`CoefTable::eval`] of 4 arguments with the same operations per lane; `None` if a
     /// lane is past the table end or NaN (the caller then recomputes the atom with the
     /// portable kernel, which handles that branch). Each lane's interval is one aligned
@@ -202,9 +210,7 @@ mod avx2 {
         }
         let fl = _mm256_floor_pd(s);
         let p = _mm256_sub_pd(s, fl);
-        let mut idx = [0i32; 4];
-        // SAFETY: `idx` holds exactly 4 i32, one unaligned 128-bit store.
-        unsafe { _mm_storeu_si128(idx.as_mut_ptr().cast(), _mm256_cvttpd_epi32(fl)) };
+        let idx = lanes_i32(_mm256_cvttpd_epi32(fl));
         let iv = t.intervals();
         // 0 <= idx < n (checked above: 0 <= s < n), so the indexing below never panics
         let ld = |k: usize| {
@@ -236,9 +242,7 @@ mod avx2 {
         }
         let fl = _mm256_floor_pd(s);
         let p = _mm256_sub_pd(s, fl);
-        let mut idx = [0i32; 4];
-        // SAFETY: `idx` holds exactly 4 i32, one unaligned 128-bit store.
-        unsafe { _mm_storeu_si128(idx.as_mut_ptr().cast(), _mm256_cvttpd_epi32(fl)) };
+        let idx = lanes_i32(_mm256_cvttpd_epi32(fl));
         // 0 <= idx < n (checked above), so the indexing below never panics
         let ld = |k: usize, t: usize| {
             let c = &joint[idx[k] as usize][t].0;
