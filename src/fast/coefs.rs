@@ -78,8 +78,11 @@ impl CoefTable {
     pub fn eval(&self, r: Real) -> (Real, Real) {
         let r = if r < self.x0 { self.x0 } else { r };
         let s = (r - self.x0) * self.inv_dx;
-        if !(s < self.iv.len() as Real) {
-            return if s.is_nan() { (Real::NAN, Real::NAN) } else { (self.last, 0.0) };
+        if s.is_nan() {
+            return (Real::NAN, Real::NAN);
+        }
+        if s >= self.iv.len() as Real {
+            return (self.last, 0.0);
         }
         let fl = s.floor();
         let p = s - fl;

@@ -166,12 +166,7 @@ mod avx2 {
             };
             (pick(0), pick(1), pick(2), pick(3))
         };
-        let (ab_lo, ab_hi) = (_mm256_unpacklo_pd(a, b), _mm256_unpackhi_pd(a, b));
-        let (cd_lo, cd_hi) = (_mm256_unpacklo_pd(c, d), _mm256_unpackhi_pd(c, d));
-        let x = _mm256_permute2f128_pd::<0x20>(ab_lo, cd_lo);
-        let z = _mm256_permute2f128_pd::<0x31>(ab_lo, cd_lo);
-        let y = _mm256_permute2f128_pd::<0x20>(ab_hi, cd_hi);
-        let w = _mm256_permute2f128_pd::<0x31>(ab_hi, cd_hi);
+        let [x, y, z, w] = transpose(a, b, c, d);
         (
             _mm256_sub_pd(_mm256_set1_pd(ri[0]), x),
             _mm256_sub_pd(_mm256_set1_pd(ri[1]), y),
@@ -196,12 +191,25 @@ mod avx2 {
         [_mm_cvtsi128_si32(v), _mm_extract_epi32::<1>(v), _mm_extract_epi32::<2>(v), _mm_extract_epi32::<3>(v)]
     }
 
-    /// [`CoefTable::eval`] of 4 arguments with the same operations per lane; `None` if a
-    /// lane is past the table end or NaN (the caller then recomputes the atom with the
-    /// portable kernel, which handles that branch). Each lane's interval is one aligned
-    /// 32-byte load; a 4×4 transpose turns the four loads into the four coefficients.
+    /// Columns of the 4×4 matrix whose rows are `a`, `b`, `c`, `d`.
     #[target_feature(enable = "avx2")]
-    fn eval4(t: &CoefTable, r: __m256d) -> Option<(__m256d, __m256d)> {
+    #[inline]
+    fn transpose(a: __m256d, b: __m256d, c: __m256d, d: __m256d) -> [__m256d; 4] {
+        let (ab_lo, ab_hi) = (_mm256_unpacklo_pd(a, b), _mm256_unpackhi_pd(a, b));
+        let (cd_lo, cd_hi) = (_mm256_unpacklo_pd(c, d), _mm256_unpackhi_pd(c, d));
+        [
+            _mm256_permute2f128_pd::<0x20>(ab_lo, cd_lo),
+            _mm256_permute2f128_pd::<0x20>(ab_hi, cd_hi),
+            _mm256_permute2f128_pd::<0x31>(ab_lo, cd_lo),
+            _mm256_permute2f128_pd::<0x31>(ab_hi, cd_hi),
+        ]
+    }
+
+    /// The interval of each of 4 arguments of `t` and the fraction `p` within it, with
+    /// [`CoefTable::eval`]'s operations; `None` if a lane is past the table end or NaN.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn locate(t: &CoefTable, r: __m256d) -> Option<(__m256d, [i32; 4])> {
         let (x0, inv) = (_mm256_set1_pd(t.x0()), _mm256_set1_pd(t.inv_dx()));
         let r = _mm256_blendv_pd(r, x0, _mm256_cmp_pd::<_CMP_LT_OQ>(r, x0));
         let s = _mm256_mul_pd(_mm256_sub_pd(r, x0), inv);
@@ -209,63 +217,50 @@ mod avx2 {
             return None;
         }
         let fl = _mm256_floor_pd(s);
-        let p = _mm256_sub_pd(s, fl);
-        let idx = lanes_i32(_mm256_cvttpd_epi32(fl));
-        let iv = t.intervals();
-        // 0 <= idx < n (checked above: 0 <= s < n), so the indexing below never panics
-        let ld = |k: usize| {
-            let c = &iv[idx[k] as usize].0;
-            // SAFETY: `c` is an array of 4 f64 (aligned to 32 bytes), exactly one 256-bit load.
-            unsafe { _mm256_load_pd(c.as_ptr()) }
-        };
-        let (a, b, c, d) = (ld(0), ld(1), ld(2), ld(3));
-        let (ab_lo, ab_hi) = (_mm256_unpacklo_pd(a, b), _mm256_unpackhi_pd(a, b));
-        let (cd_lo, cd_hi) = (_mm256_unpacklo_pd(c, d), _mm256_unpackhi_pd(c, d));
-        let c0 = _mm256_permute2f128_pd::<0x20>(ab_lo, cd_lo);
-        let c2 = _mm256_permute2f128_pd::<0x31>(ab_lo, cd_lo);
-        let c1 = _mm256_permute2f128_pd::<0x20>(ab_hi, cd_hi);
-        let d1 = _mm256_permute2f128_pd::<0x31>(ab_hi, cd_hi);
+        Some((_mm256_sub_pd(s, fl), lanes_i32(_mm256_cvttpd_epi32(fl))))
+    }
+
+    /// Value and slope from the coefficient columns `[c0, c1, c2, d1]` at fraction `p`.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn poly(c: [__m256d; 4], p: __m256d, inv: __m256d) -> (__m256d, __m256d) {
+        let [c0, c1, c2, d1] = c;
         let f = _mm256_add_pd(c0, _mm256_mul_pd(p, _mm256_add_pd(c1, _mm256_mul_pd(p, c2))));
-        let df = _mm256_mul_pd(_mm256_add_pd(c1, _mm256_mul_pd(p, d1)), inv);
-        Some((f, df))
+        (f, _mm256_mul_pd(_mm256_add_pd(c1, _mm256_mul_pd(p, d1)), inv))
+    }
+
+    /// One aligned 256-bit load of an interval's coefficients.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn load(iv: &Interval) -> __m256d {
+        // SAFETY: an `Interval` is 4 f64 aligned to 32 bytes: exactly one aligned 256-bit load.
+        unsafe { _mm256_load_pd(iv.0.as_ptr()) }
+    }
+
+    /// [`CoefTable::eval`] of 4 arguments with the same operations per lane; `None` if a
+    /// lane is past the table end or NaN (the caller then recomputes the atom with the
+    /// portable kernel, which handles that branch). Each lane's interval is one aligned
+    /// 32-byte load; a 4×4 transpose turns the four loads into the four coefficients.
+    #[target_feature(enable = "avx2")]
+    fn eval4(t: &CoefTable, r: __m256d) -> Option<(__m256d, __m256d)> {
+        let (p, idx) = locate(t, r)?;
+        // 0 <= idx < n (checked by `locate`), so the indexing never panics
+        let iv = t.intervals();
+        let [a, b, c, d] = idx.map(|k| load(&iv[k as usize]));
+        Some(poly(transpose(a, b, c, d), p, _mm256_set1_pd(t.inv_dx())))
     }
 
     /// φ(r), φ′(r) and ρ′(r) of 4 arguments from the joint intervals (`grid`: φ's table, whose
     /// grid ρ shares): [`eval4`]'s arithmetic, with the interval found once.
     #[target_feature(enable = "avx2")]
     fn eval4_joint(grid: &CoefTable, joint: &[[Interval; 2]], r: __m256d) -> Option<(__m256d, __m256d, __m256d)> {
-        let (x0, inv) = (_mm256_set1_pd(grid.x0()), _mm256_set1_pd(grid.inv_dx()));
-        let r = _mm256_blendv_pd(r, x0, _mm256_cmp_pd::<_CMP_LT_OQ>(r, x0));
-        let s = _mm256_mul_pd(_mm256_sub_pd(r, x0), inv);
-        if _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_NLT_UQ>(s, _mm256_set1_pd(grid.points() as Real))) != 0 {
-            return None;
-        }
-        let fl = _mm256_floor_pd(s);
-        let p = _mm256_sub_pd(s, fl);
-        let idx = lanes_i32(_mm256_cvttpd_epi32(fl));
-        // 0 <= idx < n (checked above), so the indexing below never panics
-        let ld = |k: usize, t: usize| {
-            let c = &joint[idx[k] as usize][t].0;
-            // SAFETY: `c` is an array of 4 f64 aligned to 32 bytes, exactly one 256-bit load.
-            unsafe { _mm256_load_pd(c.as_ptr()) }
-        };
-        // φ: all four coefficients
-        let (a, b, c, d) = (ld(0, 0), ld(1, 0), ld(2, 0), ld(3, 0));
-        let (ab_lo, ab_hi) = (_mm256_unpacklo_pd(a, b), _mm256_unpackhi_pd(a, b));
-        let (cd_lo, cd_hi) = (_mm256_unpacklo_pd(c, d), _mm256_unpackhi_pd(c, d));
-        let c0 = _mm256_permute2f128_pd::<0x20>(ab_lo, cd_lo);
-        let c2 = _mm256_permute2f128_pd::<0x31>(ab_lo, cd_lo);
-        let c1 = _mm256_permute2f128_pd::<0x20>(ab_hi, cd_hi);
-        let d1 = _mm256_permute2f128_pd::<0x31>(ab_hi, cd_hi);
-        let f = _mm256_add_pd(c0, _mm256_mul_pd(p, _mm256_add_pd(c1, _mm256_mul_pd(p, c2))));
-        let df = _mm256_mul_pd(_mm256_add_pd(c1, _mm256_mul_pd(p, d1)), inv);
-        // ρ: the slope only (c1 and d1)
-        let (a, b, c, d) = (ld(0, 1), ld(1, 1), ld(2, 1), ld(3, 1));
-        let ab_hi = _mm256_unpackhi_pd(a, b);
-        let cd_hi = _mm256_unpackhi_pd(c, d);
-        let r1 = _mm256_permute2f128_pd::<0x20>(ab_hi, cd_hi);
-        let rd1 = _mm256_permute2f128_pd::<0x31>(ab_hi, cd_hi);
-        let drho = _mm256_mul_pd(_mm256_add_pd(r1, _mm256_mul_pd(p, rd1)), inv);
+        let (p, idx) = locate(grid, r)?;
+        let inv = _mm256_set1_pd(grid.inv_dx());
+        // 0 <= idx < n (checked by `locate`), so the indexing never panics
+        let [a, b, c, d] = idx.map(|k| load(&joint[k as usize][0]));
+        let (f, df) = poly(transpose(a, b, c, d), p, inv);
+        let [a, b, c, d] = idx.map(|k| load(&joint[k as usize][1]));
+        let (_, drho) = poly(transpose(a, b, c, d), p, inv);
         Some((f, df, drho))
     }
 
@@ -410,6 +405,23 @@ pub fn uses_avx2() -> bool {
     has_avx2()
 }
 
+/// LJ forces `f` and, with `energy`, per-atom energies and virial shares `uw` (eV) of all
+/// owned atoms (`r`: all particles). Without `energy`, `uw` is left as it was.
+pub fn lj(r: &[Pos4], nl: &NeighborList, c: &LjConsts, f: &mut [Real3], uw: &mut [[Real; 2]], energy: bool) {
+    dispatch!(lj, f, uw, r, nl, c, energy);
+}
+
+/// EAM pass 1 of all owned atoms: host electron densities into `rho`.
+pub fn eam_density(r: &[Pos4], nl: &NeighborList, t: &EamCoefs, rho: &mut [Real]) {
+    dispatch!(eam_density, rho; r, nl, t);
+}
+
+/// EAM pass 3 of all owned atoms: forces into `f` and, with `energy`, half the pair energies
+/// and the virial shares into `uw` (the `w` of every particle must hold its F'(ρ̄)).
+pub fn eam_force(r: &[Pos4], nl: &NeighborList, t: &EamCoefs, f: &mut [Real3], uw: &mut [[Real; 2]], energy: bool) {
+    dispatch!(eam_force, f, uw, r, nl, t, energy);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -494,21 +506,4 @@ mod tests {
             assert_eq!(ua[k].map(f64::to_bits), ub[k].map(f64::to_bits));
         }
     }
-}
-
-/// LJ forces `f` and, with `energy`, per-atom energies and virial shares `uw` (eV) of all
-/// owned atoms (`r`: all particles). Without `energy`, `uw` is left as it was.
-pub fn lj(r: &[Pos4], nl: &NeighborList, c: &LjConsts, f: &mut [Real3], uw: &mut [[Real; 2]], energy: bool) {
-    dispatch!(lj, f, uw, r, nl, c, energy);
-}
-
-/// EAM pass 1 of all owned atoms: host electron densities into `rho`.
-pub fn eam_density(r: &[Pos4], nl: &NeighborList, t: &EamCoefs, rho: &mut [Real]) {
-    dispatch!(eam_density, rho; r, nl, t);
-}
-
-/// EAM pass 3 of all owned atoms: forces into `f` and, with `energy`, half the pair energies
-/// and the virial shares into `uw` (the `w` of every particle must hold its F'(ρ̄)).
-pub fn eam_force(r: &[Pos4], nl: &NeighborList, t: &EamCoefs, f: &mut [Real3], uw: &mut [[Real; 2]], energy: bool) {
-    dispatch!(eam_force, f, uw, r, nl, t, energy);
 }
