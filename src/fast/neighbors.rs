@@ -110,10 +110,10 @@ pub fn build(parts: &Particles, lo: Real3, hi: Real3, range: Real) -> NeighborLi
         fill[b as usize] += 1;
     }
     // bin-ordered copies: the scan below reads each row of bins as contiguous memory
-    let xs: Vec<Real> = in_bin.iter().map(|&j| parts.r[j as usize][0]).collect();
-    let ys: Vec<Real> = in_bin.iter().map(|&j| parts.r[j as usize][1]).collect();
-    let zs: Vec<Real> = in_bin.iter().map(|&j| parts.r[j as usize][2]).collect();
-    let keys: Vec<u64> = in_bin.iter().map(|&j| (u64::from(parts.gid[j as usize] as u32) << 32) | u64::from(j)).collect();
+    let xs: Vec<Real> = in_bin.par_iter().map(|&j| parts.r[j as usize][0]).collect();
+    let ys: Vec<Real> = in_bin.par_iter().map(|&j| parts.r[j as usize][1]).collect();
+    let zs: Vec<Real> = in_bin.par_iter().map(|&j| parts.r[j as usize][2]).collect();
+    let keys: Vec<u64> = in_bin.par_iter().map(|&j| (u64::from(parts.gid[j as usize] as u32) << 32) | u64::from(j)).collect();
     let range2 = range * range;
     let pieces: Vec<(Vec<u32>, Vec<u32>)> = (0..parts.n_own)
         .collect::<Vec<_>>()
