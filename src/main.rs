@@ -93,21 +93,21 @@ fn with_window(cfg: RunConfig, w: WorkflowArgs, v: ViewerArgs, control: Arc<RunC
     let (rank_tx, rank_rx) = crossbeam_channel::bounded(1);
     let (cfg2, v2, control2) = (cfg.clone(), v.clone(), control.clone());
     std::thread::scope(|scope| {
-    let sim = scope.spawn(move || pool.install(|| simulate(&cfg2, &w, &v2, control2, Some(tx), Some(rank_tx))));
-    if let Ok(0) = rank_rx.recv() {
-        match comd::viewer::run_window(&v, rx, control.clone()) {
-            // closing the window (q, Esc, the close button) ends the run cleanly: the
-            // current step finishes, then the final row, validation, timers and YAML
-            Ok(()) => control.request_stop(),
-            Err(e) => {
-                say_error(&format!("comd: viewer: {e:#} (the run goes on without it)"));
-                control.set_paused(false);
+        let sim = scope.spawn(move || pool.install(|| simulate(&cfg2, &w, &v2, control2, Some(tx), Some(rank_tx))));
+        if let Ok(0) = rank_rx.recv() {
+            match comd::viewer::run_window(&v, rx, control.clone()) {
+                // closing the window (q, Esc, the close button) ends the run cleanly: the
+                // current step finishes, then the final row, validation, timers and YAML
+                Ok(()) => control.request_stop(),
+                Err(e) => {
+                    say_error(&format!("comd: viewer: {e:#} (the run goes on without it)"));
+                    control.set_paused(false);
+                }
             }
+        } else {
+            drop(rx);
         }
-    } else {
-        drop(rx);
-    }
-    sim.join().map_err(|_| anyhow::anyhow!("the simulation thread panicked"))?
+        sim.join().map_err(|_| anyhow::anyhow!("the simulation thread panicked"))?
     })
 }
 

@@ -144,14 +144,7 @@ impl FastEngine {
         parts.n_own = parts.gid.len();
         let r_ref = parts.r.clone();
         let mut e = FastEngine::new(domain, kernel, mass, skin, parts, r_ref);
-        let range = e.range();
-        timers.start(Timer::AtomHalo);
-        let mut b = ghosts::BuildGhosts { parts: &mut e.parts, domain: &e.domain, width: range, plan: GhostPlan::default() };
-        let r = halo::exchange(comm, &e.nbrs, &mut b, timers);
-        e.plan = b.plan;
-        timers.stop(Timer::AtomHalo);
-        r?;
-        e.nl = neighbors::build(&e.parts, e.domain.local_min, e.domain.local_max, range);
+        e.build_ghosts_and_lists(comm, timers)?;
         e.parts.r[..e.parts.n_own].copy_from_slice(&now);
         Self::forward(&e.plan, &e.nbrs, e.parts.r.as_flattened_mut(), 3, true, comm, timers)?;
         e.force(true, comm, timers)?;
@@ -191,6 +184,18 @@ impl FastEngine {
         timers.stop(Timer::AtomHalo);
         r?;
         self.parts.sort_by_bin(&self.domain, range);
+        self.build_ghosts_and_lists(comm, timers)?;
+        self.r_ref.clear();
+        self.r_ref.extend_from_slice(&self.parts.r[..self.parts.n_own]);
+        self.rebuilds += 1;
+        Ok(())
+    }
+
+
+    /// Builds the ghosts of the owned atoms (recording the plan [`Forward`] replays) and the
+    /// neighbour lists, from the current positions.
+    fn build_ghosts_and_lists(&mut self, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError> {
+        let range = self.range();
         timers.start(Timer::AtomHalo);
         let mut b = ghosts::BuildGhosts { parts: &mut self.parts, domain: &self.domain, width: range, plan: GhostPlan::default() };
         let r = halo::exchange(comm, &self.nbrs, &mut b, timers);
@@ -199,12 +204,8 @@ impl FastEngine {
         r?;
         self.nl = NeighborList::default(); // free the old list before building the new one
         self.nl = neighbors::build(&self.parts, self.domain.local_min, self.domain.local_max, range);
-        self.r_ref.clear();
-        self.r_ref.extend_from_slice(&self.parts.r[..self.parts.n_own]);
-        self.rebuilds += 1;
         Ok(())
     }
-
 
     /// Whether some atom (on any rank) moved more than half the skin since the last rebuild.
     /// An atom that moved more than half the ghost layer (it was inside half a skin of its

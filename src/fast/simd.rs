@@ -387,7 +387,7 @@ pub fn scan(ri: Real3, xs: &[Real], ys: &[Real], zs: &[Real], keys: &[u64], (a, 
 
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn scan_portable(ri: Real3, xs: &[Real], ys: &[Real], zs: &[Real], keys: &[u64], (a, b): (usize, usize), range2: Real, out: &mut [u64], mut len: usize) -> usize {
+fn scan_portable(ri: Real3, xs: &[Real], ys: &[Real], zs: &[Real], keys: &[u64], (a, b): (usize, usize), range2: Real, out: &mut [u64], len: usize) -> usize {
     let (xs, ys, zs, keys) = (&xs[a..b], &ys[a..b], &zs[a..b], &keys[a..b]);
     let out = &mut out[len..len + keys.len()];
     let mut k0 = 0;
@@ -396,8 +396,7 @@ fn scan_portable(ri: Real3, xs: &[Real], ys: &[Real], zs: &[Real], keys: &[u64],
         out[k0] = keys[k];
         k0 += usize::from(d[0] * d[0] + d[1] * d[1] + d[2] * d[2] < range2);
     }
-    len += k0;
-    len
+    len + k0
 }
 
 /// Whether the AVX2 build of the kernels is in use on this CPU.
