@@ -107,8 +107,11 @@ impl FastEngine {
     /// energies.
     pub fn start(sys: System, kernel: Kernel, skin: Real, comm: &mut dyn Comm, timers: &mut Timers) -> Result<FastEngine, RunError> {
         let parts = Particles::from_system(&sys);
-        // the padded link-cell storage of the start-up system is freed before the lists exist
-        let System { domain, mass, .. } = sys;
+        // the padded link-cell storage of the start-up system is freed before the lists
+        // exist: moved out by name and dropped here (fields a pattern's `..` skips would stay
+        // alive, owned by `sys`, to the end of this function)
+        let System { domain, mass, atoms, cells, .. } = sys;
+        drop((atoms, cells));
         let mut e = FastEngine::new(domain, kernel, mass, skin, parts, Vec::new());
         e.rebuild(comm, timers)?;
         e.force(true, comm, timers)?;
