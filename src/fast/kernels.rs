@@ -49,7 +49,10 @@ pub fn lj_atom<const E: bool>(r: &[Pos4], nl: &NeighborList, i: usize, c: &LjCon
     let mut f = [[0.0; LANES]; 3];
     let mut e = [0.0; LANES];
     let mut w = [0.0; LANES];
-    for js in nl.of(i).chunks(LANES) {
+    let nb = nl.of(i);
+    for b in 0..nb.n_blocks() {
+        let (js, n) = nb.block(b);
+        let js = &js[..n];
         let d = gather(r, ri, js);
         for l in 0..LANES {
             let r2 = d[0][l] * d[0][l] + d[1][l] * d[1][l] + d[2][l] * d[2][l];
@@ -106,7 +109,10 @@ pub fn eam_density_atom(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs) -
     let rc2 = t.cutoff * t.cutoff;
     let ri = [r[i].0[0], r[i].0[1], r[i].0[2]];
     let mut dens = [0.0; LANES];
-    for js in nl.of(i).chunks(LANES) {
+    let nb = nl.of(i);
+    for b in 0..nb.n_blocks() {
+        let (js, n) = nb.block(b);
+        let js = &js[..n];
         let d = gather(r, ri, js);
         let mut rr = [0.0; LANES];
         let mut inside = [false; LANES];
@@ -134,7 +140,10 @@ pub fn eam_force_atom<const E: bool>(r: &[Pos4], nl: &NeighborList, i: usize, t:
     let mut f = [[0.0; LANES]; 3];
     let mut e = [0.0; LANES];
     let mut w = [0.0; LANES];
-    for js in nl.of(i).chunks(LANES) {
+    let nb = nl.of(i);
+    for b in 0..nb.n_blocks() {
+        let (js, n) = nb.block(b);
+        let js = &js[..n];
         let d = gather(r, ri, js);
         let mut rr = [0.0; LANES];
         let mut inside = [false; LANES];

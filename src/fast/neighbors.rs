@@ -13,32 +13,143 @@ use rayon::prelude::*;
 /// Owned atoms per piece of the lists (one rayon task of the list build).
 const CHUNK: usize = 512;
 
+/// Bytes readable past the last entry of a piece, so any block of up to four entries can be
+/// read as 16 bytes from its start.
+const PAD: usize = 16;
+
 /// Compressed neighbour lists, kept in the pieces the parallel build made (concatenating
 /// them would need twice the memory at the peak): the neighbours of owned atom `i` are in
-/// piece `i / CHUNK` (indices into the particles).
-#[derive(Debug, Default, Clone)]
+/// piece `i / CHUNK`.
+///
+/// An entry (an index into the particles) takes [`NeighborList::width`] bytes: 3 while a
+/// rank holds fewer than 2²⁴ particles (owned and ghosts), else 4. The lists are most of
+/// the fast path's memory (~90 entries per atom for LJ), so the 3-byte form saves about
+/// 90 bytes per atom; reading it costs a mask per entry.
+#[derive(Debug, Clone)]
 pub struct NeighborList {
-    /// Per piece: offsets (`atoms + 1` entries) and neighbour indices.
-    pieces: Vec<(Vec<u32>, Vec<u32>)>,
+    /// Per piece: offsets in entries (`atoms + 1` of them) and the entries' bytes.
+    pieces: Vec<(Vec<u32>, Vec<u8>)>,
+    width: usize,
+    /// Number of particles the lists were built for: every entry is below it.
+    n_particles: usize,
+}
+
+impl Default for NeighborList {
+    fn default() -> Self {
+        NeighborList { pieces: Vec::new(), width: 3, n_particles: 0 }
+    }
 }
 
 impl NeighborList {
     /// Neighbours of owned atom `i`.
     #[inline(always)]
-    pub fn of(&self, i: usize) -> &[u32] {
-        let (start, list) = &self.pieces[i / CHUNK];
+    pub fn of(&self, i: usize) -> Nbrs<'_> {
+        let (start, bytes) = &self.pieces[i / CHUNK];
         let k = i % CHUNK;
-        &list[start[k] as usize..start[k + 1] as usize]
+        let (a, b) = (start[k] as usize, start[k + 1] as usize);
+        Nbrs { bytes: &bytes[a * self.width..b * self.width + PAD], len: b - a, width: self.width }
+    }
+
+    /// Bytes per entry (3 or 4).
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// Number of particles the lists were built for: every entry is below it.
+    pub fn n_particles(&self) -> usize {
+        self.n_particles
     }
 
     /// Total number of list entries.
     pub fn len(&self) -> usize {
-        self.pieces.iter().map(|p| p.1.len()).sum()
+        self.pieces.iter().map(|p| *p.0.last().unwrap_or(&0) as usize).sum()
     }
 
     /// Whether there are no entries.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// The neighbours of one atom, as stored: `len` little-endian entries of `width` bytes,
+/// with at least [`PAD`] readable bytes after them.
+#[derive(Debug, Clone, Copy)]
+pub struct Nbrs<'a> {
+    bytes: &'a [u8],
+    len: usize,
+    width: usize,
+}
+
+impl<'a> Nbrs<'a> {
+    /// Number of neighbours.
+    #[inline(always)]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether there are none.
+    #[inline(always)]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Number of blocks of four (the last may be short).
+    #[inline(always)]
+    pub fn n_blocks(&self) -> usize {
+        self.len.div_ceil(4)
+    }
+
+    /// Bytes per entry (3 or 4).
+    #[inline(always)]
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// The 16 bytes from the start of block `b` (its entries, then others or padding).
+    #[inline(always)]
+    pub fn block_bytes(&self, b: usize) -> &[u8; 16] {
+        let o = 4 * b * self.width;
+        self.bytes[o..o + 16].try_into().expect("16 bytes")
+    }
+
+    /// The mask that keeps an entry's bytes of a 4-byte read.
+    #[inline(always)]
+    pub fn mask(&self) -> u32 {
+        if self.width == 3 { 0x00ff_ffff } else { u32::MAX }
+    }
+
+    /// Full block `b` (four entries) of a list of `W`-byte entries, `mask` being
+    /// [`Nbrs::mask`]. Pass the mask through [`std::hint::black_box`]: a constant mask lets
+    /// the compiler split each 4-byte read into a 2-byte and a 1-byte read, shift and or.
+    #[inline(always)]
+    pub fn full_block<const W: usize>(&self, b: usize, mask: u32) -> [u32; 4] {
+        let blk = self.block_bytes(b);
+        let at = |o: usize| u32::from_le_bytes(blk[o..o + 4].try_into().expect("4 bytes")) & mask;
+        [at(0), at(W), at(2 * W), at(3 * W)]
+    }
+
+    /// Block `b` of four neighbours: the indices and how many of them are real (the last
+    /// block may be short; its missing slots hold 0).
+    #[inline(always)]
+    pub fn block(&self, b: usize) -> ([u32; 4], usize) {
+        let (w, n) = (self.width, (self.len - 4 * b).min(4));
+        let mask = if w == 3 { 0x00ff_ffff } else { u32::MAX };
+        // 4 entries span 4w <= 16 bytes; PAD keeps 16 readable after a short last block too
+        let blk = self.block_bytes(b);
+        let at = |k: usize| {
+            let o = k * w;
+            let v = u32::from_le_bytes([blk[o], blk[o + 1], blk[o + 2], blk[o + 3]]) & mask;
+            if k < n { v } else { 0 }
+        };
+        ([at(0), at(1), at(2), at(3)], n)
+    }
+
+    /// The indices, decoded.
+    pub fn to_vec(self) -> Vec<u32> {
+        (0..self.n_blocks()).flat_map(|b| {
+            let (js, n) = self.block(b);
+            js.into_iter().take(n)
+        }).collect()
     }
 }
 
@@ -92,6 +203,12 @@ impl Bins {
 /// keys; two images of one atom (possible only in a box under two ranges wide) are then put
 /// in the order of their position bits, so the order never depends on indices.
 pub fn build(parts: &Particles, lo: Real3, hi: Real3, range: Real) -> NeighborList {
+    build_with_width(parts, lo, hi, range, if parts.r.len() < 1 << 24 { 3 } else { 4 })
+}
+
+/// [`build`] with entries of `width` bytes (3: fewer than 2²⁴ particles; or 4).
+pub fn build_with_width(parts: &Particles, lo: Real3, hi: Real3, range: Real, width: usize) -> NeighborList {
+    assert!(width == 4 || (width == 3 && parts.r.len() < 1 << 24), "3-byte entries hold indices below 2^24");
     let bins = Bins::new(lo.map(|v| v - range), hi.map(|v| v + range), 0.5 * range);
     // counting sort of all particles into bins
     let n_all = parts.r.len();
@@ -115,13 +232,13 @@ pub fn build(parts: &Particles, lo: Real3, hi: Real3, range: Real) -> NeighborLi
     let zs: Vec<Real> = in_bin.par_iter().map(|&j| parts.r[j as usize][2]).collect();
     let keys: Vec<u64> = in_bin.par_iter().map(|&j| (u64::from(parts.gid[j as usize] as u32) << 32) | u64::from(j)).collect();
     let range2 = range * range;
-    let pieces: Vec<(Vec<u32>, Vec<u32>)> = (0..parts.n_own)
+    let pieces: Vec<(Vec<u32>, Vec<u8>)> = (0..parts.n_own)
         .collect::<Vec<_>>()
         .par_chunks(CHUNK)
         .map(|atoms| {
             let mut start = Vec::with_capacity(atoms.len() + 1);
             start.push(0u32);
-            let mut list = Vec::with_capacity(atoms.len() * 90);
+            let mut list: Vec<u8> = Vec::with_capacity(atoms.len() * 90 * width + PAD);
             let mut cand: Vec<u64> = Vec::with_capacity(512);
             for &i in atoms {
                 let ri = parts.r[i];
@@ -155,14 +272,21 @@ pub fn build(parts: &Particles, lo: Real3, hi: Real3, range: Real) -> NeighborLi
                         }
                     }
                 }
-                list.extend(cand.iter().map(|c| (c & 0xffff_ffff) as u32));
-                start.push(list.len() as u32);
+                // constant lengths: a slice of run-time length would be a memmove call each
+                let bytes = cand.iter().map(|&c| (c as u32).to_le_bytes());
+                if width == 3 {
+                    bytes.for_each(|b| list.extend_from_slice(&b[..3]));
+                } else {
+                    bytes.for_each(|b| list.extend_from_slice(&b));
+                }
+                start.push((list.len() / width) as u32);
             }
+            list.extend_from_slice(&[0; PAD]);
             list.shrink_to_fit();
             (start, list)
         })
         .collect();
-    NeighborList { pieces }
+    NeighborList { pieces, width, n_particles: n_all }
 }
 
 #[cfg(test)]
@@ -192,7 +316,10 @@ mod tests {
         let (l, range) = (20.0, 4.5);
         let parts = cloud(700, l, 99);
         let nl = build(&parts, [0.0; 3], [l; 3], range);
+        let wide = build_with_width(&parts, [0.0; 3], [l; 3], range, 4);
+        assert_eq!((nl.width(), wide.width(), nl.len()), (3, 4, wide.len()));
         for i in 0..parts.n_own {
+            assert_eq!(nl.of(i).to_vec(), wide.of(i).to_vec());
             let mut expect: Vec<u32> = (0..parts.r.len() as u32)
                 .filter(|&j| {
                     let (a, b) = (parts.r[i], parts.r[j as usize]);
@@ -201,7 +328,7 @@ mod tests {
                 })
                 .collect();
             expect.sort_by_key(|&j| parts.gid[j as usize]);
-            assert_eq!(nl.of(i), &expect[..], "atom {i}");
+            assert_eq!(nl.of(i).to_vec(), expect, "atom {i}");
         }
     }
 

@@ -105,18 +105,37 @@ mod avx2 {
     use crate::fast::kernels::combine;
     use std::arch::x86_64::*;
 
+    /// [`displacements`] of block `b` of a list of `W`-byte entries (`full`: its number of
+    /// full blocks, decoded with constant offsets; a short last block takes the general path).
+    /// A macro, not a function: `#[target_feature]` functions are not reliably inlined, and a
+    /// call per block costs 20 % of the LJ kernel.
+    macro_rules! block_displacements {
+        ($w:ident, $r:expr, $ri:expr, $nb:expr, $b:expr, $full:expr, $mask:expr) => {
+            if $b < $full {
+                // SAFETY: list entries are below `nl.n_particles()`, which the entry points
+                // checked to be at most `r.len()`.
+                unsafe { displacements4($r, $ri, $nb.full_block::<$w>($b, $mask)) }
+            } else {
+                let (js, n) = $nb.block($b);
+                displacements($r, $ri, &js[..n])
+            }
+        };
+    }
+
     /// [`kernels::lj_atom`] with explicit 4-wide AVX2 arithmetic: the same operations, in
     /// the same order, per lane (the compiler's vectoriser leaves the portable version scalar).
     #[target_feature(enable = "avx2")]
-    fn lj_atom<const E: bool>(r: &[Pos4], nl: &NeighborList, i: usize, c: &LjConsts) -> (Real3, [Real; 2]) {
+    fn lj_atom<const E: bool, const W: usize>(r: &[Pos4], nl: &NeighborList, i: usize, c: &LjConsts) -> (Real3, [Real; 2]) {
         let ri = [r[i].0[0], r[i].0[1], r[i].0[2]];
         let one = _mm256_set1_pd(1.0);
         let (rc2, s6, shift) = (_mm256_set1_pd(c.rc2), _mm256_set1_pd(c.s6), _mm256_set1_pd(c.shift));
         let (m4eps, twelve, six) = (_mm256_set1_pd(c.minus_4eps), _mm256_set1_pd(12.0), _mm256_set1_pd(6.0));
         let z = _mm256_setzero_pd();
         let (mut fx, mut fy, mut fz, mut e, mut w) = (z, z, z, z, z);
-        for js in nl.of(i).chunks(4) {
-            let (dx, dy, dz, _) = displacements(r, ri, js);
+        let nb = nl.of(i);
+        let (full, mask) = (nb.len() / 4, std::hint::black_box(nb.mask()));
+        for b in 0..nb.n_blocks() {
+            let (dx, dy, dz, _) = block_displacements!(W, r, ri, nb, b, full, mask);
             let r2 = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), _mm256_mul_pd(dz, dz));
             let inside = _mm256_cmp_pd::<_CMP_LE_OQ>(r2, rc2);
             let ir2 = _mm256_div_pd(one, _mm256_blendv_pd(one, r2, inside));
@@ -137,13 +156,45 @@ mod avx2 {
 
     #[target_feature(enable = "avx2")]
     pub fn lj(first: usize, f: &mut [Real3], u: &mut [[Real; 2]], r: &[Pos4], nl: &NeighborList, c: &LjConsts, energy: bool) {
+        assert!(nl.n_particles() <= r.len(), "neighbour lists built for other particles");
+        match (nl.width(), energy) {
+            (3, true) => lj_run::<true, 3>(first, f, u, r, nl, c),
+            (3, false) => lj_run::<false, 3>(first, f, u, r, nl, c),
+            (_, true) => lj_run::<true, 4>(first, f, u, r, nl, c),
+            (_, false) => lj_run::<false, 4>(first, f, u, r, nl, c),
+        }
+    }
+
+    #[target_feature(enable = "avx2")]
+    fn lj_run<const E: bool, const W: usize>(first: usize, f: &mut [Real3], u: &mut [[Real; 2]], r: &[Pos4], nl: &NeighborList, c: &LjConsts) {
         for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
-            if energy {
-                (*f, *u) = lj_atom::<true>(r, nl, first + k, c);
-            } else {
-                *f = lj_atom::<false>(r, nl, first + k, c).0;
+            let (fk, uk) = lj_atom::<E, W>(r, nl, first + k, c);
+            *f = fk;
+            if E {
+                *u = uk;
             }
         }
+    }
+
+    /// [`displacements`] of a full block, without bounds checks.
+    ///
+    /// # Safety
+    /// Every index of `js` is below `r.len()`.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    unsafe fn displacements4(r: &[Pos4], ri: Real3, js: [u32; 4]) -> (__m256d, __m256d, __m256d, __m256d) {
+        let [a, b, c, d] = js.map(|j| {
+            // SAFETY: `j < r.len()` (the caller's contract); a `Pos4` is 4 f64 aligned to 32
+            // bytes: one aligned 256-bit load.
+            unsafe { _mm256_load_pd(r.get_unchecked(j as usize).0.as_ptr()) }
+        });
+        let [x, y, z, w] = transpose(a, b, c, d);
+        (
+            _mm256_sub_pd(_mm256_set1_pd(ri[0]), x),
+            _mm256_sub_pd(_mm256_set1_pd(ri[1]), y),
+            _mm256_sub_pd(_mm256_set1_pd(ri[2]), z),
+            w,
+        )
     }
 
     /// Displacements `r_i − r_j` of a block of up to 4 neighbours (missing lanes far away),
@@ -265,12 +316,14 @@ mod avx2 {
     }
 
     #[target_feature(enable = "avx2")]
-    fn eam_density_atom(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs) -> Option<Real> {
+    fn eam_density_atom<const W: usize>(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs) -> Option<Real> {
         let ri = [r[i].0[0], r[i].0[1], r[i].0[2]];
         let (one, rc2) = (_mm256_set1_pd(1.0), _mm256_set1_pd(t.cutoff * t.cutoff));
         let mut dens = _mm256_setzero_pd();
-        for js in nl.of(i).chunks(4) {
-            let (dx, dy, dz, _) = displacements(r, ri, js);
+        let nb = nl.of(i);
+        let (full, mask) = (nb.len() / 4, std::hint::black_box(nb.mask()));
+        for b in 0..nb.n_blocks() {
+            let (dx, dy, dz, _) = block_displacements!(W, r, ri, nb, b, full, mask);
             let r2 = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), _mm256_mul_pd(dz, dz));
             let inside = _mm256_cmp_pd::<_CMP_LE_OQ>(r2, rc2);
             let rr = _mm256_sqrt_pd(_mm256_blendv_pd(one, r2, inside));
@@ -281,13 +334,15 @@ mod avx2 {
     }
 
     #[target_feature(enable = "avx2")]
-    fn eam_force_atom<const E: bool>(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs) -> Option<(Real3, [Real; 2])> {
+    fn eam_force_atom<const E: bool, const W: usize>(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs) -> Option<(Real3, [Real; 2])> {
         let ri = [r[i].0[0], r[i].0[1], r[i].0[2]];
         let (one, rc2, dfi) = (_mm256_set1_pd(1.0), _mm256_set1_pd(t.cutoff * t.cutoff), _mm256_set1_pd(r[i].0[3]));
         let z = _mm256_setzero_pd();
         let (mut fx, mut fy, mut fz, mut e, mut w) = (z, z, z, z, z);
-        for js in nl.of(i).chunks(4) {
-            let (dx, dy, dz, dj) = displacements(r, ri, js);
+        let nb = nl.of(i);
+        let (full, mask) = (nb.len() / 4, std::hint::black_box(nb.mask()));
+        for b in 0..nb.n_blocks() {
+            let (dx, dy, dz, dj) = block_displacements!(W, r, ri, nb, b, full, mask);
             let r2 = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), _mm256_mul_pd(dz, dz));
             let inside = _mm256_cmp_pd::<_CMP_LE_OQ>(r2, rc2);
             let rr = _mm256_sqrt_pd(_mm256_blendv_pd(one, r2, inside));
@@ -316,20 +371,41 @@ mod avx2 {
 
     #[target_feature(enable = "avx2")]
     pub fn eam_density(first: usize, rho: &mut [Real], r: &[Pos4], nl: &NeighborList, t: &EamCoefs) {
+        assert!(nl.n_particles() <= r.len(), "neighbour lists built for other particles");
+        if nl.width() == 3 {
+            eam_density_run::<3>(first, rho, r, nl, t)
+        } else {
+            eam_density_run::<4>(first, rho, r, nl, t)
+        }
+    }
+
+    #[target_feature(enable = "avx2")]
+    fn eam_density_run<const W: usize>(first: usize, rho: &mut [Real], r: &[Pos4], nl: &NeighborList, t: &EamCoefs) {
         for (k, rho) in rho.iter_mut().enumerate() {
             let i = first + k;
-            *rho = eam_density_atom(r, nl, i, t).unwrap_or_else(|| kernels::eam_density_atom(r, nl, i, t));
+            *rho = eam_density_atom::<W>(r, nl, i, t).unwrap_or_else(|| kernels::eam_density_atom(r, nl, i, t));
         }
     }
 
     #[target_feature(enable = "avx2")]
     pub fn eam_force(first: usize, f: &mut [Real3], u: &mut [[Real; 2]], r: &[Pos4], nl: &NeighborList, t: &EamCoefs, energy: bool) {
+        assert!(nl.n_particles() <= r.len(), "neighbour lists built for other particles");
+        match (nl.width(), energy) {
+            (3, true) => eam_force_run::<true, 3>(first, f, u, r, nl, t),
+            (3, false) => eam_force_run::<false, 3>(first, f, u, r, nl, t),
+            (_, true) => eam_force_run::<true, 4>(first, f, u, r, nl, t),
+            (_, false) => eam_force_run::<false, 4>(first, f, u, r, nl, t),
+        }
+    }
+
+    #[target_feature(enable = "avx2")]
+    fn eam_force_run<const E: bool, const W: usize>(first: usize, f: &mut [Real3], u: &mut [[Real; 2]], r: &[Pos4], nl: &NeighborList, t: &EamCoefs) {
         for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
             let i = first + k;
-            if energy {
-                (*f, *u) = eam_force_atom::<true>(r, nl, i, t).unwrap_or_else(|| kernels::eam_force_atom::<true>(r, nl, i, t));
-            } else {
-                *f = eam_force_atom::<false>(r, nl, i, t).unwrap_or_else(|| kernels::eam_force_atom::<false>(r, nl, i, t)).0;
+            let (fk, uk) = eam_force_atom::<E, W>(r, nl, i, t).unwrap_or_else(|| kernels::eam_force_atom::<E>(r, nl, i, t));
+            *f = fk;
+            if E {
+                *u = uk;
             }
         }
     }
@@ -432,6 +508,12 @@ mod tests {
             eprintln!("skipping: no AVX2 on this CPU (only the portable kernel runs)");
             return;
         }
+        // both list widths: the same lists, decoded two ways
+        identical_bits(3);
+        identical_bits(4);
+    }
+
+    fn identical_bits(width: usize) {
         // a small random cluster with all pairs listed, some beyond the cutoff
         let mut seed = 12345u64;
         let mut rnd = || {
@@ -447,7 +529,8 @@ mod tests {
             parts.image.push([0; 3]);
         }
         parts.n_own = n as usize;
-        let nl = crate::fast::neighbors::build(&parts, [0.0; 3], [12.0; 3], 7.0);
+        let nl = crate::fast::neighbors::build_with_width(&parts, [0.0; 3], [12.0; 3], 7.0, width);
+        assert_eq!(nl.width(), width);
         let mut r: Vec<Pos4> = parts.r.iter().map(|p| Pos4([p[0], p[1], p[2], 0.0])).collect();
         let c = LjConsts::new(&crate::forces::lj::LennardJones::default());
         let (mut fa, mut ua) = (vec![[0.0; 3]; n as usize], vec![[0.0; 2]; n as usize]);
