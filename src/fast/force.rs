@@ -13,7 +13,6 @@ use super::neighbors::NeighborList;
 use super::{simd, Kernel};
 use crate::comm::Comm;
 use crate::error::RunError;
-use crate::fixed::FixedSum;
 use crate::forces::eam::InterpolationTable;
 use crate::halo::{self, Neighbors};
 use crate::timers::{Timer, Timers};
@@ -32,8 +31,6 @@ pub struct ForceField {
     prepared: Prepared,
     r4: Vec<Pos4>,
     dfe: Vec<Real>,
-    /// Per owned atom: pair energy and virial share of the last evaluation with energies.
-    uw: Vec<[Real; 2]>,
     virial: Real,
 }
 
@@ -44,7 +41,13 @@ impl ForceField {
             Kernel::Lj(l) => Prepared::Lj(LjConsts::new(l)),
             Kernel::Eam(t) => Prepared::Eam { coefs: EamCoefs::new(t), embed: t.embed.clone() },
         };
-        ForceField { kernel, prepared, r4: Vec::new(), dfe: Vec::new(), uw: Vec::new(), virial: 0.0 }
+        ForceField { kernel, prepared, r4: Vec::new(), dfe: Vec::new(), virial: 0.0 }
+    }
+
+    /// The padded position copy, stale between evaluations (each one rewrites it): the
+    /// neighbour-list build borrows its memory as scratch.
+    pub fn scratch(&mut self) -> &mut Vec<Pos4> {
+        &mut self.r4
     }
 
     /// The interaction.
@@ -83,16 +86,10 @@ impl ForceField {
         timers: &mut Timers,
     ) -> Result<(), RunError> {
         let n = parts.n_own;
-        self.uw.resize(n, [0.0; 2]);
         self.r4.resize(parts.r.len(), Pos4::default());
         self.r4.par_iter_mut().zip(parts.r.par_iter()).with_min_len(4096).for_each(|(q, r)| *q = Pos4([r[0], r[1], r[2], 0.0]));
-        match &self.prepared {
-            Prepared::Lj(c) => {
-                simd::lj(&self.r4, nl, c, f, &mut self.uw, energy);
-                if energy {
-                    u.par_iter_mut().zip(self.uw.par_iter()).with_min_len(4096).for_each(|(u, uw)| *u = uw[0]);
-                }
-            }
+        let virial = match &self.prepared {
+            Prepared::Lj(c) => simd::lj(&self.r4, nl, c, f, u, energy),
             Prepared::Eam { coefs: c, embed } => {
                 // pass 1: densities; pass 2: embedding energy and F'(ρ̄) of owned atoms
                 simd::eam_density(&self.r4, nl, c, u);
@@ -109,23 +106,11 @@ impl ForceField {
                 r?;
                 self.r4.par_iter_mut().zip(self.dfe.par_iter()).with_min_len(4096).for_each(|(q, &d)| q.0[3] = d);
                 // pass 3: forces and pair energies
-                simd::eam_force(&self.r4, nl, c, f, &mut self.uw, energy);
-                if energy {
-                    u.par_iter_mut().zip(self.uw.par_iter()).with_min_len(4096).for_each(|(u, uw)| *u += uw[0]);
-                }
+                simd::eam_force(&self.r4, nl, c, f, u, energy)
             }
-        }
+        };
         if energy {
-            let w = self.uw.par_iter().fold(FixedSum::default, |mut s, uw| {
-                s.add(uw[1]);
-                s
-            });
-            self.virial = w
-                .reduce(FixedSum::default, |mut a, b| {
-                    a.merge(&b);
-                    a
-                })
-                .value();
+            self.virial = virial;
         }
         Ok(())
     }

@@ -53,18 +53,38 @@ impl Particles {
     }
 
     /// Orders the owned atoms (no ghosts) by bin of width `range` over `domain`, then by
-    /// gid, for memory locality of the force loops.
+    /// gid, for memory locality of the force loops (results do not depend on this order).
+    /// The permutation is applied in place, cycle by cycle, so the arrays keep their
+    /// allocations (new copies at each rebuild fragment the heap) and nothing is moved when
+    /// the order still holds.
     pub fn sort_by_bin(&mut self, domain: &Domain, range: Real) {
         use rayon::slice::ParallelSliceMut;
         let bins = super::neighbors::Bins::new(domain.local_min, domain.local_max, range);
-        let mut order: Vec<(usize, i32, usize)> =
-            (0..self.n_own).map(|i| (bins.index(&self.r[i]), self.gid[i], i)).collect();
+        // (bin, gid, index): gids of owned atoms are distinct, so the order is total
+        let mut order: Vec<(u32, i32, u32)> =
+            (0..self.n_own).map(|i| (bins.index(&self.r[i]) as u32, self.gid[i], i as u32)).collect();
         order.par_sort_unstable();
-        let perm: Vec<usize> = order.into_iter().map(|o| o.2).collect();
-        self.gid = perm.iter().map(|&i| self.gid[i]).collect();
-        self.r = perm.iter().map(|&i| self.r[i]).collect();
-        self.p = perm.iter().map(|&i| self.p[i]).collect();
-        self.image = perm.iter().map(|&i| self.image[i]).collect();
+        // slot k receives the atom now at order[k].2; a placed slot is marked u32::MAX
+        for first in 0..self.n_own {
+            if order[first].2 == u32::MAX || order[first].2 as usize == first {
+                continue;
+            }
+            let held = (self.gid[first], self.r[first], self.p[first], self.image[first]);
+            let mut k = first;
+            loop {
+                let from = order[k].2 as usize;
+                order[k].2 = u32::MAX;
+                if from == first {
+                    (self.gid[k], self.r[k], self.p[k], self.image[k]) = held;
+                    break;
+                }
+                self.gid[k] = self.gid[from];
+                self.r[k] = self.r[from];
+                self.p[k] = self.p[from];
+                self.image[k] = self.image[from];
+                k = from;
+            }
+        }
     }
 
     /// Drops all ghosts.

@@ -205,8 +205,7 @@ impl FastEngine {
         self.plan = b.plan;
         timers.stop(Timer::AtomHalo);
         r?;
-        self.nl = NeighborList::default(); // free the old list before building the new one
-        self.nl = neighbors::build(&self.parts, self.domain.local_min, self.domain.local_max, range);
+        self.nl.rebuild(&self.parts, self.domain.local_min, self.domain.local_max, range, self.ff.scratch());
         Ok(())
     }
 

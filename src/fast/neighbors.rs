@@ -7,6 +7,7 @@
 //! on the bin grid. The lists stay valid until some atom has moved more than half the skin.
 
 use super::ghosts::Particles;
+use super::kernels::Pos4;
 use crate::types::{Real, Real3};
 use rayon::prelude::*;
 
@@ -17,14 +18,19 @@ const CHUNK: usize = 512;
 /// read as 16 bytes from its start.
 const PAD: usize = 16;
 
+/// Expected list entries per atom above which entries take 3 bytes instead of 4. Reading
+/// a 3-byte entry costs a mask: +9 % LJ force time, +4 % EAM, measured. Lists that long
+/// are most of the memory (LJ on CoMD's problem: ~88 entries, 350 of ~570 bytes per atom at
+/// 4 bytes), so they are packed; shorter ones (EAM with Cu_u6: ~54) keep the faster form.
+pub const COMPACT_ABOVE: Real = 75.0;
+
 /// Compressed neighbour lists, kept in the pieces the parallel build made (concatenating
 /// them would need twice the memory at the peak): the neighbours of owned atom `i` are in
 /// piece `i / CHUNK`.
 ///
-/// An entry (an index into the particles) takes [`NeighborList::width`] bytes: 3 while a
-/// rank holds fewer than 2²⁴ particles (owned and ghosts), else 4. The lists are most of
-/// the fast path's memory (~90 entries per atom for LJ), so the 3-byte form saves about
-/// 90 bytes per atom; reading it costs a mask per entry.
+/// An entry (an index into the particles) takes [`NeighborList::width`] bytes: 3 for long
+/// lists (see [`COMPACT_ABOVE`]) while a rank holds fewer than 2²⁴ particles (owned and
+/// ghosts), else 4. Both forms decode to the same indices, so results do not depend on it.
 #[derive(Debug, Clone)]
 pub struct NeighborList {
     /// Per piece: offsets in entries (`atoms + 1` of them) and the entries' bytes.
@@ -124,7 +130,10 @@ impl<'a> Nbrs<'a> {
     #[inline(always)]
     pub fn full_block<const W: usize>(&self, b: usize, mask: u32) -> [u32; 4] {
         let blk = self.block_bytes(b);
-        let at = |o: usize| u32::from_le_bytes(blk[o..o + 4].try_into().expect("4 bytes")) & mask;
+        let at = |o: usize| {
+            let v = u32::from_le_bytes(blk[o..o + 4].try_into().expect("4 bytes"));
+            if W == 4 { v } else { v & mask }
+        };
         [at(0), at(W), at(2 * W), at(3 * W)]
     }
 
@@ -203,44 +212,73 @@ impl Bins {
 /// keys; two images of one atom (possible only in a box under two ranges wide) are then put
 /// in the order of their position bits, so the order never depends on indices.
 pub fn build(parts: &Particles, lo: Real3, hi: Real3, range: Real) -> NeighborList {
-    build_with_width(parts, lo, hi, range, if parts.r.len() < 1 << 24 { 3 } else { 4 })
+    let mut nl = NeighborList::default();
+    nl.rebuild(parts, lo, hi, range, &mut Vec::new());
+    nl
 }
 
 /// [`build`] with entries of `width` bytes (3: fewer than 2²⁴ particles; or 4).
 pub fn build_with_width(parts: &Particles, lo: Real3, hi: Real3, range: Real, width: usize) -> NeighborList {
-    assert!(width == 4 || (width == 3 && parts.r.len() < 1 << 24), "3-byte entries hold indices below 2^24");
-    let bins = Bins::new(lo.map(|v| v - range), hi.map(|v| v + range), 0.5 * range);
-    // counting sort of all particles into bins
-    let n_all = parts.r.len();
-    let bin_of: Vec<u32> = parts.r.par_iter().map(|r| bins.index(r) as u32).collect();
-    let mut bin_start = vec![0u32; bins.len() + 1];
-    for &b in &bin_of {
-        bin_start[b as usize + 1] += 1;
+    let mut nl = NeighborList::default();
+    nl.rebuild_with_width(parts, lo, hi, range, width, &mut Vec::new());
+    nl
+}
+
+impl NeighborList {
+    /// [`build`] in place, into the buffers of the previous lists. Freeing the old lists
+    /// and allocating new ones at every rebuild fragments the heap: the resident set of a
+    /// 1M-atom run grew by ~15 % over a few rebuilds that way. `scratch` holds the
+    /// bin-ordered copies of the positions meanwhile (see [`super::simd::soa_scratch`]).
+    pub fn rebuild(&mut self, parts: &Particles, lo: Real3, hi: Real3, range: Real, scratch: &mut Vec<Pos4>) {
+        // expected entries per atom: the density of owned atoms times the sphere
+        let volume: Real = (0..3).map(|a| hi[a] - lo[a]).product();
+        let per_atom = parts.n_own as Real / volume * 4.0 / 3.0 * std::f64::consts::PI * range.powi(3);
+        let compact = per_atom > COMPACT_ABOVE && parts.r.len() < 1 << 24;
+        self.rebuild_with_width(parts, lo, hi, range, if compact { 3 } else { 4 }, scratch);
     }
-    for b in 0..bins.len() {
-        bin_start[b + 1] += bin_start[b];
-    }
-    let mut fill = bin_start.clone();
-    let mut in_bin = vec![0u32; n_all];
-    for (i, &b) in bin_of.iter().enumerate() {
-        in_bin[fill[b as usize] as usize] = i as u32;
-        fill[b as usize] += 1;
-    }
-    // bin-ordered copies: the scan below reads each row of bins as contiguous memory
-    let xs: Vec<Real> = in_bin.par_iter().map(|&j| parts.r[j as usize][0]).collect();
-    let ys: Vec<Real> = in_bin.par_iter().map(|&j| parts.r[j as usize][1]).collect();
-    let zs: Vec<Real> = in_bin.par_iter().map(|&j| parts.r[j as usize][2]).collect();
-    let keys: Vec<u64> = in_bin.par_iter().map(|&j| (u64::from(parts.gid[j as usize] as u32) << 32) | u64::from(j)).collect();
-    let range2 = range * range;
-    let pieces: Vec<(Vec<u32>, Vec<u8>)> = (0..parts.n_own)
-        .collect::<Vec<_>>()
-        .par_chunks(CHUNK)
-        .map(|atoms| {
-            let mut start = Vec::with_capacity(atoms.len() + 1);
+
+    /// [`NeighborList::rebuild`] with entries of `width` bytes.
+    pub fn rebuild_with_width(&mut self, parts: &Particles, lo: Real3, hi: Real3, range: Real, width: usize, scratch: &mut Vec<Pos4>) {
+        assert!(width == 4 || (width == 3 && parts.r.len() < 1 << 24), "3-byte entries hold indices below 2^24");
+        let bins = Bins::new(lo.map(|v| v - range), hi.map(|v| v + range), 0.5 * range);
+        // counting sort of all particles into bins
+        let n_all = parts.r.len();
+        let bin_of: Vec<u32> = parts.r.par_iter().map(|r| bins.index(r) as u32).collect();
+        let mut bin_start = vec![0u32; bins.len() + 1];
+        for &b in &bin_of {
+            bin_start[b as usize + 1] += 1;
+        }
+        for b in 0..bins.len() {
+            bin_start[b + 1] += bin_start[b];
+        }
+        let mut fill = bin_start.clone();
+        let mut in_bin = vec![0u32; n_all];
+        for (i, &b) in bin_of.iter().enumerate() {
+            in_bin[fill[b as usize] as usize] = i as u32;
+            fill[b as usize] += 1;
+        }
+        drop((bin_of, fill));
+        // bin-ordered copies: the scan below reads each row of bins as contiguous memory
+        let (xs, ys, zs, keys) = super::simd::soa_scratch(scratch, n_all);
+        let copy = |out: &mut [Real], a: usize| out.par_iter_mut().zip(&in_bin).for_each(|(o, &j)| *o = parts.r[j as usize][a]);
+        copy(xs, 0);
+        copy(ys, 1);
+        copy(zs, 2);
+        keys.par_iter_mut().zip(&in_bin).for_each(|(k, &j)| *k = (u64::from(parts.gid[j as usize] as u32) << 32) | u64::from(j));
+        drop(in_bin);
+        let (xs, ys, zs, keys) = (&*xs, &*ys, &*zs, &*keys);
+        let range2 = range * range;
+        self.pieces.resize_with(parts.n_own.div_ceil(CHUNK), Default::default);
+        self.pieces.par_iter_mut().enumerate().for_each(|(piece, (start, list))| {
+            let atoms = piece * CHUNK..(piece * CHUNK + CHUNK).min(parts.n_own);
+            start.clear();
             start.push(0u32);
-            let mut list: Vec<u8> = Vec::with_capacity(atoms.len() * 90 * width + PAD);
+            list.clear();
+            if list.capacity() == 0 {
+                list.reserve_exact(atoms.len() * 90 * width + PAD);
+            }
             let mut cand: Vec<u64> = Vec::with_capacity(512);
-            for &i in atoms {
+            for i in atoms {
                 let ri = parts.r[i];
                 let c = bins.coords(&ri);
                 let span = |a: usize| c[a].saturating_sub(2)..=(c[a] + 2).min(bins.n[a] - 1);
@@ -282,11 +320,13 @@ pub fn build_with_width(parts: &Particles, lo: Real3, hi: Real3, range: Real, wi
                 start.push((list.len() / width) as u32);
             }
             list.extend_from_slice(&[0; PAD]);
-            list.shrink_to_fit();
-            (start, list)
-        })
-        .collect();
-    NeighborList { pieces, width, n_particles: n_all }
+            if list.capacity() > list.len() + list.len() / 4 {
+                list.shrink_to_fit();
+            }
+        });
+        self.width = width;
+        self.n_particles = n_all;
+    }
 }
 
 #[cfg(test)]
@@ -316,10 +356,11 @@ mod tests {
         let (l, range) = (20.0, 4.5);
         let parts = cloud(700, l, 99);
         let nl = build(&parts, [0.0; 3], [l; 3], range);
-        let wide = build_with_width(&parts, [0.0; 3], [l; 3], range, 4);
-        assert_eq!((nl.width(), wide.width(), nl.len()), (3, 4, wide.len()));
+        let narrow = build_with_width(&parts, [0.0; 3], [l; 3], range, 3);
+        // ~33 entries per atom: below COMPACT_ABOVE
+        assert_eq!((nl.width(), narrow.width(), nl.len()), (4, 3, narrow.len()));
         for i in 0..parts.n_own {
-            assert_eq!(nl.of(i).to_vec(), wide.of(i).to_vec());
+            assert_eq!(nl.of(i).to_vec(), narrow.of(i).to_vec());
             let mut expect: Vec<u32> = (0..parts.r.len() as u32)
                 .filter(|&j| {
                     let (a, b) = (parts.r[i], parts.r[j as usize]);
