@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Peak resident memory of the comd-rs default path (`/usr/bin/time -v`, "Maximum resident
-# set size"), per atom: LJ at 256 000 (40^3) and 1 000 188 (63^3) atoms, EAM at 1M, 10 steps;
-# then whether a ~10M-atom LJ run (136^3 = 10 061 824 atoms, 2 steps) completes on this
+# set size"), per atom: LJ at 256 000 (40^3) and 1 000 188 (63^3) atoms, EAM at 1M, 100 steps
+# (so the peak includes neighbour-list rebuilds: LJ rebuilds every ~30 steps at 600 K);
+# then whether a ~10M-atom LJ run (136^3 = 10 061 824 atoms, 40 steps) completes on this
 # machine (killed if its resident set passes LIMIT_GB, default 20).
 #
 # Usage: benches/memory.sh          (env: BIG=0 skips the 10M run, EAM=0 skips EAM,
@@ -52,10 +53,10 @@ measure() {
   log "  -> $status, peak ${peak} kB, wall $wall"
 }
 
-measure lj 40 10 10
-measure lj 63 10 10
-if [ "$EAM" = 1 ] && [ -n "$POT_DIR" ]; then measure eam 63 10 10; fi
-if [ "$BIG" = 1 ]; then measure lj 136 2 1; fi
+measure lj 40 100 20
+measure lj 63 100 20
+if [ "$EAM" = 1 ] && [ -n "$POT_DIR" ]; then measure eam 63 100 20; fi
+if [ "$BIG" = 1 ]; then measure lj 136 40 20; fi
 
 SECTION="$OUT_DIR/memory.md"
 {
