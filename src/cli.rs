@@ -92,7 +92,7 @@ pub struct Cli {
     /// Worker threads for the force loops [default: all cores]
     #[arg(long, value_parser = positive_int, allow_negative_numbers = true)]
     pub threads: Option<i64>,
-    /// Verlet-list skin of the default path, Å [default: 0.8 for LJ, 0.3 for EAM]
+    /// Verlet-list skin of the default path, Å [default: 0.85 for LJ, 0.6 for EAM]
     #[arg(long, value_name = "Å", value_parser = skin, allow_negative_numbers = true, conflicts_with = "exact")]
     pub skin: Option<f64>,
     /// Write the per-atom state at the end of the run (CoMD state-dump format)

@@ -38,11 +38,13 @@ pub struct NeighborList {
     width: usize,
     /// Number of particles the lists were built for: every entry is below it.
     n_particles: usize,
+    /// Expected entries per atom (from the density), 0 if unknown: sizes new pieces.
+    expect: Real,
 }
 
 impl Default for NeighborList {
     fn default() -> Self {
-        NeighborList { pieces: Vec::new(), width: 3, n_particles: 0 }
+        NeighborList { pieces: Vec::new(), width: 3, n_particles: 0, expect: 0.0 }
     }
 }
 
@@ -234,6 +236,7 @@ impl NeighborList {
         let volume: Real = (0..3).map(|a| hi[a] - lo[a]).product();
         let per_atom = parts.n_own as Real / volume * 4.0 / 3.0 * std::f64::consts::PI * range.powi(3);
         let compact = per_atom > COMPACT_ABOVE && parts.r.len() < 1 << 24;
+        self.expect = per_atom;
         self.rebuild_with_width(parts, lo, hi, range, if compact { 3 } else { 4 }, scratch);
     }
 
@@ -269,13 +272,18 @@ impl NeighborList {
         let (xs, ys, zs, keys) = (&*xs, &*ys, &*zs, &*keys);
         let range2 = range * range;
         self.pieces.resize_with(parts.n_own.div_ceil(CHUNK), Default::default);
+        let expect = if self.expect > 0.0 { self.expect } else { 100.0 };
         self.pieces.par_iter_mut().enumerate().for_each(|(piece, (start, list))| {
             let atoms = piece * CHUNK..(piece * CHUNK + CHUNK).min(parts.n_own);
             start.clear();
             start.push(0u32);
             list.clear();
+            let room = (atoms.len() as Real * expect) as usize * width + PAD;
             if list.capacity() == 0 {
-                list.reserve_exact(atoms.len() * 90 * width + PAD);
+                // a quarter over the continuum estimate (which is above the FCC count): a
+                // list that outgrew its room would double, and the abandoned block stays
+                // resident; room never written costs no memory
+                list.reserve_exact(room);
             }
             let mut cand: Vec<u64> = Vec::with_capacity(512);
             for i in atoms {
@@ -320,9 +328,8 @@ impl NeighborList {
                 start.push((list.len() / width) as u32);
             }
             list.extend_from_slice(&[0; PAD]);
-            if list.capacity() > list.len() + list.len() / 4 {
-                list.shrink_to_fit();
-            }
+            // keep 1/16 room for the next rebuild's lists (a little longer after heating)
+            list.shrink_to((list.len() + list.len() / 16).max(room));
         });
         self.width = width;
         self.n_particles = n_all;
