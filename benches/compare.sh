@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # comd-rs against LAMMPS (Debian's `lammps` package) on the identical problem: FCC copper,
 # 3.615 Å, 600 K, LJ (σ 2.315 Å, ε 0.167 eV, cutoff 5.7875 Å, shifted) or EAM funcfl
-# Cu_u6.eam, skin 0.3 Å, dt 1 fs, NVE. Runs are alternated round by round (the machine is
+# Cu_u6.eam, dt 1 fs, NVE; LAMMPS with the issue's `neighbor 0.3 bin`, comd-rs with its
+# default skins (0.85 Å LJ, 0.6 Å EAM: below the next FCC shell, see src/fast/mod.rs). Runs are alternated round by round (the machine is
 # shared: compare medians and look at the spreads).
 #
 # Metric: main-loop wall time per atom-step, µs:

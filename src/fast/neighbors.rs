@@ -126,17 +126,27 @@ impl<'a> Nbrs<'a> {
         if self.width == 3 { 0x00ff_ffff } else { u32::MAX }
     }
 
-    /// Full block `b` (four entries) of a list of `W`-byte entries, `mask` being
-    /// [`Nbrs::mask`]. Pass the mask through [`std::hint::black_box`]: a constant mask lets
-    /// the compiler split each 4-byte read into a 2-byte and a 1-byte read, shift and or.
+    /// The bytes of the full blocks (four entries each) of a list of `W`-byte entries, one
+    /// `4W`-byte chunk per block, for [`Nbrs::decode_full`]; the short last block, if any,
+    /// is [`Nbrs::block`]`(len / 4)`. An iterator of exact chunks needs no bounds check per
+    /// block (slicing one cost 3 % of EAM's instructions).
     #[inline(always)]
-    pub fn full_block<const W: usize>(&self, b: usize, mask: u32) -> [u32; 4] {
-        let blk = self.block_bytes(b);
-        let at = |o: usize| {
-            let v = u32::from_le_bytes(blk[o..o + 4].try_into().expect("4 bytes"));
-            if W == 4 { v } else { v & mask }
-        };
-        [at(0), at(W), at(2 * W), at(3 * W)]
+    pub fn full_chunks<const W: usize>(&self) -> std::slice::ChunksExact<'a, u8> {
+        self.bytes[..self.len / 4 * 4 * W].chunks_exact(4 * W)
+    }
+
+    /// The four indices of a chunk of [`Nbrs::full_chunks`], `mask` being [`Nbrs::mask`].
+    /// Pass the mask through [`std::hint::black_box`]: a constant mask lets the compiler split
+    /// each 4-byte read into a 2-byte and a 1-byte read, shift and or.
+    #[inline(always)]
+    pub fn decode_full<const W: usize>(blk: &[u8], mask: u32) -> [u32; 4] {
+        let rd = |o: usize| u32::from_le_bytes(blk[o..o + 4].try_into().expect("4 bytes"));
+        if W == 4 {
+            [rd(0), rd(4), rd(8), rd(12)]
+        } else {
+            // the last entry is bytes 9..12: read 8..12 and drop the first
+            [rd(0) & mask, rd(3) & mask, rd(6) & mask, rd(8) >> 8]
+        }
     }
 
     /// Block `b` of four neighbours: the indices and how many of them are real (the last

@@ -8,7 +8,7 @@
 #![allow(unsafe_code)]
 
 use super::kernels::{self, LjConsts, Pos4};
-use super::neighbors::NeighborList;
+use super::neighbors::{NeighborList, Nbrs};
 use super::coefs::{CoefTable, EamCoefs, Interval};
 use crate::fixed::FixedSum;
 use crate::types::{Real, Real3};
@@ -120,19 +120,21 @@ mod avx2 {
     use crate::fast::kernels::combine;
     use std::arch::x86_64::*;
 
-    /// [`displacements`] of block `b` of a list of `W`-byte entries (`full`: its number of
-    /// full blocks, decoded with constant offsets; a short last block takes the general path).
+    /// [`displacements`] of block `b` of a list of `W`-byte entries: the next of its full
+    /// chunks (`chunks`, [`Nbrs::full_chunks`]) decoded with constant offsets, or, after
+    /// them, the short last block through the general path.
     /// A macro, not a function: `#[target_feature]` functions are not reliably inlined, and a
     /// call per block costs 20 % of the LJ kernel.
     macro_rules! block_displacements {
-        ($w:ident, $r:expr, $ri:expr, $nb:expr, $b:expr, $full:expr, $mask:expr) => {
-            if $b < $full {
+        ($w:ident, $r:expr, $ri:expr, $nb:expr, $b:expr, $chunks:expr, $mask:expr) => {
+            match $chunks.next() {
                 // SAFETY: list entries are below `nl.n_particles()`, which the entry points
                 // checked to be at most `r.len()`.
-                unsafe { displacements4($r, $ri, $nb.full_block::<$w>($b, $mask)) }
-            } else {
-                let (js, n) = $nb.block($b);
-                displacements($r, $ri, &js[..n])
+                Some(blk) => unsafe { displacements4($r, $ri, Nbrs::decode_full::<$w>(blk, $mask)) },
+                None => {
+                    let (js, n) = $nb.block($b);
+                    displacements($r, $ri, &js[..n])
+                }
             }
         };
     }
@@ -148,9 +150,9 @@ mod avx2 {
         let z = _mm256_setzero_pd();
         let (mut fx, mut fy, mut fz, mut e, mut w) = (z, z, z, z, z);
         let nb = nl.of(i);
-        let (full, mask) = (nb.len() / 4, std::hint::black_box(nb.mask()));
+        let (mut chunks, mask) = (nb.full_chunks::<W>(), std::hint::black_box(nb.mask()));
         for b in 0..nb.n_blocks() {
-            let (dx, dy, dz, _) = block_displacements!(W, r, ri, nb, b, full, mask);
+            let (dx, dy, dz, _) = block_displacements!(W, r, ri, nb, b, chunks, mask);
             let r2 = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), _mm256_mul_pd(dz, dz));
             let inside = _mm256_cmp_pd::<_CMP_LE_OQ>(r2, rc2);
             let ir2 = _mm256_div_pd(one, _mm256_blendv_pd(one, r2, inside));
@@ -338,9 +340,9 @@ mod avx2 {
         let (one, rc2) = (_mm256_set1_pd(1.0), _mm256_set1_pd(t.cutoff * t.cutoff));
         let mut dens = _mm256_setzero_pd();
         let nb = nl.of(i);
-        let (full, mask) = (nb.len() / 4, std::hint::black_box(nb.mask()));
+        let (mut chunks, mask) = (nb.full_chunks::<W>(), std::hint::black_box(nb.mask()));
         for b in 0..nb.n_blocks() {
-            let (dx, dy, dz, _) = block_displacements!(W, r, ri, nb, b, full, mask);
+            let (dx, dy, dz, _) = block_displacements!(W, r, ri, nb, b, chunks, mask);
             let r2 = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), _mm256_mul_pd(dz, dz));
             let inside = _mm256_cmp_pd::<_CMP_LE_OQ>(r2, rc2);
             let rr = _mm256_sqrt_pd(_mm256_blendv_pd(one, r2, inside));
@@ -357,9 +359,9 @@ mod avx2 {
         let z = _mm256_setzero_pd();
         let (mut fx, mut fy, mut fz, mut e, mut w) = (z, z, z, z, z);
         let nb = nl.of(i);
-        let (full, mask) = (nb.len() / 4, std::hint::black_box(nb.mask()));
+        let (mut chunks, mask) = (nb.full_chunks::<W>(), std::hint::black_box(nb.mask()));
         for b in 0..nb.n_blocks() {
-            let (dx, dy, dz, dj) = block_displacements!(W, r, ri, nb, b, full, mask);
+            let (dx, dy, dz, dj) = block_displacements!(W, r, ri, nb, b, chunks, mask);
             let r2 = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), _mm256_mul_pd(dz, dz));
             let inside = _mm256_cmp_pd::<_CMP_LE_OQ>(r2, rc2);
             let rr = _mm256_sqrt_pd(_mm256_blendv_pd(one, r2, inside));
