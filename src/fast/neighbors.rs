@@ -132,6 +132,8 @@ impl<'a> Nbrs<'a> {
     /// block (slicing one cost 3 % of EAM's instructions).
     #[inline(always)]
     pub fn full_chunks<const W: usize>(&self) -> std::slice::ChunksExact<'a, u8> {
+        // decoding with another width would give indices the kernels load unchecked
+        assert_eq!(W, self.width, "list entries are {} bytes wide", self.width);
         self.bytes[..self.len / 4 * 4 * W].chunks_exact(4 * W)
     }
 
