@@ -20,8 +20,8 @@ const PAD: usize = 16;
 
 /// Expected list entries per atom above which entries take 3 bytes instead of 4. Reading
 /// a 3-byte entry costs a mask: +9 % LJ force time, +4 % EAM, measured. Lists that long
-/// are most of the memory (LJ on CoMD's problem: ~88 entries, 350 of ~570 bytes per atom at
-/// 4 bytes), so they are packed; shorter ones (EAM with Cu_u6: ~54) keep the faster form.
+/// are most of the memory (LJ on CoMD's problem: ~91 entries, 365 of ~580 bytes per atom at
+/// 4 bytes), so they are packed; shorter ones (EAM with Cu_u6: ~57) keep the faster form.
 pub const COMPACT_ABOVE: Real = 75.0;
 
 /// Compressed neighbour lists, kept in the pieces the parallel build made (concatenating
@@ -38,13 +38,11 @@ pub struct NeighborList {
     width: usize,
     /// Number of particles the lists were built for: every entry is below it.
     n_particles: usize,
-    /// Expected entries per atom (from the density), 0 if unknown: sizes new pieces.
-    expect: Real,
 }
 
 impl Default for NeighborList {
     fn default() -> Self {
-        NeighborList { pieces: Vec::new(), width: 3, n_particles: 0, expect: 0.0 }
+        NeighborList { pieces: Vec::new(), width: 3, n_particles: 0 }
     }
 }
 
@@ -115,7 +113,7 @@ impl<'a> Nbrs<'a> {
 
     /// The 16 bytes from the start of block `b` (its entries, then others or padding).
     #[inline(always)]
-    pub fn block_bytes(&self, b: usize) -> &[u8; 16] {
+    fn block_bytes(&self, b: usize) -> &[u8; 16] {
         let o = 4 * b * self.width;
         self.bytes[o..o + 16].try_into().expect("16 bytes")
     }
@@ -155,8 +153,7 @@ impl<'a> Nbrs<'a> {
     /// block may be short; its missing slots hold 0).
     #[inline(always)]
     pub fn block(&self, b: usize) -> ([u32; 4], usize) {
-        let (w, n) = (self.width, (self.len - 4 * b).min(4));
-        let mask = if w == 3 { 0x00ff_ffff } else { u32::MAX };
+        let (w, n, mask) = (self.width, (self.len - 4 * b).min(4), self.mask());
         // 4 entries span 4w <= 16 bytes; PAD keeps 16 readable after a short last block too
         let blk = self.block_bytes(b);
         let at = |k: usize| {
@@ -174,6 +171,13 @@ impl<'a> Nbrs<'a> {
             js.into_iter().take(n)
         }).collect()
     }
+}
+
+/// Expected list entries per atom: the density of the owned atoms in `[lo, hi)` times the
+/// volume of the sphere of radius `range` (above the FCC count, whose shells are discrete).
+fn expected_entries(parts: &Particles, lo: Real3, hi: Real3, range: Real) -> Real {
+    let volume: Real = (0..3).map(|a| hi[a] - lo[a]).product();
+    parts.n_own as Real / volume * 4.0 / 3.0 * std::f64::consts::PI * range.powi(3)
 }
 
 /// A bin grid over `[lo, hi)` with bins at least `width` wide.
@@ -244,11 +248,7 @@ impl NeighborList {
     /// 1M-atom run grew by ~15 % over a few rebuilds that way. `scratch` holds the
     /// bin-ordered copies of the positions meanwhile (see [`super::simd::soa_scratch`]).
     pub fn rebuild(&mut self, parts: &Particles, lo: Real3, hi: Real3, range: Real, scratch: &mut Vec<Pos4>) {
-        // expected entries per atom: the density of owned atoms times the sphere
-        let volume: Real = (0..3).map(|a| hi[a] - lo[a]).product();
-        let per_atom = parts.n_own as Real / volume * 4.0 / 3.0 * std::f64::consts::PI * range.powi(3);
-        let compact = per_atom > COMPACT_ABOVE && parts.r.len() < 1 << 24;
-        self.expect = per_atom;
+        let compact = expected_entries(parts, lo, hi, range) > COMPACT_ABOVE && parts.r.len() < 1 << 24;
         self.rebuild_with_width(parts, lo, hi, range, if compact { 3 } else { 4 }, scratch);
     }
 
@@ -284,7 +284,7 @@ impl NeighborList {
         let (xs, ys, zs, keys) = (&*xs, &*ys, &*zs, &*keys);
         let range2 = range * range;
         self.pieces.resize_with(parts.n_own.div_ceil(CHUNK), Default::default);
-        let expect = if self.expect > 0.0 { self.expect } else { 100.0 };
+        let expect = expected_entries(parts, lo, hi, range);
         self.pieces.par_iter_mut().enumerate().for_each(|(piece, (start, list))| {
             let atoms = piece * CHUNK..(piece * CHUNK + CHUNK).min(parts.n_own);
             start.clear();
