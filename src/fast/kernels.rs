@@ -4,8 +4,8 @@
 //! Neighbours are taken in blocks of [`LANES`]; each lane computes CoMD's pair expressions
 //! (no fused multiply-add) and accumulates into its own partial sum, pairs beyond the cutoff
 //! contributing zero; at the end the lanes are combined as `(l0 + l1) + (l2 + l3)`. The
-//! neighbour list is the same sequence (gid order) on any thread or rank layout, so this
-//! order is too. The lane loops are written for the compiler's vectoriser; [`super::simd`]
+//! neighbour list is the same sequence (global bin order, then gid) on any thread or rank
+//! layout, so this order is too. The lane loops are written for the compiler's vectoriser; [`super::simd`]
 //! compiles them a second time with AVX2 enabled and picks that version at run time when the
 //! CPU has it — the arithmetic per lane is the same IEEE operations, so the bits are too.
 

@@ -1,9 +1,11 @@
 //! The fast default path: Verlet neighbour lists with a skin, full lists summed per atom in
-//! gid order, rayon over atoms, and energies summed exactly (fixed point).
+//! an order fixed by positions and gids, rayon over atoms, and energies summed exactly
+//! (fixed point).
 //!
 //! Design, and why the results do not depend on threads or ranks:
 //! * every owned atom's force and energy is a sum over its own neighbour list, in the
-//!   neighbours' gid order (see [`neighbors`]); a rayon task writes only its own atoms;
+//!   list's order: a global bin grid, then gid (see [`neighbors`]); a rayon task writes
+//!   only its own atoms;
 //! * totals (energies, centre-of-mass momentum at start-up) are [`crate::fixed::FixedSum`]s:
 //!   exact integer sums, identical in any order and across ranks;
 //! * positions, momenta and ghost images have the same bits on any rank grid (see
@@ -29,6 +31,7 @@ pub mod force;
 pub mod ghosts;
 pub mod kernels;
 pub mod neighbors;
+pub mod scan;
 pub mod simd;
 
 use crate::comm::Comm;

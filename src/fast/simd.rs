@@ -17,7 +17,7 @@ use rayon::prelude::*;
 /// Atoms per rayon task.
 const GRAIN: usize = 256;
 
-fn has_avx2() -> bool {
+pub(super) fn has_avx2() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
         std::is_x86_feature_detected!("avx2")
@@ -429,91 +429,6 @@ mod avx2 {
                 w.add(wk);
             }
         }
-    }
-
-    /// [`super::scan`], four candidates per step.
-    #[allow(clippy::too_many_arguments)]
-    #[target_feature(enable = "avx2")]
-    pub fn scan(ri: Real3, xs: &[Real], ys: &[Real], zs: &[Real], keys: &[u64], (a, b): (usize, usize), range2: Real, out: &mut [u64], len: usize) -> usize {
-        let (xs, ys, zs, keys) = (&xs[a..b], &ys[a..b], &zs[a..b], &keys[a..b]);
-        let n = keys.len();
-        let out = &mut out[len..len + n];
-        let (x, y, z, lim) = (_mm256_set1_pd(ri[0]), _mm256_set1_pd(ri[1]), _mm256_set1_pd(ri[2]), _mm256_set1_pd(range2));
-        let mut k0 = 0;
-        let mut k = 0;
-        while k + 4 <= n {
-            // SAFETY: k + 4 <= n, the length of each slice: four f64 per unaligned load.
-            let (dx, dy, dz) = unsafe {
-                (
-                    _mm256_sub_pd(x, _mm256_loadu_pd(xs.as_ptr().add(k))),
-                    _mm256_sub_pd(y, _mm256_loadu_pd(ys.as_ptr().add(k))),
-                    _mm256_sub_pd(z, _mm256_loadu_pd(zs.as_ptr().add(k))),
-                )
-            };
-            let d2 = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), _mm256_mul_pd(dz, dz));
-            let m = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_LT_OQ>(d2, lim)) as usize;
-            for l in 0..4 {
-                out[k0] = keys[k + l];
-                k0 += (m >> l) & 1;
-            }
-            k += 4;
-        }
-        while k < n {
-            let d = [ri[0] - xs[k], ri[1] - ys[k], ri[2] - zs[k]];
-            out[k0] = keys[k];
-            k0 += usize::from(d[0] * d[0] + d[1] * d[1] + d[2] * d[2] < range2);
-            k += 1;
-        }
-        len + k0
-    }
-}
-
-/// Neighbour-list candidates: writes the keys of the bin-ordered particles `a..b` that lie
-/// within `sqrt(range2)` of `ri` to `out` from index `len` on, and returns the new length.
-/// `out` must have room for `len + (b − a)` keys. Branch-free (about a third of the
-/// candidates pass, in no predictable pattern); AVX2 tests four at a time.
-#[allow(clippy::too_many_arguments)]
-pub fn scan(ri: Real3, xs: &[Real], ys: &[Real], zs: &[Real], keys: &[u64], (a, b): (usize, usize), range2: Real, out: &mut [u64], len: usize) -> usize {
-    #[cfg(target_arch = "x86_64")]
-    if has_avx2() {
-        // SAFETY: AVX2 was detected.
-        return unsafe { avx2::scan(ri, xs, ys, zs, keys, (a, b), range2, out, len) };
-    }
-    scan_portable(ri, xs, ys, zs, keys, (a, b), range2, out, len)
-}
-
-#[allow(clippy::too_many_arguments)]
-#[inline(always)]
-fn scan_portable(ri: Real3, xs: &[Real], ys: &[Real], zs: &[Real], keys: &[u64], (a, b): (usize, usize), range2: Real, out: &mut [u64], len: usize) -> usize {
-    let (xs, ys, zs, keys) = (&xs[a..b], &ys[a..b], &zs[a..b], &keys[a..b]);
-    let out = &mut out[len..len + keys.len()];
-    let mut k0 = 0;
-    for k in 0..keys.len() {
-        let d = [ri[0] - xs[k], ri[1] - ys[k], ri[2] - zs[k]];
-        out[k0] = keys[k];
-        k0 += usize::from(d[0] * d[0] + d[1] * d[1] + d[2] * d[2] < range2);
-    }
-    len + k0
-}
-
-/// The memory of `buf` (resized to `n` elements) as four arrays of `n`: three of reals and
-/// one of u64 (a [`Pos4`] is exactly four f64). The neighbour-list build keeps its
-/// bin-ordered copies here, in the padded position copy of the force evaluation, which is
-/// stale between evaluations: so the build needs no memory of its own (32 bytes per
-/// particle, 6 % of the peak of a 1M-atom LJ run).
-pub fn soa_scratch(buf: &mut Vec<Pos4>, n: usize) -> (&mut [Real], &mut [Real], &mut [Real], &mut [u64]) {
-    buf.resize(n, Pos4::default());
-    // SAFETY: `Pos4` is `repr(C)` around `[f64; 4]` (size 32, no padding), so `buf` is 4n
-    // initialised f64 in one allocation; u64 has the size and alignment of f64 and every bit
-    // pattern is valid for both; the four slices are disjoint and borrow `buf` mutably.
-    unsafe {
-        let p = buf.as_mut_ptr().cast::<Real>();
-        (
-            std::slice::from_raw_parts_mut(p, n),
-            std::slice::from_raw_parts_mut(p.add(n), n),
-            std::slice::from_raw_parts_mut(p.add(2 * n), n),
-            std::slice::from_raw_parts_mut(p.add(3 * n).cast::<u64>(), n),
-        )
     }
 }
 
