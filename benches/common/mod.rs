@@ -173,7 +173,8 @@ impl FastParts {
 
     /// The Verlet list itself.
     pub fn build_list(&mut self) {
-        self.nl = neighbors::build(&self.parts, self.domain.local_min, self.domain.local_max, self.range);
+        let reach = neighbors::Reach { cutoff: self.ff.kernel().cutoff(), range: self.range };
+        self.nl = neighbors::build(&self.parts, self.domain.local_min, self.domain.local_max, reach);
     }
 
     /// One force evaluation as the fast engine does it (EAM: all passes and the ghost

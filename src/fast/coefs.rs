@@ -102,8 +102,9 @@ pub struct EamCoefs {
     pub rho: CoefTable,
     /// φ's and ρ's intervals side by side (one 64-byte line per interval), when both tables
     /// are on the same grid (so far every CoMD table): the force pass then computes the
-    /// interval once and finds everything in one cache line.
-    pub joint: Option<Vec<[Interval; 2]>>,
+    /// interval once and finds everything in one cache line. Private: its length is φ's
+    /// number of intervals, which the kernels rely on.
+    joint: Option<Vec<[Interval; 2]>>,
 }
 
 impl EamCoefs {
@@ -113,6 +114,12 @@ impl EamCoefs {
         let same_grid = phi.x0 == rho.x0 && phi.inv_dx == rho.inv_dx && phi.iv.len() == rho.iv.len();
         let joint = same_grid.then(|| phi.iv.iter().zip(&rho.iv).map(|(&a, &b)| [a, b]).collect());
         EamCoefs { cutoff: t.cutoff, phi, rho, joint }
+    }
+
+    /// φ's and ρ's intervals side by side, one entry per interval of [`EamCoefs::phi`], when
+    /// the two tables share a grid.
+    pub fn joint(&self) -> Option<&[[Interval; 2]]> {
+        self.joint.as_deref()
     }
 }
 

@@ -68,7 +68,8 @@ impl Kernel {
         }
     }
 
-    fn cutoff(&self) -> Real {
+    /// The interaction cutoff, Å.
+    pub fn cutoff(&self) -> Real {
         match self {
             Kernel::Lj(l) => l.cutoff,
             Kernel::Eam(t) => t.cutoff,
@@ -214,7 +215,8 @@ impl FastEngine {
         self.plan = b.plan;
         timers.stop(Timer::AtomHalo);
         r?;
-        self.nl.rebuild(&self.parts, self.domain.local_min, self.domain.local_max, range, self.ff.scratch());
+        let reach = neighbors::Reach { cutoff: self.ff.kernel().cutoff(), range };
+        self.nl.rebuild(&self.parts, self.domain.local_min, self.domain.local_max, reach, self.ff.scratch());
         Ok(())
     }
 

@@ -52,37 +52,52 @@ pub struct Sorted<'a> {
     pub idx: &'a [u32],
 }
 
+/// Squared distance limits of a scan: particles with d² < `near` are near, those with
+/// `near` ≤ d² < `range` far, the others left out.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Squared limit of the near class (the cutoff², for the kernels' block skipping).
+    pub near: Real,
+    /// Squared interaction range (cutoff + skin)².
+    pub range: Real,
+}
+
 /// Writes the indices of the particles of the `runs` (ranges of bin-ordered particles) that
-/// lie within `sqrt(range2)` of `ri` (d² < range2; runs and particles in order) to `out`,
-/// and returns how many. `out` is grown as needed; slots past the result are scratch.
-pub fn scan(ri: Real3, s: Sorted<'_>, runs: &[(u32, u32)], range2: Real, out: &mut Vec<u32>) -> usize {
+/// lie near `ri` to `near`, and those farther but within range to `far` (see [`Limits`];
+/// runs and particles in order), and returns how many of each. The outputs are grown as
+/// needed; slots past the results are scratch.
+pub fn scan(ri: Real3, s: Sorted<'_>, runs: &[(u32, u32)], lim: Limits, near: &mut Vec<u32>, far: &mut Vec<u32>) -> (usize, usize) {
     let limit = s.xs.len().min(s.ys.len()).min(s.zs.len()).min(s.idx.len());
     let mut total = 0;
     for &(a, b) in runs {
         assert!(a <= b && b as usize + PAD <= limit, "scan arrays are padded");
         total += (b - a) as usize;
     }
-    if out.len() < total + PAD {
-        out.resize(total + PAD, 0);
+    for out in [&mut *near, &mut *far] {
+        if out.len() < total + PAD {
+            out.resize(total + PAD, 0);
+        }
     }
     #[cfg(target_arch = "x86_64")]
     if super::simd::has_avx2() {
         // SAFETY: AVX2 was detected; the bounds were checked above.
-        return unsafe { avx2::scan(ri, s, runs, range2, out) };
+        return unsafe { avx2::scan(ri, s, runs, lim, near, far) };
     }
-    portable(ri, s, runs, range2, out)
+    portable(ri, s, runs, lim, near, far)
 }
 
-fn portable(ri: Real3, s: Sorted<'_>, runs: &[(u32, u32)], range2: Real, out: &mut [u32]) -> usize {
-    let mut len = 0;
+fn portable(ri: Real3, s: Sorted<'_>, runs: &[(u32, u32)], lim: Limits, near: &mut [u32], far: &mut [u32]) -> (usize, usize) {
+    let (mut n, mut f) = (0, 0);
     for &(a, b) in runs {
         for k in a as usize..b as usize {
             let d = [ri[0] - s.xs[k], ri[1] - s.ys[k], ri[2] - s.zs[k]];
-            out[len] = s.idx[k];
-            len += usize::from(d[0] * d[0] + d[1] * d[1] + d[2] * d[2] < range2);
+            let d2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+            (near[n], far[f]) = (s.idx[k], s.idx[k]);
+            n += usize::from(d2 < lim.near);
+            f += usize::from(d2 >= lim.near && d2 < lim.range);
         }
     }
-    len
+    (n, f)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -118,31 +133,35 @@ mod avx2 {
     /// # Safety
     /// AVX2 must be available, and the bounds [`super::scan`] asserts and ensures must hold.
     #[target_feature(enable = "avx2")]
-    pub unsafe fn scan(ri: Real3, s: Sorted<'_>, runs: &[(u32, u32)], range2: Real, out: &mut [u32]) -> usize {
-        let (x, y, z, lim) = (_mm256_set1_pd(ri[0]), _mm256_set1_pd(ri[1]), _mm256_set1_pd(ri[2]), _mm256_set1_pd(range2));
-        let mut len = 0;
+    pub unsafe fn scan(ri: Real3, s: Sorted<'_>, runs: &[(u32, u32)], lim: Limits, near: &mut [u32], far: &mut [u32]) -> (usize, usize) {
+        let (x, y, z) = (_mm256_set1_pd(ri[0]), _mm256_set1_pd(ri[1]), _mm256_set1_pd(ri[2]));
+        let (lim_near, lim_range) = (_mm256_set1_pd(lim.near), _mm256_set1_pd(lim.range));
+        let (mut n, mut f) = (0, 0);
         for &(a, b) in runs {
             let (mut k, b) = (a as usize, b as usize);
             while k < b {
                 // SAFETY (whole block): k < b, so k + 4 <= b + PAD elements are readable in
-                // each array; at most 4 indices are stored at len, which is at most the
-                // number of candidates before this block, within `out`.
+                // each array; at most 4 indices are stored at n (or f), which is at most the
+                // number of candidates before this block, within `near` (or `far`).
                 unsafe {
                     let dx = _mm256_sub_pd(x, _mm256_loadu_pd(s.xs.as_ptr().add(k)));
                     let dy = _mm256_sub_pd(y, _mm256_loadu_pd(s.ys.as_ptr().add(k)));
                     let dz = _mm256_sub_pd(z, _mm256_loadu_pd(s.zs.as_ptr().add(k)));
                     let d2 = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), _mm256_mul_pd(dz, dz));
                     let live = if b - k >= 4 { 15 } else { (1 << (b - k)) - 1 };
-                    let m = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_LT_OQ>(d2, lim)) as usize & live;
+                    let mn = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_LT_OQ>(d2, lim_near)) as usize & live;
+                    let mf = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_LT_OQ>(d2, lim_range)) as usize & live & !mn;
                     let ids = _mm_loadu_si128(s.idx.as_ptr().add(k).cast());
-                    let shuffle = _mm_loadu_si128(COMPRESS[m].as_ptr().cast());
-                    _mm_storeu_si128(out.as_mut_ptr().add(len).cast(), _mm_shuffle_epi8(ids, shuffle));
-                    len += m.count_ones() as usize;
+                    let pick = |m: usize| _mm_shuffle_epi8(ids, _mm_loadu_si128(COMPRESS[m].as_ptr().cast()));
+                    _mm_storeu_si128(near.as_mut_ptr().add(n).cast(), pick(mn));
+                    _mm_storeu_si128(far.as_mut_ptr().add(f).cast(), pick(mf));
+                    n += mn.count_ones() as usize;
+                    f += mf.count_ones() as usize;
                 }
                 k += 4;
             }
         }
-        len
+        (n, f)
     }
 }
 
@@ -167,18 +186,19 @@ mod tests {
         let cases: [&[(u32, u32)]; 5] = [&[], &[(0, 0)], &[(3, 203)], &[(5, 6), (10, 17), (100, 104)], &[(0, 5), (200, 203)]];
         for (i, runs) in cases.into_iter().enumerate() {
             let ri = [xs[i * 7], ys[i * 7], zs[i * 7]];
-            let expect: Vec<u32> = runs
-                .iter()
-                .flat_map(|&(a, b)| a as usize..b as usize)
-                .filter(|&k| (ri[0] - xs[k]).powi(2) + (ri[1] - ys[k]).powi(2) + (ri[2] - zs[k]).powi(2) < 9.0)
-                .map(|k| idx[k])
-                .collect();
-            let mut out = Vec::new();
-            let len = scan(ri, sorted, runs, 9.0, &mut out);
-            assert_eq!(&out[..len], &expect[..], "runs {runs:?}");
-            let mut out2 = vec![u32::MAX; n + PAD];
-            let len2 = portable(ri, sorted, runs, 9.0, &mut out2);
-            assert_eq!(&out2[..len2], &expect[..], "portable, runs {runs:?}");
+            let d2 = |k: usize| (ri[0] - xs[k]).powi(2) + (ri[1] - ys[k]).powi(2) + (ri[2] - zs[k]).powi(2);
+            let class = |lo: Real, hi: Real| -> Vec<u32> {
+                runs.iter().flat_map(|&(a, b)| a as usize..b as usize).filter(|&k| d2(k) >= lo && d2(k) < hi).map(|k| idx[k]).collect()
+            };
+            let lim = Limits { near: 4.0, range: 9.0 };
+            let (near, far) = (class(Real::NEG_INFINITY, 4.0), class(4.0, 9.0));
+            assert!(!near.is_empty() || runs.iter().map(|r| r.1 - r.0).sum::<u32>() < 20);
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            let (na, nb) = scan(ri, sorted, runs, lim, &mut a, &mut b);
+            assert_eq!((&a[..na], &b[..nb]), (&near[..], &far[..]), "runs {runs:?}");
+            let (mut a, mut b) = (vec![u32::MAX; n + PAD], vec![u32::MAX; n + PAD]);
+            let (na, nb) = portable(ri, sorted, runs, lim, &mut a, &mut b);
+            assert_eq!((&a[..na], &b[..nb]), (&near[..], &far[..]), "portable, runs {runs:?}");
         }
     }
 }

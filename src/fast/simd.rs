@@ -143,7 +143,7 @@ mod avx2 {
     /// the same order, per lane (the compiler's vectoriser leaves the portable version scalar).
     #[target_feature(enable = "avx2")]
     fn lj_atom<const E: bool, const W: usize>(r: &[Pos4], nl: &NeighborList, i: usize, c: &LjConsts) -> (Real3, [Real; 2]) {
-        let ri = [r[i].0[0], r[i].0[1], r[i].0[2]];
+        let ri = ri_of(r, i);
         let one = _mm256_set1_pd(1.0);
         let (rc2, s6, shift) = (_mm256_set1_pd(c.rc2), _mm256_set1_pd(c.s6), _mm256_set1_pd(c.shift));
         let (m4eps, twelve, six) = (_mm256_set1_pd(c.minus_4eps), _mm256_set1_pd(12.0), _mm256_set1_pd(6.0));
@@ -195,31 +195,38 @@ mod avx2 {
         }
     }
 
+    /// An atom's position, each coordinate in all four lanes (broadcast once per atom, not
+    /// per block).
+    type Ri = [__m256d; 3];
+
+    /// [`Ri`] of particle `i`.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn ri_of(r: &[Pos4], i: usize) -> Ri {
+        let p = r[i].0;
+        [_mm256_set1_pd(p[0]), _mm256_set1_pd(p[1]), _mm256_set1_pd(p[2])]
+    }
+
     /// [`displacements`] of a full block, without bounds checks.
     ///
     /// # Safety
     /// Every index of `js` is below `r.len()`.
     #[target_feature(enable = "avx2")]
     #[inline]
-    unsafe fn displacements4(r: &[Pos4], ri: Real3, js: [u32; 4]) -> (__m256d, __m256d, __m256d, __m256d) {
+    unsafe fn displacements4(r: &[Pos4], ri: Ri, js: [u32; 4]) -> (__m256d, __m256d, __m256d, __m256d) {
         let [a, b, c, d] = js.map(|j| {
             // SAFETY: `j < r.len()` (the caller's contract); a `Pos4` is 4 f64 aligned to 32
             // bytes: one aligned 256-bit load.
             unsafe { _mm256_load_pd(r.get_unchecked(j as usize).0.as_ptr()) }
         });
         let [x, y, z, w] = transpose(a, b, c, d);
-        (
-            _mm256_sub_pd(_mm256_set1_pd(ri[0]), x),
-            _mm256_sub_pd(_mm256_set1_pd(ri[1]), y),
-            _mm256_sub_pd(_mm256_set1_pd(ri[2]), z),
-            w,
-        )
+        (_mm256_sub_pd(ri[0], x), _mm256_sub_pd(ri[1], y), _mm256_sub_pd(ri[2], z), w)
     }
 
     /// Displacements `r_i − r_j` of a block of up to 4 neighbours (missing lanes far away),
     /// and the neighbours' `w`: four aligned loads and a 4×4 transpose.
     #[target_feature(enable = "avx2")]
-    fn displacements(r: &[Pos4], ri: Real3, js: &[u32]) -> (__m256d, __m256d, __m256d, __m256d) {
+    fn displacements(r: &[Pos4], ri: Ri, js: &[u32]) -> (__m256d, __m256d, __m256d, __m256d) {
         let (a, b, c, d) = if let [a, b, c, d] = *js {
             let ld = |j: u32| {
                 let p = &r[j as usize].0;
@@ -237,12 +244,7 @@ mod avx2 {
             (pick(0), pick(1), pick(2), pick(3))
         };
         let [x, y, z, w] = transpose(a, b, c, d);
-        (
-            _mm256_sub_pd(_mm256_set1_pd(ri[0]), x),
-            _mm256_sub_pd(_mm256_set1_pd(ri[1]), y),
-            _mm256_sub_pd(_mm256_set1_pd(ri[2]), z),
-            w,
-        )
+        (_mm256_sub_pd(ri[0], x), _mm256_sub_pd(ri[1], y), _mm256_sub_pd(ri[2], z), w)
     }
 
     #[target_feature(enable = "avx2")]
@@ -314,29 +316,33 @@ mod avx2 {
     #[target_feature(enable = "avx2")]
     fn eval4(t: &CoefTable, r: __m256d) -> Option<(__m256d, __m256d)> {
         let (p, idx) = locate(t, r)?;
-        // 0 <= idx < n (checked by `locate`), so the indexing never panics
         let iv = t.intervals();
-        let [a, b, c, d] = idx.map(|k| load(&iv[k as usize]));
+        // SAFETY: 0 <= idx < t.points() = iv.len() (checked by `locate`)
+        let [a, b, c, d] = idx.map(|k| load(unsafe { iv.get_unchecked(k as usize) }));
         Some(poly(transpose(a, b, c, d), p, _mm256_set1_pd(t.inv_dx())))
     }
 
     /// φ(r), φ′(r) and ρ′(r) of 4 arguments from the joint intervals (`grid`: φ's table, whose
-    /// grid ρ shares): [`eval4`]'s arithmetic, with the interval found once.
+    /// grid ρ shares; `joint`: [`EamCoefs::joint`]): [`eval4`]'s arithmetic, with the interval
+    /// found once.
     #[target_feature(enable = "avx2")]
     fn eval4_joint(grid: &CoefTable, joint: &[[Interval; 2]], r: __m256d) -> Option<(__m256d, __m256d, __m256d)> {
         let (p, idx) = locate(grid, r)?;
         let inv = _mm256_set1_pd(grid.inv_dx());
-        // 0 <= idx < n (checked by `locate`), so the indexing never panics
-        let [a, b, c, d] = idx.map(|k| load(&joint[k as usize][0]));
+        debug_assert_eq!(joint.len(), grid.points(), "joint intervals of another grid");
+        // SAFETY: 0 <= idx < grid.points() (checked by `locate`), which is joint's length (the
+        // one caller passes an `EamCoefs`'s φ and joint intervals)
+        let at = |k: i32| unsafe { joint.get_unchecked(k as usize) };
+        let [a, b, c, d] = idx.map(|k| load(&at(k)[0]));
         let (f, df) = poly(transpose(a, b, c, d), p, inv);
-        let [a, b, c, d] = idx.map(|k| load(&joint[k as usize][1]));
+        let [a, b, c, d] = idx.map(|k| load(&at(k)[1]));
         let (_, drho) = poly(transpose(a, b, c, d), p, inv);
         Some((f, df, drho))
     }
 
     #[target_feature(enable = "avx2")]
     fn eam_density_atom<const W: usize>(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs) -> Option<Real> {
-        let ri = [r[i].0[0], r[i].0[1], r[i].0[2]];
+        let ri = ri_of(r, i);
         let (one, rc2) = (_mm256_set1_pd(1.0), _mm256_set1_pd(t.cutoff * t.cutoff));
         let mut dens = _mm256_setzero_pd();
         let nb = nl.of(i);
@@ -345,6 +351,12 @@ mod avx2 {
             let (dx, dy, dz, _) = block_displacements!(W, r, ri, nb, b, chunks, mask);
             let r2 = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), _mm256_mul_pd(dz, dz));
             let inside = _mm256_cmp_pd::<_CMP_LE_OQ>(r2, rc2);
+            if _mm256_movemask_pd(inside) == 0 {
+                // all four beyond the cutoff (most blocks of a list's far part): they would
+                // add +0.0, which changes no sum (none is ever −0.0). Not done for LJ,
+                // whose pairs cost less than the mispredicted branch at the list's turn.
+                continue;
+            }
             let rr = _mm256_sqrt_pd(_mm256_blendv_pd(one, r2, inside));
             let (rho, _) = eval4(&t.rho, rr)?;
             dens = _mm256_add_pd(dens, _mm256_and_pd(rho, inside));
@@ -352,9 +364,11 @@ mod avx2 {
         Some(sum_lanes(dens))
     }
 
+    /// `J`: φ and ρ share a grid, and `joint` is [`EamCoefs::joint`] (else empty). A
+    /// constant, so the loop does not test it per block.
     #[target_feature(enable = "avx2")]
-    fn eam_force_atom<const E: bool, const W: usize>(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs) -> Option<(Real3, [Real; 2])> {
-        let ri = [r[i].0[0], r[i].0[1], r[i].0[2]];
+    fn eam_force_atom<const E: bool, const W: usize, const J: bool>(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs, joint: &[[Interval; 2]]) -> Option<(Real3, [Real; 2])> {
+        let ri = ri_of(r, i);
         let (one, rc2, dfi) = (_mm256_set1_pd(1.0), _mm256_set1_pd(t.cutoff * t.cutoff), _mm256_set1_pd(r[i].0[3]));
         let z = _mm256_setzero_pd();
         let (mut fx, mut fy, mut fz, mut e, mut w) = (z, z, z, z, z);
@@ -364,16 +378,21 @@ mod avx2 {
             let (dx, dy, dz, dj) = block_displacements!(W, r, ri, nb, b, chunks, mask);
             let r2 = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), _mm256_mul_pd(dz, dz));
             let inside = _mm256_cmp_pd::<_CMP_LE_OQ>(r2, rc2);
+            if _mm256_movemask_pd(inside) == 0 {
+                // all four beyond the cutoff (most blocks of a list's far part): they would
+                // add +0.0, which changes no sum (none is ever −0.0). Not done for LJ,
+                // whose pairs cost less than the mispredicted branch at the list's turn.
+                continue;
+            }
             let rr = _mm256_sqrt_pd(_mm256_blendv_pd(one, r2, inside));
             // 1/r right away: the division then runs beside the table look-ups instead of
             // at the end of their dependency chain
             let inv_r = _mm256_div_pd(one, rr);
-            let (phi, dphi, drho) = match &t.joint {
-                Some(joint) => eval4_joint(&t.phi, joint, rr)?,
-                None => {
-                    let (phi, dphi) = eval4(&t.phi, rr)?;
-                    (phi, dphi, eval4(&t.rho, rr)?.1)
-                }
+            let (phi, dphi, drho) = if J {
+                eval4_joint(&t.phi, joint, rr)?
+            } else {
+                let (phi, dphi) = eval4(&t.phi, rr)?;
+                (phi, dphi, eval4(&t.rho, rr)?.1)
             };
             let num = _mm256_add_pd(dphi, _mm256_mul_pd(_mm256_add_pd(dfi, dj), drho));
             let c = _mm256_and_pd(_mm256_mul_pd(num, inv_r), inside);
@@ -422,7 +441,11 @@ mod avx2 {
     fn eam_force_run<const E: bool, const W: usize>(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut FixedSum, r: &[Pos4], nl: &NeighborList, t: &EamCoefs) {
         for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
             let i = first + k;
-            let (fk, [uk, wk]) = eam_force_atom::<E, W>(r, nl, i, t).unwrap_or_else(|| kernels::eam_force_atom::<E>(r, nl, i, t));
+            let fast = match t.joint() {
+                Some(joint) => eam_force_atom::<E, W, true>(r, nl, i, t, joint),
+                None => eam_force_atom::<E, W, false>(r, nl, i, t, &[]),
+            };
+            let (fk, [uk, wk]) = fast.unwrap_or_else(|| kernels::eam_force_atom::<E>(r, nl, i, t));
             *f = fk;
             if E {
                 *u += uk;
@@ -488,7 +511,8 @@ mod tests {
             parts.image.push([0; 3]);
         }
         parts.n_own = n as usize;
-        let nl = crate::fast::neighbors::build_with_width(&parts, [0.0; 3], [12.0; 3], 7.0, width);
+        let reach = crate::fast::neighbors::Reach { cutoff: 5.0, range: 7.0 };
+        let nl = crate::fast::neighbors::build_with_width(&parts, [0.0; 3], [12.0; 3], reach, width);
         assert_eq!(nl.width(), width);
         let mut r: Vec<Pos4> = parts.r.iter().map(|p| Pos4([p[0], p[1], p[2], 0.0])).collect();
         let c = LjConsts::new(&crate::forces::lj::LennardJones::default());
