@@ -43,6 +43,11 @@ pub trait Engine {
     fn mass(&self) -> Real;
     /// This rank's virial `W = Σ_pairs d·f` (eV), for the pressure; at print steps only.
     fn virial(&self) -> Real;
+    /// Neighbour-list builds so far (start-up and rebuilds) on a path that keeps lists: the
+    /// same on every rank (the decision to rebuild is global).
+    fn list_builds(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// CoMD's serial loop order on link cells, bit for bit.

@@ -285,7 +285,8 @@ pub fn run(
         }
     }
     timers.stop(Timer::Total);
-    let report = timer_report(&timers, comm, n0, step - first_step);
+    let mut report = timer_report(&timers, comm, n0, step - first_step);
+    report.list_builds = engine.list_builds();
     if loop_result.is_ok() {
         say(&screen::timers(&report))?;
         say(&screen::timestamp("comd-rs Ending"))?;
@@ -429,5 +430,6 @@ fn timer_report(timers: &Timers, comm: &mut dyn Comm, n_global: i64, steps: u64)
             let sent = comm.all_gather_f64(comm.bytes_sent() as f64);
             sent.iter().sum::<f64>() / n_ranks as f64 / steps.max(1.0)
         },
+        list_builds: None,
     }
 }

@@ -32,6 +32,21 @@ fn yaml_report_parses_and_holds_thermo_and_validation() {
 }
 
 #[test]
+fn neighbor_list_builds_are_reported_on_the_default_path_only() {
+    // hot enough that the lists are rebuilt within 100 steps
+    let (o, dir) = run_in_tmp(&["-x", "5", "-y", "5", "-z", "5", "-N", "100", "-n", "50", "-T", "3000", "--yaml", "r.yaml"]);
+    assert_ok(&o);
+    let y: serde_yaml_ng::Value = serde_yaml_ng::from_str(&std::fs::read_to_string(dir.path().join("r.yaml")).unwrap()).unwrap();
+    let builds = y["Neighbor lists"]["Builds"].as_u64().expect("Neighbor lists: Builds");
+    assert!(builds > 1, "a 3000 K run rebuilds its lists: {builds}");
+    assert!(stdout(&o).contains(&format!("Neighbor list builds: {builds}\n")), "screen line");
+    let (o, dir) = run_in_tmp(&["-x", "5", "-y", "5", "-z", "5", "-N", "10", "--exact", "--yaml", "r.yaml"]);
+    assert_ok(&o);
+    let y: serde_yaml_ng::Value = serde_yaml_ng::from_str(&std::fs::read_to_string(dir.path().join("r.yaml")).unwrap()).unwrap();
+    assert!(y.get("Neighbor lists").is_none() && !stdout(&o).contains("Neighbor list builds"), "--exact has no lists");
+}
+
+#[test]
 fn yaml_path_and_no_yaml() {
     let (o, dir) = run_in_tmp(&["-x", "5", "-y", "5", "-z", "5", "-N", "0", "--yaml", "r.yaml"]);
     assert_ok(&o);

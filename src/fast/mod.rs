@@ -411,4 +411,7 @@ impl Engine for FastEngine {
     fn virial(&self) -> Real {
         self.ff.virial()
     }
+    fn list_builds(&self) -> Option<u64> {
+        Some(self.rebuilds)
+    }
 }

@@ -135,4 +135,6 @@ pub struct TimerReport {
     pub atoms_per_us: f64,
     /// Halo-exchange bytes sent per rank and time step (average over ranks).
     pub halo_bytes_per_step: f64,
+    /// Neighbour-list builds of the run (start-up included), on the default path.
+    pub list_builds: Option<u64>,
 }

@@ -161,6 +161,9 @@ pub fn timers(t: &TimerReport) -> String {
     s += &boxed("Average atom update rate:     ", t.atom_rate, "us/atom/task");
     s += &boxed("Average all atom update rate: ", t.all_atom_rate, "us/atom");
     s += &boxed("Average atom rate:            ", t.atoms_per_us, "atoms/us");
+    if let Some(n) = t.list_builds {
+        let _ = writeln!(s, "Neighbor list builds: {n}");
+    }
     s
 }
 

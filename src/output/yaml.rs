@@ -110,6 +110,9 @@ pub fn render(r: &Report) -> String {
                 TIMER_NAMES[i].trim(), st.min_rank, num(st.min), st.max_rank, num(st.max), num(st.avg), num(st.stdev));
         }
         let _ = writeln!(o, "Communication:\n  HaloBytesPerRankPerStep: {:.0}", t.halo_bytes_per_step);
+        if let Some(n) = t.list_builds {
+            let _ = writeln!(o, "Neighbor lists:\n  Builds: {n}");
+        }
         let _ = writeln!(o, "Performance Global Update Rates:\n  AtomUpdateRate:\n    AverageRate: {}\n    Units: us/atom/task\n  AllAtomUpdateRate:\n    AverageRate: {}\n    Units: us/atom\n  AtomRate:\n    AverageRate: {}\n    Units: atoms/us",
             num(t.atom_rate), num(t.all_atom_rate), num(t.atoms_per_us));
     }
