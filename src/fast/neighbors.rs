@@ -259,6 +259,44 @@ impl Bins {
         g * g
     }
 
+    /// The runs of particles (`bin_start`: the bins' first particles in bin order, and the
+    /// end) that can hold partners of a particle at `ri` within `range`: for each row of
+    /// bins along x around it (by z, then y), the bins the sphere reaches at the row's nearest
+    /// point; rows out of reach are skipped. Written to `runs`; returns how many. Bins across
+    /// must be at least half the range wide (at most [`MAX_ROWS`] rows).
+    #[inline]
+    fn sphere_runs(&self, ri: Real3, range: Real, bin_start: &[u32], runs: &mut [(u32, u32); MAX_ROWS]) -> usize {
+        let (c, range2) = (self.coords(&ri), range * range);
+        // rows within range of the atom's bin: 2 each way across (3 if rounded up)
+        let span = |a: usize| {
+            let k = (-floor(-range * self.inv[a])).min(3) as usize;
+            c[a].saturating_sub(k)..=(c[a] + k).min(self.n[a] - 1)
+        };
+        let mut gy = [(0, 0.0); 7];
+        let mut ny = 0;
+        for y in span(1) {
+            gy[ny] = (y, self.gap2(1, y, ri[1]));
+            ny += 1;
+        }
+        let mut n_runs = 0;
+        for z in span(2) {
+            let gz = self.gap2(2, z, ri[2]);
+            for &(y, gy) in &gy[..ny] {
+                let left = range2 - gz - gy;
+                if left <= -SLACK {
+                    continue;
+                }
+                // the row's part within the sphere's chord at the row's nearest point
+                let ext = left.max(0.0).sqrt() + SLACK;
+                let row = self.n[0] * (y + self.n[1] * z);
+                let (x0, x1) = (self.coord(0, ri[0] - ext), self.coord(0, ri[0] + ext));
+                runs[n_runs] = (bin_start[row + x0], bin_start[row + x1 + 1]);
+                n_runs += 1;
+            }
+        }
+        n_runs
+    }
+
     /// Number of bins.
     pub fn len(&self) -> usize {
         self.n.iter().product()
@@ -276,6 +314,10 @@ impl Bins {
 fn bin_widths(range: Real) -> Real3 {
     [0.25 * range, 0.5 * range, 0.5 * range]
 }
+
+/// Most rows of bins around a particle that can hold partners (7 × 7, with bins across half
+/// the range wide: 2 each way, 3 when the bin bounds round against the particle).
+const MAX_ROWS: usize = 49;
 
 /// Slack (Å) in deciding which bins can hold a partner: the bin bounds are rounded, the
 /// distance test on each candidate is exact; scanning a few more candidates changes nothing.
@@ -334,12 +376,10 @@ impl NeighborList {
         copy(zs, 2);
         idx[..n_all].copy_from_slice(&in_bin.order);
         let (sorted, bin_start) = (super::scan::Sorted { xs, ys, zs, idx }, &in_bin.start);
-        let (range2, lim) = (range * range, super::scan::Limits { near: reach.cutoff * reach.cutoff, range: range * range });
+        let lim = super::scan::Limits { near: reach.cutoff * reach.cutoff, range: range * range };
+        assert!(range * bins.inv[1] <= 2.0 + 1e-9 && range * bins.inv[2] <= 2.0 + 1e-9, "bins across are half the range wide");
         self.pieces.resize_with(parts.n_own.div_ceil(CHUNK), Default::default);
         let expect = expected_entries(parts, lo, hi, range);
-        // bins within range of an atom's bin: 4 along x, 2 across (3 if rounded up)
-        let reach: [usize; 3] = std::array::from_fn(|a| (range / bins.w[a]).ceil() as usize);
-        assert!(reach[1] <= 3 && reach[2] <= 3, "bins across are half the range wide");
         self.pieces.par_iter_mut().enumerate().for_each(|(piece, (start, list))| {
             let atoms = piece * CHUNK..(piece * CHUNK + CHUNK).min(parts.n_own);
             start.clear();
@@ -353,33 +393,10 @@ impl NeighborList {
                 list.reserve_exact(room);
             }
             let (mut near, mut far): (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
+            let mut runs = [(0u32, 0u32); MAX_ROWS];
             for i in atoms {
                 let ri = parts.r[i];
-                let c = bins.coords(&ri);
-                let span = |a: usize| c[a].saturating_sub(reach[a])..=(c[a] + reach[a]).min(bins.n[a] - 1);
-                let mut gy = [(0, 0.0); 7];
-                let mut ny = 0;
-                for y in span(1) {
-                    gy[ny] = (y, bins.gap2(1, y, ri[1]));
-                    ny += 1;
-                }
-                let mut runs = [(0u32, 0u32); 7 * 7];
-                let mut n_runs = 0;
-                for z in span(2) {
-                    let gz = bins.gap2(2, z, ri[2]);
-                    for &(y, gy) in &gy[..ny] {
-                        let left = range2 - gz - gy;
-                        if left <= -SLACK {
-                            continue;
-                        }
-                        // the row's part within the sphere's chord at the row's nearest point
-                        let ext = left.max(0.0).sqrt() + SLACK;
-                        let row = bins.n[0] * (y + bins.n[1] * z);
-                        let (x0, x1) = (bins.coord(0, ri[0] - ext), bins.coord(0, ri[0] + ext));
-                        runs[n_runs] = (bin_start[row + x0], bin_start[row + x1 + 1]);
-                        n_runs += 1;
-                    }
-                }
+                let n_runs = bins.sphere_runs(ri, range, bin_start, &mut runs);
                 let (mut n_near, n_far) = super::scan::scan(ri, sorted, &runs[..n_runs], lim, &mut near, &mut far);
                 // the atom itself (d² = 0) is among the near ones once
                 if let Some(me) = near[..n_near].iter().position(|&j| j as usize == i) {
