@@ -45,11 +45,23 @@ pub const COMPACT_ABOVE: Real = 75.0;
 /// ghosts), else 4. Both forms decode to the same indices, so results do not depend on it.
 #[derive(Debug, Clone)]
 pub struct NeighborList {
-    /// Per piece: offsets in entries (`atoms + 1` of them) and the entries' bytes.
-    pieces: Vec<(Vec<u32>, Vec<u8>)>,
+    pieces: Vec<Piece>,
     width: usize,
     /// Number of particles the lists were built for: every entry is below it.
     n_particles: usize,
+}
+
+/// The lists of [`CHUNK`] consecutive owned atoms.
+#[derive(Debug, Clone, Default)]
+struct Piece {
+    /// Offsets in entries, `atoms + 1` of them.
+    start: Vec<u32>,
+    /// Per atom, the blocks of four entries that hold its near part (the last may also hold
+    /// far entries); saturated at `u16::MAX` (the kernels then treat some near blocks as
+    /// far ones, which is slower, not wrong).
+    near_blocks: Vec<u16>,
+    /// The entries' bytes, then [`PAD`].
+    bytes: Vec<u8>,
 }
 
 impl Default for NeighborList {
@@ -62,10 +74,11 @@ impl NeighborList {
     /// Neighbours of owned atom `i`.
     #[inline(always)]
     pub fn of(&self, i: usize) -> Nbrs<'_> {
-        let (start, bytes) = &self.pieces[i / CHUNK];
+        let p = &self.pieces[i / CHUNK];
         let k = i % CHUNK;
-        let (a, b) = (start[k] as usize, start[k + 1] as usize);
-        Nbrs { bytes: &bytes[a * self.width..b * self.width + PAD], len: b - a, width: self.width }
+        let (a, b) = (p.start[k] as usize, p.start[k + 1] as usize);
+        let near_blocks = (p.near_blocks[k] as usize).min((b - a).div_ceil(4));
+        Nbrs { bytes: &p.bytes[a * self.width..b * self.width + PAD], len: b - a, width: self.width, near_blocks }
     }
 
     /// Bytes per entry (3 or 4).
@@ -80,7 +93,7 @@ impl NeighborList {
 
     /// Total number of list entries.
     pub fn len(&self) -> usize {
-        self.pieces.iter().map(|p| *p.0.last().unwrap_or(&0) as usize).sum()
+        self.pieces.iter().map(|p| *p.start.last().unwrap_or(&0) as usize).sum()
     }
 
     /// Whether there are no entries.
@@ -96,6 +109,7 @@ pub struct Nbrs<'a> {
     bytes: &'a [u8],
     len: usize,
     width: usize,
+    near_blocks: usize,
 }
 
 impl<'a> Nbrs<'a> {
@@ -121,6 +135,14 @@ impl<'a> Nbrs<'a> {
     #[inline(always)]
     pub fn width(&self) -> usize {
         self.width
+    }
+
+    /// The blocks (from the first) that hold the neighbours that were within the cutoff
+    /// when the list was built; the blocks after them hold only farther ones, so a kernel
+    /// can test those for being all beyond the cutoff now, a test that nearly always passes.
+    #[inline(always)]
+    pub fn near_blocks(&self) -> usize {
+        self.near_blocks
     }
 
     /// The 16 bytes from the start of block `b` (its entries, then others or padding).
@@ -380,10 +402,11 @@ impl NeighborList {
         assert!(range * bins.inv[1] <= 2.0 + 1e-9 && range * bins.inv[2] <= 2.0 + 1e-9, "bins across are half the range wide");
         self.pieces.resize_with(parts.n_own.div_ceil(CHUNK), Default::default);
         let expect = expected_entries(parts, lo, hi, range);
-        self.pieces.par_iter_mut().enumerate().for_each(|(piece, (start, list))| {
+        self.pieces.par_iter_mut().enumerate().for_each(|(piece, Piece { start, near_blocks, bytes: list })| {
             let atoms = piece * CHUNK..(piece * CHUNK + CHUNK).min(parts.n_own);
             start.clear();
             start.push(0u32);
+            near_blocks.clear();
             list.clear();
             let room = (atoms.len() as Real * expect) as usize * width + PAD;
             if list.capacity() == 0 {
@@ -412,6 +435,7 @@ impl NeighborList {
                 }
                 list.pop();
                 start.push((list.len() / width) as u32);
+                near_blocks.push(n_near.div_ceil(4).min(u16::MAX as usize) as u16);
             }
             list.extend_from_slice(&[0; PAD]);
             // keep 1/16 room for the next rebuild's lists (a little longer after heating)
@@ -502,6 +526,8 @@ mod tests {
             let mut expect: Vec<u32> = (0..parts.r.len() as u32).filter(|&j| j as usize != i && d2(i, j) < range * range).collect();
             expect.sort_by_key(|&j| key(j));
             assert_eq!(nl.of(i).to_vec(), expect, "atom {i}");
+            let near = expect.iter().filter(|&&j| d2(i, j) < 3.5 * 3.5).count();
+            assert_eq!((nl.of(i).near_blocks(), narrow.of(i).near_blocks()), (near.div_ceil(4), near.div_ceil(4)), "atom {i}");
         }
     }
 
