@@ -57,9 +57,9 @@ struct Piece {
     /// Offsets in entries, `atoms + 1` of them.
     start: Vec<u32>,
     /// Per atom, the blocks of four entries that hold its near part (the last may also hold
-    /// far entries); saturated at `u16::MAX` (the kernels then treat some near blocks as
+    /// far entries); saturated at 255 (the kernels then treat some near blocks as
     /// far ones, which is slower, not wrong).
-    near_blocks: Vec<u16>,
+    near_blocks: Vec<u8>,
     /// The entries' bytes, then [`PAD`].
     bytes: Vec<u8>,
 }
@@ -388,16 +388,18 @@ impl NeighborList {
         let range = reach.range;
         assert!(width == 4 || (width == 3 && parts.r.len() < 1 << 24), "3-byte entries hold indices below 2^24");
         let bins = Bins::new(lo.map(|v| v - range), hi.map(|v| v + range), bin_widths(range));
-        let in_bin = bin_order(parts, &bins);
+        let BinOrder { order, start: bin_start } = bin_order(parts, &bins);
         // bin-ordered copies: the scan below reads each run of bins as contiguous memory
         let n_all = parts.r.len();
         let (xs, ys, zs, idx) = super::scan::soa_scratch(scratch, n_all);
-        let copy = |out: &mut [Real], a: usize| out.par_iter_mut().zip(&in_bin.order).for_each(|(o, &j)| *o = parts.r[j as usize][a]);
+        let copy = |out: &mut [Real], a: usize| out.par_iter_mut().zip(&order).for_each(|(o, &j)| *o = parts.r[j as usize][a]);
         copy(xs, 0);
         copy(ys, 1);
         copy(zs, 2);
-        idx[..n_all].copy_from_slice(&in_bin.order);
-        let (sorted, bin_start) = (super::scan::Sorted { xs, ys, zs, idx }, &in_bin.start);
+        idx[..n_all].copy_from_slice(&order);
+        // freed before the lists grow (4 bytes per particle at the peak)
+        drop(order);
+        let (sorted, bin_start) = (super::scan::Sorted { xs, ys, zs, idx }, &bin_start);
         let lim = super::scan::Limits { near: reach.cutoff * reach.cutoff, range: range * range };
         assert!(range * bins.inv[1] <= 2.0 + 1e-9 && range * bins.inv[2] <= 2.0 + 1e-9, "bins across are half the range wide");
         self.pieces.resize_with(parts.n_own.div_ceil(CHUNK), Default::default);
@@ -435,7 +437,7 @@ impl NeighborList {
                 }
                 list.pop();
                 start.push((list.len() / width) as u32);
-                near_blocks.push(n_near.div_ceil(4).min(u16::MAX as usize) as u16);
+                near_blocks.push(n_near.div_ceil(4).min(u8::MAX as usize) as u8);
             }
             list.extend_from_slice(&[0; PAD]);
             // keep 1/16 room for the next rebuild's lists (a little longer after heating)
@@ -528,6 +530,16 @@ mod tests {
             assert_eq!(nl.of(i).to_vec(), expect, "atom {i}");
             let near = expect.iter().filter(|&&j| d2(i, j) < 3.5 * 3.5).count();
             assert_eq!((nl.of(i).near_blocks(), narrow.of(i).near_blocks()), (near.div_ceil(4), near.div_ceil(4)), "atom {i}");
+        }
+    }
+
+    #[test]
+    fn near_blocks_saturate_in_a_dense_cloud() {
+        // every pair within the cutoff: ~1199 near entries, 300 blocks
+        let parts = cloud(1200, 4.0, 3);
+        let nl = build(&parts, [0.0; 3], [4.0; 3], Reach { cutoff: 7.5, range: 8.0 });
+        for i in (0..1200).step_by(97) {
+            assert_eq!((nl.of(i).len(), nl.of(i).near_blocks()), (1199, 255), "atom {i}");
         }
     }
 
