@@ -1,4 +1,4 @@
-# Helpers shared by benches/compare.sh, memory.sh and scaling.sh (sourced, not run).
+# Helpers shared by benches/compare.sh, memory.sh, size.sh and scaling.sh (sourced, not run).
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
@@ -81,7 +81,7 @@ import sys, os, re
 path, name, body_file = sys.argv[1:4]
 body = open(body_file).read().rstrip("\n") + "\n"
 begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
-text = open(path).read() if os.path.exists(path) else "# comd-rs benchmark results\n\nWritten by benches/compare.sh, benches/memory.sh and benches/scaling.sh (re-run them to refresh a section).\n"
+text = open(path).read() if os.path.exists(path) else "# comd-rs benchmark results\n\nWritten by benches/compare.sh, benches/memory.sh, benches/size.sh and benches/scaling.sh (re-run them to refresh a section).\n"
 block = f"{begin}\n{body}{end}"
 if begin in text and end in text:
     text = re.sub(re.escape(begin) + r".*?" + re.escape(end), lambda m: block, text, flags=re.S)
