@@ -69,13 +69,34 @@ pub enum TableError {
         /// The value itself.
         value: Real,
     },
+    /// A value is so large that the interpolation would overflow (differences of values,
+    /// divided by the spacing).
+    #[error("table value {index} is {value:e}: too large to interpolate with spacing {dx:e} (|value| must be at most {limit:e})")]
+    TooLarge {
+        /// Index of the offending value.
+        index: usize,
+        /// The value itself.
+        value: Real,
+        /// The grid spacing.
+        dx: Real,
+        /// The largest magnitude allowed with that spacing.
+        limit: Real,
+    },
+}
+
+/// The largest value magnitude a table of spacing `dx` (inverse `inv_dx`) can interpolate:
+/// the scheme's intermediate terms reach 6× the largest value, and the slope divides them by
+/// `dx`; a factor 8 keeps every one finite.
+fn value_limit(inv_dx: Real) -> Real {
+    Real::MAX / (8.0 * inv_dx.max(1.0))
 }
 
 /// A function tabulated on the uniform grid `x0 + i*dx`, `i = 0..n-1`, evaluated with
 /// CoMD's quadratic value / 4-point-slope scheme (see the module documentation).
 ///
 /// Invariants (checked by [`InterpolationTable::new`]): `n >= MIN_TABLE_POINTS`, `x0` finite,
-/// `dx` finite and positive with a finite inverse, every value finite.
+/// `dx` finite and positive with a finite inverse, every value finite and small enough that
+/// the interpolation cannot overflow.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InterpolationTable {
     x0: Real,
@@ -104,6 +125,10 @@ impl InterpolationTable {
         }
         if let Some((index, &value)) = values.iter().enumerate().find(|(_, v)| !v.is_finite()) {
             return Err(TableError::NonFinite { index, value });
+        }
+        let limit = value_limit(inv_dx);
+        if let Some((index, &value)) = values.iter().enumerate().find(|(_, v)| v.abs() > limit) {
+            return Err(TableError::TooLarge { index, value, dx, limit });
         }
         let mut padded = Vec::with_capacity(n + 3);
         padded.push(values[0]);
@@ -314,5 +339,20 @@ mod tests {
                 value: Real::INFINITY
             })
         );
+        // a value whose differences over a spacing of 5e-4 overflow (found by the fuzzer)
+        let big = InterpolationTable::new(0.0, 5e-4, &[1e308, 0.0, 1.0, 2.0]);
+        assert!(matches!(big, Err(TableError::TooLarge { index: 0, .. })), "{big:?}");
+        // just under the limit, every evaluation stays finite
+        let limit = value_limit(1.0 / 5e-4);
+        let t = InterpolationTable::new(0.0, 5e-4, &[limit, -limit, limit, -limit, limit]).unwrap();
+        for k in 0..=40 {
+            let (f, df) = t.eval(k as Real * 5e-5);
+            assert!(f.is_finite() && df.is_finite(), "{f} {df}");
+        }
+        let c = crate::fast::coefs::CoefTable::new(&t);
+        for k in 0..=40 {
+            let (f, df) = c.eval(k as Real * 5e-5);
+            assert!(f.is_finite() && df.is_finite(), "coefficients: {f} {df}");
+        }
     }
 }
