@@ -59,7 +59,7 @@ impl Particles {
     /// the order still holds.
     pub fn sort_by_bin(&mut self, domain: &Domain, range: Real) {
         use rayon::slice::ParallelSliceMut;
-        let bins = super::neighbors::Bins::new(domain.local_min, domain.local_max, [range; 3]);
+        let bins = super::bins::Bins::new(domain.local_min, domain.local_max, [range; 3]);
         // (bin, gid, index): gids of owned atoms are distinct, so the order is total
         let mut order: Vec<(u32, i32, u32)> =
             (0..self.n_own).map(|i| (bins.index(&self.r[i]) as u32, self.gid[i], i as u32)).collect();

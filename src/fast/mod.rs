@@ -26,6 +26,7 @@
 //! the virial is summed inside the kernels instead of in a pass of its own); and a branch-free
 //! vectorised candidate scan for the list build ([`neighbors`]).
 
+pub mod bins;
 pub mod coefs;
 pub mod force;
 pub mod ghosts;
