@@ -285,8 +285,7 @@ pub fn run(
         }
     }
     timers.stop(Timer::Total);
-    let mut report = timer_report(&timers, comm, n0, step - first_step);
-    report.list_builds = engine.list_builds();
+    let report = timer_report(&timers, comm, n0, step - first_step, engine.list_builds());
     if loop_result.is_ok() {
         say(&screen::timers(&report))?;
         say(&screen::timestamp("comd-rs Ending"))?;
@@ -407,7 +406,7 @@ fn gather_frame(
     })
 }
 
-fn timer_report(timers: &Timers, comm: &mut dyn Comm, n_global: i64, steps: u64) -> TimerReport {
+fn timer_report(timers: &Timers, comm: &mut dyn Comm, n_global: i64, steps: u64, list_builds: Option<u64>) -> TimerReport {
     let mut stats = [TimerStats::default(); N_TIMERS];
     for (i, s) in stats.iter_mut().enumerate() {
         *s = TimerStats::from_values(&comm.all_gather_f64(timers.total[i]));
@@ -430,6 +429,6 @@ fn timer_report(timers: &Timers, comm: &mut dyn Comm, n_global: i64, steps: u64)
             let sent = comm.all_gather_f64(comm.bytes_sent() as f64);
             sent.iter().sum::<f64>() / n_ranks as f64 / steps.max(1.0)
         },
-        list_builds: None,
+        list_builds,
     }
 }

@@ -232,19 +232,20 @@ fn bin_widths(range: Real) -> Real3 {
     [0.25 * range, 0.5 * range, 0.5 * range]
 }
 
-/// Builds the lists of the owned atoms of `parts` for interaction range `range`
-/// (cutoff + skin). Ghosts must cover `[lo − range, hi + range)`.
+/// Builds the lists of the owned atoms of `parts` for `reach` (cutoff, and range = cutoff +
+/// skin). Ghosts must cover `[lo − range, hi + range)`.
 ///
-/// Particles are put in a global bin grid ([`Bins`]; widths from `bin_widths`), ordered by gid within
-/// each bin, and copied in that order, so a run of bins along x is contiguous memory that
-/// [`super::scan::scan`] tests four at a time. For each row of bins (y, z) around an atom, the
+/// Particles are put in a global bin grid ([`Bins`]; widths from `bin_widths`), ordered by
+/// gid within each bin, and copied in that order, so a run of bins along x is contiguous
+/// memory that [`super::scan::scan`] tests four at a time. For each row of bins (y, z) around an atom, the
 /// run is cut to the x-extent of the atom's sphere at the row's nearest point (rows entirely
 /// out of range are skipped): about 230 candidates per atom on CoMD's LJ problem for ~91
 /// partners, against ~390 for the full 5×5×5 block of half-range bins.
 ///
-/// The list order is the scan order: bins by (z, y, x), then gid. It depends only on the
-/// positions and gids (the grid is global and positions have the same bits on any rank
-/// grid), so no sort is needed per atom for results that do not depend on threads or ranks.
+/// The list order is the scan order: the neighbours within the cutoff first, then the others,
+/// each part by bins (z, y, x), then gid. It depends only on the positions and gids (the grid
+/// is global and positions have the same bits on any rank grid), so no sort is needed per
+/// atom for results that do not depend on threads or ranks.
 /// Two periodic images of one atom differ by a box length, more than a bin width, so they
 /// never share a bin.
 pub fn build(parts: &Particles, lo: Real3, hi: Real3, reach: Reach) -> NeighborList {

@@ -19,15 +19,16 @@ pub const PAD: usize = 4;
 /// reals and one of particle indices (u32, in a u64 slot's room). The list build keeps its
 /// bin-ordered copies here, in the padded position copy of the force evaluation, which is
 /// stale between evaluations: so the build needs no memory of its own (32 bytes per
-/// particle, 6 % of the peak of a 1M-atom LJ run).
+/// particle, 6 % of the peak of a 1M-atom LJ run). The first `n` elements of each array
+/// hold whatever was there (the caller writes them); only the padding is zeroed.
 pub fn soa_scratch(buf: &mut Vec<Pos4>, n: usize) -> (&mut [Real], &mut [Real], &mut [Real], &mut [u32]) {
     let stride = n + PAD;
-    buf.clear();
     buf.resize(stride, Pos4::default());
     // SAFETY: `Pos4` is `repr(C)` around `[f64; 4]` (size 32, no padding), so `buf` is
-    // 4·stride zeroed f64 in one allocation; u32 has a smaller alignment than f64 and every
-    // bit pattern is valid for both; the four slices are disjoint and borrow `buf` mutably.
-    unsafe {
+    // 4·stride initialised f64 in one allocation; u32 has a smaller alignment than f64 and
+    // every bit pattern is valid for both; the four slices are disjoint and borrow `buf`
+    // mutably.
+    let (xs, ys, zs, idx) = unsafe {
         let p = buf.as_mut_ptr().cast::<Real>();
         (
             std::slice::from_raw_parts_mut(p, stride),
@@ -35,7 +36,12 @@ pub fn soa_scratch(buf: &mut Vec<Pos4>, n: usize) -> (&mut [Real], &mut [Real], 
             std::slice::from_raw_parts_mut(p.add(2 * stride), stride),
             std::slice::from_raw_parts_mut(p.add(3 * stride).cast::<u32>(), stride),
         )
+    };
+    for a in [&mut *xs, &mut *ys, &mut *zs] {
+        a[n..].fill(0.0);
     }
+    idx[n..].fill(0);
+    (xs, ys, zs, idx)
 }
 
 /// Bin-ordered particles: positions by coordinate and particle indices, each array with
