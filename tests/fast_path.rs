@@ -108,21 +108,33 @@ fn eam_conserves_energy_over_10000_steps_on_both_paths() {
     conserves(&args, true);
 }
 
-/// Fast engine after `steps` steps; returns gid-sorted positions, forces and the box.
-fn fast_state(kernel: Kernel, mass: f64, cutoff: f64, lat: f64, n: [usize; 3], temp: f64, steps: u64) -> (Vec<[f64; 3]>, Vec<[f64; 3]>, [f64; 3], u64) {
+/// A fast engine on a displaced `n` crystal of lattice constant `lat` at `temp`, and its box.
+fn fast_engine(kernel: Kernel, mass: f64, cutoff: f64, lat: f64, n: [usize; 3], temp: f64) -> (FastEngine, [f64; 3]) {
     let l = n.map(|v| v as f64 * lat);
-    let mut comm = Serial::new();
-    let mut timers = Timers::default();
     let mut sys = System::new(Domain::new([1, 1, 1], 0, l), cutoff, mass).unwrap();
     lattice::create_fcc_lattice(&mut sys, n, lat).unwrap();
     sys.n_global = sys.n_local() as i64;
-    lattice::set_temperature(&mut sys, temp, &mut comm, &mut timers, false);
+    lattice::set_temperature(&mut sys, temp, &mut Serial::new(), &mut Timers::default(), false);
     lattice::random_displacements(&mut sys, 0.05);
-    let mut e = FastEngine::start(sys, kernel, comd::fast::DEFAULT_SKIN, &mut comm, &mut timers).unwrap();
-    e.timestep(steps, 1.0, &mut comm, &mut timers).unwrap();
+    let skin = kernel.default_skin();
+    (FastEngine::start(sys, kernel, skin, &mut Serial::new(), &mut Timers::default()).unwrap(), l)
+}
+
+/// Gid-sorted positions, forces, and the largest displacement since the last list build.
+fn state(e: &FastEngine) -> (Vec<[f64; 3]>, Vec<[f64; 3]>, f64) {
     let mut recs = e.records();
     recs.sort_by_key(|r| r.gid);
-    (recs.iter().map(|r| r.r).collect(), recs.iter().map(|r| r.f).collect(), l, e.rebuilds)
+    let moved = recs.iter().map(|r| (0..3).map(|k| (r.r[k] - r.r_ref[k]).powi(2)).sum::<f64>().sqrt()).fold(0.0, f64::max);
+    (recs.iter().map(|r| r.r).collect(), recs.iter().map(|r| r.f).collect(), moved)
+}
+
+/// Fast engine after `steps` steps; returns gid-sorted positions, forces, the box and the
+/// number of list builds.
+fn fast_state(kernel: Kernel, mass: f64, cutoff: f64, lat: f64, n: [usize; 3], temp: f64, steps: u64) -> (Vec<[f64; 3]>, Vec<[f64; 3]>, [f64; 3], u64) {
+    let (mut e, l) = fast_engine(kernel, mass, cutoff, lat, n, temp);
+    e.timestep(steps, 1.0, &mut Serial::new(), &mut Timers::default()).unwrap();
+    let (pos, f, _) = state(&e);
+    (pos, f, l, e.rebuilds)
 }
 
 #[test]
@@ -130,13 +142,32 @@ fn fast_lj_forces_equal_the_oracle_in_list_stress_cases() {
     let lj = LennardJones::default();
     // (lattice constant, cells, temperature, steps): a box just over 2 cutoffs (11.7 Å, so
     // two images of one atom can be within cutoff + skin), a 3000 K melt, a long hot run
-    for (lat, n, temp, steps) in [(3.9, [3, 3, 3], 600.0, 50), (3.615, [5, 5, 5], 3000.0, 100), (3.615, [4, 5, 4], 3000.0, 600)] {
+    for (lat, n, temp, steps) in [(3.9, [3, 3, 3], 900.0, 100), (3.615, [5, 5, 5], 3000.0, 100), (3.615, [4, 5, 4], 3000.0, 600)] {
         let (pos, f, l, rebuilds) = fast_state(Kernel::Lj(lj.clone()), lj.mass, lj.cutoff, lat, n, temp, steps);
         let (fo, _) = oracle::lj(&pos, l, &lj);
         let (dev, big) = oracle::max_deviation(&f, &fo);
         assert!(dev <= 1e-11 * big, "lat {lat} {n:?} T={temp}: deviation {dev:e} vs {big:e}");
         assert!(rebuilds > 1, "the lists were never rebuilt");
     }
+}
+
+#[test]
+fn lists_kept_past_half_a_skin_still_hold_every_pair() {
+    // the pair rule (fast::skin) keeps the lists while atoms that moved over half a skin are
+    // far from each other: the forces must still be the oracle's at every check, and some
+    // check must find an atom past half a skin (or the rule was not exercised)
+    let lj = LennardJones::default();
+    let (mut e, l) = fast_engine(Kernel::Lj(lj.clone()), lj.mass, lj.cutoff, 3.615, [7, 7, 7], 1500.0);
+    let mut past_half = 0;
+    for _ in 0..12 {
+        e.timestep(25, 1.0, &mut Serial::new(), &mut Timers::default()).unwrap();
+        let (pos, f, moved) = state(&e);
+        let (fo, _) = oracle::lj(&pos, l, &lj);
+        let (dev, big) = oracle::max_deviation(&f, &fo);
+        assert!(dev <= 1e-11 * big, "deviation {dev:e} vs {big:e} after {} builds, largest move {moved}", e.rebuilds);
+        past_half += usize::from(moved > 0.5 * comd::fast::DEFAULT_SKIN_LJ);
+    }
+    assert!(past_half > 0, "no check found an atom past half a skin ({} builds)", e.rebuilds);
 }
 
 #[test]

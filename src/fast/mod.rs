@@ -9,8 +9,8 @@
 //! * totals (energies, centre-of-mass momentum at start-up) are [`crate::fixed::FixedSum`]s:
 //!   exact integer sums, identical in any order and across ranks;
 //! * positions, momenta and ghost images have the same bits on any rank grid (see
-//!   [`ghosts`]); the decision to rebuild the lists is a global maximum of displacements, so
-//!   lists are rebuilt at the same steps from the same positions, and hold the same entries
+//!   [`ghosts`]); the decision to rebuild the lists depends on global quantities only (see
+//!   [`skin`]), so lists are rebuilt at the same steps from the same positions, and hold the same entries
 //!   in the same order everywhere. The kernels' 4-lane sums depend on every entry (also the
 //!   ones beyond the cutoff), so the lists are part of the state: a restart rebuilds them
 //!   from the positions of the last rebuild (`r_ref`, kept in checkpoints).
@@ -34,6 +34,7 @@ pub mod kernels;
 pub mod neighbors;
 pub mod scan;
 pub mod simd;
+pub mod skin;
 
 use crate::comm::Comm;
 use crate::domain::Domain;
@@ -81,8 +82,8 @@ impl Kernel {
 /// Default Verlet skin for LJ, Å. FCC neighbours come in discrete shells (for copper at
 /// 3.615 Å: 6.26 Å, then 48 atoms at 6.76 Å), so any skin that keeps `cutoff + skin` below
 /// the next shell lists about the same pairs (~90 per atom), and the largest such skin
-/// rebuilds least: at 0.85 Å (range 6.64 Å) the 600 K crystal of CoMD's problem never moves
-/// an atom half a skin, and the lists are built once (−17 % instructions over 400 steps
+/// rebuilds least: at 0.85 Å (range 6.64 Å) the 32 000 atoms of CoMD's 600 K problem never
+/// move half a skin, and the lists are built once (−17 % instructions over 400 steps
 /// against 0.8 Å, which rebuilt every ~100 steps; 0.3 Å costs 30 % more per step). A melt
 /// still rebuilds as often as it needs to.
 pub const DEFAULT_SKIN_LJ: Real = 0.85;
@@ -221,15 +222,15 @@ impl FastEngine {
         Ok(())
     }
 
-    /// Whether some atom (on any rank) moved more than half the skin since the last rebuild.
-    /// An atom that moved more than half the ghost layer (it was inside half a skin of its
-    /// reference position one step earlier) makes the run unstable: lists and ghosts could
-    /// miss its partners.
+    /// Whether the lists may now miss a pair (see [`skin`]: some pair of atoms, on any rank,
+    /// moved a skin towards each other in total since the last rebuild). An atom that moved
+    /// more than half the ghost layer (it was within the rebuild rule's limits one step
+    /// earlier) makes the run unstable: lists and ghosts could miss its partners.
     fn needs_rebuild(&self, comm: &mut dyn Comm) -> Result<bool, RunError> {
-        let lim = 0.25 * self.skin * self.skin;
         let fly = 0.25 * self.range() * self.range();
+        let n = self.parts.n_own;
         // largest squared displacement (NaN counts as infinitely far) and where it is
-        let (worst, at) = self.parts.r[..self.parts.n_own]
+        let (worst, at) = self.parts.r[..n]
             .par_iter()
             .zip(self.r_ref.par_iter())
             .enumerate()
@@ -241,16 +242,16 @@ impl FastEngine {
             })
             .reduce(|| (0.0, usize::MAX), |a, b| if b.0 > a.0 || (b.0 == a.0 && b.1 < a.1) { b } else { a });
         let flew = (worst > fly).then_some(at);
-        let local = worst > lim;
-        let mut flag = [i64::from(local), i64::from(flew.is_some())];
+        let mut flag = [i64::from(flew.is_some())];
         comm.max_i64(&mut flag);
         if let Some(i) = flew {
             return Err(RunError::AtomFlew { gid: self.parts.gid[i], moved: worst.sqrt() });
         }
-        if flag[1] != 0 {
+        if flag[0] != 0 {
             return Err(RunError::NonFinite { gid: -1, what: "a position on another rank" });
         }
-        Ok(flag[0] != 0)
+        let reach = skin::Reach { cutoff: self.ff.kernel().cutoff(), skin: self.skin, box_len: self.domain.global_extent };
+        Ok(skin::must_rebuild(&self.parts.r[..n], &self.r_ref, worst, reach, comm))
     }
 
     /// Refreshes ghost values of `data` (width reals per atom) along the recorded plan.

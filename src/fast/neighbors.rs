@@ -16,7 +16,8 @@
 //! (the 5.11 Å shell, beyond Cu_u6's 4.95 Å cutoff), ~13 of LJ's ~91. The class is decided
 //! from positions, so it too is the same on every rank.
 //!
-//! The lists stay valid until some atom has moved more than half the skin.
+//! The lists stay valid until two atoms that were not on each other's lists have moved a
+//! skin towards each other in total ([`super::skin`] decides when).
 
 use super::bins::{bin_order, BinOrder, Bins, MAX_ROWS};
 use super::ghosts::Particles;
@@ -306,25 +307,15 @@ impl NeighborList {
                 // written costs no memory
                 list.reserve_exact(room);
             }
-            let (mut near, mut far): (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
+            let (mut far, mut blocks) = (Vec::new(), Vec::new());
             let mut runs = [(0u32, 0u32); MAX_ROWS];
             for i in atoms {
                 let ri = parts.r[i];
                 let n_runs = bins.sphere_runs(ri, range, bin_start, &mut runs);
-                let (mut n_near, n_far) = super::scan::scan(ri, sorted, &runs[..n_runs], lim, &mut near, &mut far);
-                // the atom itself (d² = 0) is among the near ones once
-                if let Some(me) = near[..n_near].iter().position(|&j| j as usize == i) {
-                    near.copy_within(me + 1..n_near, me);
-                    n_near -= 1;
-                }
-                // each entry written as 4 bytes, the next one overwriting the 4th of a 3-byte
-                // entry; one spare byte, dropped after
-                let at = list.len();
-                list.resize(at + (n_near + n_far) * width + 1, 0);
-                for (k, &j) in near[..n_near].iter().chain(&far[..n_far]).enumerate() {
-                    list[at + k * width..at + k * width + 4].copy_from_slice(&j.to_le_bytes());
-                }
-                list.pop();
+                // the near entries go straight to the list, the far ones after them
+                let out = super::scan::Out { width, near: list, far: &mut far, blocks: &mut blocks };
+                let (n_near, _) = super::scan::scan(ri, sorted, &runs[..n_runs], lim, i as u32, out);
+                list.extend_from_slice(&far);
                 start.push((list.len() / width) as u32);
                 near_blocks.push(n_near.div_ceil(4).min(u8::MAX as usize) as u8);
             }

@@ -68,39 +68,96 @@ pub struct Limits {
     pub range: Real,
 }
 
-/// Writes the indices of the particles of the `runs` (ranges of bin-ordered particles) that
-/// lie near `ri` to `near`, and those farther but within range to `far` (see [`Limits`];
-/// runs and particles in order), and returns how many of each. The outputs are grown as
-/// needed; slots past the results are scratch.
-pub fn scan(ri: Real3, s: Sorted<'_>, runs: &[(u32, u32)], lim: Limits, near: &mut Vec<u32>, far: &mut Vec<u32>) -> (usize, usize) {
+/// Where a scan writes: the near entries are appended to `near` (the list being built), the
+/// far ones to `far` (cleared first), each as the `width` (3 or 4) low bytes of the particle
+/// index, little-endian; `blocks` is scratch.
+pub struct Out<'a> {
+    /// Bytes of 3- or 4-byte entries.
+    pub width: usize,
+    /// The near entries are appended here.
+    pub near: &'a mut Vec<u8>,
+    /// The far entries are written here (cleared first).
+    pub far: &'a mut Vec<u8>,
+    /// Scratch: the blocks of four candidates of all runs.
+    pub blocks: &'a mut Vec<(u32, u32)>,
+}
+
+/// Appends the indices of the particles of the `runs` (ranges of bin-ordered particles) that
+/// lie near `ri` to `out.near`, and writes those farther but within range to `out.far` (see
+/// [`Limits`]; runs and particles in order), leaving out particle `me` (the atom itself);
+/// returns how many of each.
+///
+/// The runs are first cut into blocks of four candidates (with the mask of the lanes inside
+/// the run), so the test runs as one loop over all blocks of the atom: a loop per run
+/// mispredicts its exit about once per run (~20 per atom), which cost more than the tests.
+pub fn scan(ri: Real3, s: Sorted<'_>, runs: &[(u32, u32)], lim: Limits, me: u32, out: Out<'_>) -> (usize, usize) {
     let limit = s.xs.len().min(s.ys.len()).min(s.zs.len()).min(s.idx.len());
-    let mut total = 0;
+    let (mut total, mut n_blocks) = (0, 0);
     for &(a, b) in runs {
         assert!(a <= b && b as usize + PAD <= limit, "scan arrays are padded");
         total += (b - a) as usize;
+        n_blocks += (b - a).div_ceil(4) as usize;
     }
-    for out in [&mut *near, &mut *far] {
-        if out.len() < total + PAD {
-            out.resize(total + PAD, 0);
-        }
-    }
+    assert!(out.width == 3 || out.width == 4, "entries of 3 or 4 bytes");
+    // every block stores 16 bytes at the output's end
+    out.near.reserve(total * out.width + 16);
+    out.far.clear();
+    out.far.reserve(total * out.width + 16);
+    let m = cut(runs, out.blocks, n_blocks);
+    let blocks = &out.blocks[..m];
     #[cfg(target_arch = "x86_64")]
     if super::simd::has_avx2() {
-        // SAFETY: AVX2 was detected; the bounds were checked above.
-        return unsafe { avx2::scan(ri, s, runs, lim, near, far) };
+        // SAFETY: AVX2 was detected; the blocks lie within the padded arrays (asserted
+        // above) and the outputs have room for all candidates plus 16 bytes.
+        return unsafe {
+            match out.width {
+                3 => avx2::scan::<3>(ri, s, blocks, lim, me, out.near, out.far),
+                _ => avx2::scan::<4>(ri, s, blocks, lim, me, out.near, out.far),
+            }
+        };
     }
-    portable(ri, s, runs, lim, near, far)
+    portable(ri, s, blocks, lim, me, out.width, out.near, out.far)
 }
 
-fn portable(ri: Real3, s: Sorted<'_>, runs: &[(u32, u32)], lim: Limits, near: &mut [u32], far: &mut [u32]) -> (usize, usize) {
-    let (mut n, mut f) = (0, 0);
+/// Cuts `runs` into blocks of four candidates (first candidate, mask of the lanes inside the
+/// run) in `blocks`, without a branch per run for the usual runs of at most four blocks;
+/// `n_blocks` is their number. Returns it.
+fn cut(runs: &[(u32, u32)], blocks: &mut Vec<(u32, u32)>, n_blocks: usize) -> usize {
+    // the first four blocks of a run are written whether it has them or not
+    blocks.resize(n_blocks + 4, (0, 0));
+    let mut m = 0;
     for &(a, b) in runs {
-        for k in a as usize..b as usize {
+        let len = b - a;
+        for t in 0..4u32 {
+            blocks[m + t as usize] = (a + 4 * t, (1 << len.saturating_sub(4 * t).min(4)) - 1);
+        }
+        for t in 4..len.div_ceil(4) {
+            blocks[m + t as usize] = (a + 4 * t, (1 << (len - 4 * t).min(4)) - 1);
+        }
+        m += len.div_ceil(4) as usize;
+    }
+    m
+}
+
+#[allow(clippy::too_many_arguments)]
+fn portable(ri: Real3, s: Sorted<'_>, blocks: &[(u32, u32)], lim: Limits, me: u32, width: usize, near: &mut Vec<u8>, far: &mut Vec<u8>) -> (usize, usize) {
+    let (mut n, mut f) = (0, 0);
+    for &(k, live) in blocks {
+        for l in 0..4 {
+            let k = k as usize + l;
+            if live >> l & 1 == 0 || s.idx[k] == me {
+                continue;
+            }
             let d = [ri[0] - s.xs[k], ri[1] - s.ys[k], ri[2] - s.zs[k]];
             let d2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
-            (near[n], far[f]) = (s.idx[k], s.idx[k]);
-            n += usize::from(d2 < lim.near);
-            f += usize::from(d2 >= lim.near && d2 < lim.range);
+            let bytes = &s.idx[k].to_le_bytes()[..width];
+            if d2 < lim.near {
+                near.extend_from_slice(bytes);
+                n += 1;
+            } else if d2 < lim.range {
+                far.extend_from_slice(bytes);
+                f += 1;
+            }
         }
     }
     (n, f)
@@ -112,8 +169,8 @@ mod avx2 {
     use std::arch::x86_64::*;
 
     /// For each pattern of passing lanes (bit l: lane l), the byte shuffle that moves the
-    /// passing lanes' u32 to the front, in order.
-    const COMPRESS: [[u8; 16]; 16] = {
+    /// low `W` bytes of the passing lanes' u32 to the front, in order.
+    const fn compress<const W: usize>() -> [[u8; 16]; 16] {
         let mut t = [[0x80u8; 16]; 16];
         let mut m = 0;
         while m < 16 {
@@ -121,8 +178,8 @@ mod avx2 {
             while lane < 4 {
                 if m >> lane & 1 == 1 {
                     let mut k = 0;
-                    while k < 4 {
-                        t[m][4 * out + k] = (4 * lane + k) as u8;
+                    while k < W {
+                        t[m][W * out + k] = (4 * lane + k) as u8;
                         k += 1;
                     }
                     out += 1;
@@ -132,40 +189,51 @@ mod avx2 {
             m += 1;
         }
         t
-    };
+    }
 
-    /// [`super::scan`], four candidates per step.
+    /// Set bits of a 4-bit mask (a look-up: without the `popcnt` feature, `count_ones` is
+    /// a vectorised bit trick that put both counters, and so the stores, behind a chain of
+    /// vector moves).
+    const COUNT: [u8; 16] = [0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4];
+
+    /// [`super::scan`]'s test, four candidates per block, for entries of `W` bytes.
     ///
     /// # Safety
-    /// AVX2 must be available, and the bounds [`super::scan`] asserts and ensures must hold.
+    /// AVX2 must be available; every block's four candidates must be readable in `s`, and
+    /// `near` and `far` must have spare capacity for all candidates plus 16 bytes.
     #[target_feature(enable = "avx2")]
-    pub unsafe fn scan(ri: Real3, s: Sorted<'_>, runs: &[(u32, u32)], lim: Limits, near: &mut [u32], far: &mut [u32]) -> (usize, usize) {
+    pub unsafe fn scan<const W: usize>(ri: Real3, s: Sorted<'_>, blocks: &[(u32, u32)], lim: Limits, me: u32, near: &mut Vec<u8>, far: &mut Vec<u8>) -> (usize, usize) {
+        let table: [[u8; 16]; 16] = const { compress::<W>() };
         let (x, y, z) = (_mm256_set1_pd(ri[0]), _mm256_set1_pd(ri[1]), _mm256_set1_pd(ri[2]));
         let (lim_near, lim_range) = (_mm256_set1_pd(lim.near), _mm256_set1_pd(lim.range));
+        let me = _mm_set1_epi32(me as i32);
+        let (n0, f0) = (near.len(), far.len());
+        let (pn, pf) = (near.as_mut_ptr().add(n0), far.as_mut_ptr().add(f0));
         let (mut n, mut f) = (0, 0);
-        for &(a, b) in runs {
-            let (mut k, b) = (a as usize, b as usize);
-            while k < b {
-                // SAFETY (whole block): k < b, so k + 4 <= b + PAD elements are readable in
-                // each array; at most 4 indices are stored at n (or f), which is at most the
-                // number of candidates before this block, within `near` (or `far`).
-                unsafe {
-                    let dx = _mm256_sub_pd(x, _mm256_loadu_pd(s.xs.as_ptr().add(k)));
-                    let dy = _mm256_sub_pd(y, _mm256_loadu_pd(s.ys.as_ptr().add(k)));
-                    let dz = _mm256_sub_pd(z, _mm256_loadu_pd(s.zs.as_ptr().add(k)));
-                    let d2 = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), _mm256_mul_pd(dz, dz));
-                    let live = if b - k >= 4 { 15 } else { (1 << (b - k)) - 1 };
-                    let mn = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_LT_OQ>(d2, lim_near)) as usize & live;
-                    let mf = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_LT_OQ>(d2, lim_range)) as usize & live & !mn;
-                    let ids = _mm_loadu_si128(s.idx.as_ptr().add(k).cast());
-                    let pick = |m: usize| _mm_shuffle_epi8(ids, _mm_loadu_si128(COMPRESS[m].as_ptr().cast()));
-                    _mm_storeu_si128(near.as_mut_ptr().add(n).cast(), pick(mn));
-                    _mm_storeu_si128(far.as_mut_ptr().add(f).cast(), pick(mf));
-                    n += mn.count_ones() as usize;
-                    f += mf.count_ones() as usize;
-                }
-                k += 4;
+        for &(k, live) in blocks {
+            let k = k as usize;
+            // SAFETY (whole block): the caller's contract; at most 16 bytes are stored at
+            // entry n (or f), which is below the number of candidates before this block.
+            unsafe {
+                let dx = _mm256_sub_pd(x, _mm256_loadu_pd(s.xs.as_ptr().add(k)));
+                let dy = _mm256_sub_pd(y, _mm256_loadu_pd(s.ys.as_ptr().add(k)));
+                let dz = _mm256_sub_pd(z, _mm256_loadu_pd(s.zs.as_ptr().add(k)));
+                let d2 = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), _mm256_mul_pd(dz, dz));
+                let ids = _mm_loadu_si128(s.idx.as_ptr().add(k).cast());
+                let keep = live as usize & !(_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(ids, me))) as usize);
+                let mn = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_LT_OQ>(d2, lim_near)) as usize & keep;
+                let mf = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_LT_OQ>(d2, lim_range)) as usize & keep & !mn;
+                let pick = |m: usize| _mm_shuffle_epi8(ids, _mm_loadu_si128(table[m].as_ptr().cast()));
+                _mm_storeu_si128(pn.add(n * W).cast(), pick(mn));
+                _mm_storeu_si128(pf.add(f * W).cast(), pick(mf));
+                n += COUNT[mn] as usize;
+                f += COUNT[mf] as usize;
             }
+        }
+        // SAFETY: the first n (f) entries past the old ends were written above.
+        unsafe {
+            near.set_len(n0 + n * W);
+            far.set_len(f0 + f * W);
         }
         (n, f)
     }
@@ -175,8 +243,12 @@ mod avx2 {
 mod tests {
     use super::*;
 
+    fn decode(bytes: &[u8], width: usize) -> Vec<u32> {
+        bytes.chunks(width).map(|c| c.iter().rev().fold(0, |v, &b| v << 8 | u32::from(b))).collect()
+    }
+
     #[test]
-    fn scan_keeps_exactly_the_indices_in_range_in_order() {
+    fn scan_keeps_exactly_the_indices_in_range_in_order_but_the_atom_itself() {
         let n = 203;
         let mut seed = 7u64;
         let mut rnd = || {
@@ -186,25 +258,40 @@ mod tests {
         let mut buf = Vec::new();
         let (xs, ys, zs, idx) = soa_scratch(&mut buf, n);
         for k in 0..n {
-            (xs[k], ys[k], zs[k], idx[k]) = (rnd(), rnd(), rnd(), (k * 31 % n) as u32);
+            (xs[k], ys[k], zs[k], idx[k]) = (rnd(), rnd(), rnd(), (k * 31 % n + 0x1_0000) as u32);
         }
         let sorted = Sorted { xs, ys, zs, idx };
-        let cases: [&[(u32, u32)]; 5] = [&[], &[(0, 0)], &[(3, 203)], &[(5, 6), (10, 17), (100, 104)], &[(0, 5), (200, 203)]];
+        let cases: [&[(u32, u32)]; 6] =
+            [&[], &[(0, 0)], &[(3, 203)], &[(5, 6), (10, 17), (100, 104)], &[(0, 5), (200, 203)], &[(7, 8), (20, 41), (41, 41), (50, 53)]];
         for (i, runs) in cases.into_iter().enumerate() {
             let ri = [xs[i * 7], ys[i * 7], zs[i * 7]];
+            let me = idx[i * 7];
             let d2 = |k: usize| (ri[0] - xs[k]).powi(2) + (ri[1] - ys[k]).powi(2) + (ri[2] - zs[k]).powi(2);
             let class = |lo: Real, hi: Real| -> Vec<u32> {
-                runs.iter().flat_map(|&(a, b)| a as usize..b as usize).filter(|&k| d2(k) >= lo && d2(k) < hi).map(|k| idx[k]).collect()
+                let ks = runs.iter().flat_map(|&(a, b)| a as usize..b as usize);
+                ks.filter(|&k| d2(k) >= lo && d2(k) < hi && idx[k] != me).map(|k| idx[k]).collect()
             };
             let lim = Limits { near: 4.0, range: 9.0 };
             let (near, far) = (class(Real::NEG_INFINITY, 4.0), class(4.0, 9.0));
-            assert!(!near.is_empty() || runs.iter().map(|r| r.1 - r.0).sum::<u32>() < 20);
-            let (mut a, mut b) = (Vec::new(), Vec::new());
-            let (na, nb) = scan(ri, sorted, runs, lim, &mut a, &mut b);
-            assert_eq!((&a[..na], &b[..nb]), (&near[..], &far[..]), "runs {runs:?}");
-            let (mut a, mut b) = (vec![u32::MAX; n + PAD], vec![u32::MAX; n + PAD]);
-            let (na, nb) = portable(ri, sorted, runs, lim, &mut a, &mut b);
-            assert_eq!((&a[..na], &b[..nb]), (&near[..], &far[..]), "portable, runs {runs:?}");
+            // the whole cloud has candidates of both classes (the test is not vacuous)
+            assert!(i != 2 || (!near.is_empty() && !far.is_empty()));
+            for width in [3, 4] {
+                let prefix = [9u8; 5];
+                for avx in [true, false] {
+                    let (mut a, mut b, mut blocks) = (prefix.to_vec(), vec![1u8; 3], Vec::new());
+                    let (na, nb) = if avx {
+                        scan(ri, sorted, runs, lim, me, Out { width, near: &mut a, far: &mut b, blocks: &mut blocks })
+                    } else {
+                        let n_blocks = runs.iter().map(|&(a, b)| (b - a).div_ceil(4) as usize).sum();
+                        let m = cut(runs, &mut blocks, n_blocks);
+                        b.clear();
+                        portable(ri, sorted, &blocks[..m], lim, me, width, &mut a, &mut b)
+                    };
+                    assert_eq!(a[..5], prefix, "appended to the list");
+                    assert_eq!((decode(&a[5..], width), decode(&b, width)), (near.clone(), far.clone()), "runs {runs:?} width {width} avx {avx}");
+                    assert_eq!((na, nb), (near.len(), far.len()));
+                }
+            }
         }
     }
 }
