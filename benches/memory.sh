@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Peak resident memory of the comd-rs default path (`/usr/bin/time -v`, "Maximum resident
 # set size"), per atom: LJ at 256 000 (40^3) and 1 000 188 (63^3) atoms, EAM at 1M, 100 steps
-# (so the peak includes neighbour-list rebuilds: LJ rebuilds every ~30 steps at 600 K);
+# (the peak includes the start-up list build; a rebuild reuses the lists' buffers, and EAM
+# rebuilds twice in these 100 steps);
 # then whether a ~10M-atom LJ run (136^3 = 10 061 824 atoms, 40 steps) completes on this
 # machine (killed if its resident set passes LIMIT_GB, default 20).
 #

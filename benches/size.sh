@@ -4,7 +4,7 @@
 # (the target: within 20 % of the 32 000-atom figure). The sizes are alternated
 # within each round, in a rotating order, so a change of the machine's speed hits them alike;
 # the table gives medians, the ratio to 32 000 atoms, and the neighbour-list builds (start-up
-# included: a larger crystal reaches half a skin of displacement sooner).
+# included; see src/fast/skin.rs for when a larger crystal has to rebuild).
 #
 # Usage: benches/size.sh   (env: ROUNDS=3, SIZES="20 40 63", POTS="lj eam", STEPS=100,
 #        THREADS=1; SUMMARY_ONLY=1 re-summarises benches/out/size.tsv without running)
