@@ -157,10 +157,10 @@ fn lists_kept_past_half_a_skin_still_hold_every_pair() {
     // far from each other: the forces must still be the oracle's at every check, and some
     // check must find an atom past half a skin (or the rule was not exercised)
     let lj = LennardJones::default();
-    let (mut e, l) = fast_engine(Kernel::Lj(lj.clone()), lj.mass, lj.cutoff, 3.615, [7, 7, 7], 1500.0);
+    let (mut e, l) = fast_engine(Kernel::Lj(lj.clone()), lj.mass, lj.cutoff, 3.615, [10, 10, 10], 1200.0);
     let mut past_half = 0;
-    for _ in 0..12 {
-        e.timestep(25, 1.0, &mut Serial::new(), &mut Timers::default()).unwrap();
+    for _ in 0..60 {
+        e.timestep(5, 1.0, &mut Serial::new(), &mut Timers::default()).unwrap();
         let (pos, f, moved) = state(&e);
         let (fo, _) = oracle::lj(&pos, l, &lj);
         let (dev, big) = oracle::max_deviation(&f, &fo);

@@ -16,7 +16,7 @@
 //!   from the positions of the last rebuild (`r_ref`, kept in checkpoints).
 //!
 //! The price against CoMD's half lists is that each pair is evaluated twice; the gain is no
-//! scatter, no atomics, and lists reused for ~10–20 steps instead of rebinning every step.
+//! scatter, no atomics, and lists reused for tens to hundreds of steps instead of rebinning every step.
 //!
 //! What made it fast, measured one at a time (perf, 32 000 atoms, one thread; see
 //! `docs/performance.md`): 4-wide AVX2 kernels; a padded position copy so a block of four
@@ -85,7 +85,8 @@ impl Kernel {
 /// rebuilds least: at 0.85 Å (range 6.64 Å) the 32 000 atoms of CoMD's 600 K problem never
 /// move half a skin, and the lists are built once (−17 % instructions over 400 steps
 /// against 0.8 Å, which rebuilt every ~100 steps; 0.3 Å costs 30 % more per step). A melt
-/// still rebuilds as often as it needs to.
+/// still rebuilds as often as it needs to. (Measured under the half-skin rule; the pair rule
+/// of [`skin`] rebuilds less, so larger crystals keep their lists too.)
 pub const DEFAULT_SKIN_LJ: Real = 0.85;
 /// Default Verlet skin for EAM, Å: the same reasoning with `Cu_u6.eam`'s 4.95 Å cutoff —
 /// range 5.55 Å stays below the 5.72 Å shell, lists grow from ~54 to ~57 entries per atom,
@@ -222,10 +223,12 @@ impl FastEngine {
         Ok(())
     }
 
-    /// Whether the lists may now miss a pair (see [`skin`]: some pair of atoms, on any rank,
-    /// moved a skin towards each other in total since the last rebuild). An atom that moved
-    /// more than half the ghost layer (it was within the rebuild rule's limits one step
-    /// earlier) makes the run unstable: lists and ghosts could miss its partners.
+    /// Whether the lists must be rebuilt ([`skin::must_rebuild`]: some pair of atoms, on any
+    /// rank, may have come within the cutoff without being on each other's lists). Between
+    /// rebuilds no atom moves more than [`skin::max_move`]; one that moved more than half the
+    /// ghost layer (twice that at least) since the last rebuild jumped in one step, which
+    /// makes the run unstable: lists and ghosts could miss its partners. Every rank then
+    /// returns the same error (the largest gid that jumped, the largest move).
     fn needs_rebuild(&self, comm: &mut dyn Comm) -> Result<bool, RunError> {
         let fly = 0.25 * self.range() * self.range();
         let n = self.parts.n_own;
@@ -241,14 +244,14 @@ impl FastEngine {
                 (if d2.is_nan() { Real::INFINITY } else { d2 }, i)
             })
             .reduce(|| (0.0, usize::MAX), |a, b| if b.0 > a.0 || (b.0 == a.0 && b.1 < a.1) { b } else { a });
-        let flew = (worst > fly).then_some(at);
-        let mut flag = [i64::from(flew.is_some())];
-        comm.max_i64(&mut flag);
-        if let Some(i) = flew {
-            return Err(RunError::AtomFlew { gid: self.parts.gid[i], moved: worst.sqrt() });
-        }
-        if flag[0] != 0 {
-            return Err(RunError::NonFinite { gid: -1, what: "a position on another rank" });
+        // one reduction for both: the gid that jumped (−1: none) and the largest move (the
+        // bits of a non-negative float order as integers)
+        let flew = if worst > fly { i64::from(self.parts.gid[at]) } else { -1 };
+        let mut global = [flew, worst.to_bits() as i64];
+        comm.max_i64(&mut global);
+        let worst = Real::from_bits(global[1] as u64);
+        if global[0] >= 0 {
+            return Err(RunError::AtomFlew { gid: global[0] as i32, moved: worst.sqrt() });
         }
         let reach = skin::Reach { cutoff: self.ff.kernel().cutoff(), skin: self.skin, box_len: self.domain.global_extent };
         Ok(skin::must_rebuild(&self.parts.r[..n], &self.r_ref, worst, reach, comm))

@@ -16,8 +16,8 @@
 //! (the 5.11 Å shell, beyond Cu_u6's 4.95 Å cutoff), ~13 of LJ's ~91. The class is decided
 //! from positions, so it too is the same on every rank.
 //!
-//! The lists stay valid until two atoms that were not on each other's lists have moved a
-//! skin towards each other in total ([`super::skin`] decides when).
+//! The lists are rebuilt when two atoms that were not on each other's lists may have come
+//! within the cutoff ([`super::skin`] decides when).
 
 use super::bins::{bin_order, BinOrder, Bins, MAX_ROWS};
 use super::ghosts::Particles;

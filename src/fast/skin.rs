@@ -12,13 +12,14 @@
 //! The rule used here is exact for pairs instead: rebuild when some *pair* of atoms with
 //! `d_i + d_j ≥ skin` had reference positions within `cutoff + d_i + d_j` of each other
 //! (any periodic image). Then every pair within the cutoff now is either on the lists
-//! (`|r_ref,ij| ≤ |r_ij| + d_i + d_j < range`) or flagged. It costs nothing while no atom has
-//! moved half a skin (no such pair exists); after that, the atoms that can be part of such a
-//! pair (`d ≥ skin − max d`) are gathered on every rank and tested pairwise. In the 1M-atom
+//! (`|r_ref,ij| ≤ |r_ij| + d_i + d_j < range`) or flagged. While no atom has moved half a
+//! skin (no such pair can exist) it costs nothing beyond the reduction of the largest move
+//! that the half-skin rule needed too; after that, the atoms that can be part of such a pair
+//! (`d ≥ skin − max d`) are gathered on every rank and tested pairwise. In the 1M-atom
 //! crystal they are a few to ~100 atoms, far apart: no rebuild in 400 steps instead of one
 //! every ~50. A melt moves many atoms far, and goes back to frequent rebuilds through the
-//! cap on how many atoms are gathered ([`MAX_GATHERED`]); any atom that moved a whole skin
-//! also forces one, so atoms still move at most a skin between rebuilds.
+//! cap on how many atoms are gathered ([`max_gathered`]); any atom that moved a whole skin
+//! also forces one ([`max_move`]), so atoms still move at most a skin between rebuilds.
 //!
 //! Ghosts need nothing more: they are the images within `range` of the rank's box at the last
 //! rebuild, and the same argument puts every partner of an owned atom among them.
@@ -32,10 +33,14 @@ use crate::comm::Comm;
 use crate::types::{Real, Real3};
 use rayon::prelude::*;
 
-/// Most atoms gathered for the pair test (all ranks together); beyond that the lists are
-/// rebuilt. The test is quadratic in them: 1024 is ~0.5 M cheap pair checks, under a
-/// millisecond.
-pub const MAX_GATHERED: usize = 1024;
+/// Most atoms gathered for the pair test (all ranks together) in a system of `n` atoms;
+/// beyond that the lists are rebuilt. The test is quadratic in them, ~15 ns per pair here
+/// (1024 atoms: 8 ms, measured), so they are kept to √(n/10): the test then costs at most
+/// ~1.5 ns per atom, 1 % of a force evaluation (1 M atoms: 316, against at most 104 seen in
+/// the 600 K crystal).
+pub fn max_gathered(n: usize) -> usize {
+    ((n as Real / 10.0).sqrt() as usize).clamp(16, 1024)
+}
 
 /// Rounding margin of the comparisons, Å: the test errs towards rebuilding.
 const EPS: Real = 1e-9;
@@ -51,19 +56,22 @@ pub struct Reach {
     pub box_len: Real3,
 }
 
+/// The farthest an atom goes between rebuilds: a skin, or a quarter of the range if that is
+/// less (a cutoff shorter than the skin), so that a move of half the range — beyond the
+/// ghost layer's reach — is still a jump within one step.
+pub fn max_move(reach: Reach) -> Real {
+    reach.skin.min(0.25 * (reach.cutoff + reach.skin))
+}
+
 /// Whether the lists built at `r_ref` may miss a pair at positions `r` (owned atoms of this
-/// rank; collective: every rank gets the same answer). `max_d2` is this rank's largest squared
-/// displacement (NaN counted as infinite), which the caller has already computed.
-pub fn must_rebuild(r: &[Real3], r_ref: &[Real3], max_d2: Real, reach: Reach, comm: &mut dyn Comm) -> bool {
-    let mut worst = [max_d2.to_bits() as i64];
-    comm.max_i64(&mut worst);
-    let worst = Real::from_bits(worst[0] as u64);
+/// rank; collective: every rank gets the same answer). `worst` is the largest squared
+/// displacement on all ranks (NaN counted as infinite), which the caller has reduced.
+pub fn must_rebuild(r: &[Real3], r_ref: &[Real3], worst: Real, reach: Reach, comm: &mut dyn Comm) -> bool {
     if worst <= 0.25 * reach.skin * reach.skin {
         return false;
     }
-    if worst >= reach.skin * reach.skin {
-        // one atom moved a whole skin: rebuild whoever is near it (this also bounds how far
-        // an atom goes between rebuilds, so a jump beyond the ghost layer is still an error)
+    if worst >= max_move(reach).powi(2) {
+        // rebuild whoever is near it: this bounds how far an atom goes between rebuilds
         return true;
     }
     // only atoms that moved at least skin − (largest move) can be part of a pair that closed
@@ -78,9 +86,9 @@ pub fn must_rebuild(r: &[Real3], r_ref: &[Real3], max_d2: Real, reach: Reach, co
             (d2 >= floor * floor || d2.is_nan()).then(|| [r0[0], r0[1], r0[2], if d2.is_nan() { Real::INFINITY } else { d2.sqrt() }])
         })
         .collect();
-    let mut count = [moved.len() as i64];
+    let mut count = [moved.len() as i64, r.len() as i64];
     comm.sum_i64(&mut count);
-    if count[0] as usize > MAX_GATHERED {
+    if count[0] as usize > max_gathered(count[1] as usize) {
         return true;
     }
     let mut all: Vec<u8> = moved.iter().flatten().flat_map(|v| v.to_le_bytes()).collect();
@@ -102,7 +110,8 @@ pub fn must_rebuild(r: &[Real3], r_ref: &[Real3], max_d2: Real, reach: Reach, co
 /// counts.
 pub fn close_pair(moved: &[[Real; 4]], reach: Reach) -> bool {
     let half_box = reach.box_len.iter().cloned().fold(Real::INFINITY, Real::min) / 2.0;
-    // surely listed below this (the lists test d² < range² on the same coordinates)
+    // surely listed below this (the lists test d² < range² on the particles' coordinates; a
+    // periodic image's differ from `r_ref ± L` in the last bits, well within EPS)
     let listed = reach.cutoff + reach.skin - EPS;
     for (a, p) in moved.iter().enumerate() {
         for q in &moved[a + 1..] {
@@ -116,12 +125,16 @@ pub fn close_pair(moved: &[[Real; 4]], reach: Reach) -> bool {
             }
             let d2: Real = (0..3)
                 .map(|k| {
-                    let x = p[k] - q[k];
-                    let x = x - (x / reach.box_len[k]).round() * reach.box_len[k];
+                    // nearest image (reference positions are wrapped into the box: this
+                    // is rarely needed, and then by one box length)
+                    let (l, mut x) = (reach.box_len[k], p[k] - q[k]);
+                    if x.abs() > 0.5 * l {
+                        x -= l * (x / l).round();
+                    }
                     x * x
                 })
                 .sum();
-            if d2 >= listed * listed && d2 < near * near {
+            if d2.is_nan() || (d2 >= listed * listed && d2 < near * near) {
                 return true;
             }
         }
@@ -155,6 +168,11 @@ mod tests {
         // a box under twice the reach: any pair that closed the skin counts
         let small = Reach { box_len: [12.0, 30.0, 30.0], ..REACH };
         assert!(close_pair(&[[0.0, 0.0, 0.0, 0.6], [0.0, 15.0, 15.0, 0.6]], small));
+        // just over it: the nearest image decides (reach 6.1 < 7)
+        let just = Reach { box_len: [14.0, 30.0, 30.0], ..REACH };
+        assert!(!close_pair(&[[1.0, 0.0, 0.0, 0.55], [7.5, 0.0, 0.0, 0.55]], just), "6.5 apart");
+        assert!(close_pair(&[[1.0, 0.0, 0.0, 0.55], [7.05, 0.0, 0.0, 0.55]], just), "6.05 apart");
+        assert!(close_pair(&[[1.0, 0.0, 0.0, 0.55], [8.95, 0.0, 0.0, 0.55]], just), "6.05 apart through the boundary");
     }
 
     #[test]
@@ -171,7 +189,10 @@ mod tests {
         // one atom moved 0.9, far from the others: the old rule rebuilds, this one does not
         let r = vec![[1.0, 1.0, 1.0], [7.1, 1.0, 1.0], [20.9, 20.0, 20.0]];
         assert!(!must_rebuild(&r, &r_ref, d2(&r), REACH, &mut comm));
-        // but a whole skin, however far from the others, does
+        // but a whole skin, however far from the others, does (a cutoff under the skin caps
+        // the move at a quarter of the range)
+        let short = Reach { cutoff: 1.0, skin: 1.0, ..REACH };
+        assert_eq!((max_move(REACH), max_move(short)), (1.0, 0.5));
         let r = vec![[1.0, 1.0, 1.0], [7.1, 1.0, 1.0], [21.0, 20.0, 20.0]];
         assert!(must_rebuild(&r, &r_ref, d2(&r), REACH, &mut comm));
     }
