@@ -91,11 +91,12 @@ pub fn must_rebuild(r: &[Real3], r_ref: &[Real3], worst: Real, reach: Reach, com
     if count[0] as usize > max_gathered(count[1] as usize) {
         return true;
     }
-    let mut all: Vec<u8> = moved.iter().flatten().flat_map(|v| v.to_le_bytes()).collect();
-    if comm.size() > 1 {
-        all = comm.gather_bytes(0, &all).concat();
-        comm.broadcast_bytes(0, &mut all);
+    if comm.size() == 1 {
+        return close_pair(&moved, reach);
     }
+    let bytes: Vec<u8> = moved.iter().flatten().flat_map(|v| v.to_le_bytes()).collect();
+    let mut all = comm.gather_bytes(0, &bytes).concat();
+    comm.broadcast_bytes(0, &mut all);
     let all: Vec<[Real; 4]> = all
         .chunks_exact(32)
         .map(|c| std::array::from_fn(|k| Real::from_le_bytes(c[8 * k..8 * k + 8].try_into().expect("8 bytes"))))
