@@ -239,8 +239,7 @@ impl FastEngine {
             .enumerate()
             .with_min_len(4096)
             .map(|(i, (r, r0))| {
-                let d = [r[0] - r0[0], r[1] - r0[1], r[2] - r0[2]];
-                let d2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+                let d2 = skin::moved2(r, r0);
                 (if d2.is_nan() { Real::INFINITY } else { d2 }, i)
             })
             .reduce(|| (0.0, usize::MAX), |a, b| if b.0 > a.0 || (b.0 == a.0 && b.1 < a.1) { b } else { a });
@@ -253,8 +252,8 @@ impl FastEngine {
         if global[0] >= 0 {
             return Err(RunError::AtomFlew { gid: global[0] as i32, moved: worst.sqrt() });
         }
-        let reach = skin::Reach { cutoff: self.ff.kernel().cutoff(), skin: self.skin, box_len: self.domain.global_extent };
-        Ok(skin::must_rebuild(&self.parts.r[..n], &self.r_ref, worst, reach, comm))
+        let geo = skin::Geometry { cutoff: self.ff.kernel().cutoff(), skin: self.skin, box_len: self.domain.global_extent };
+        Ok(skin::must_rebuild(&self.parts.r[..n], &self.r_ref, worst, geo, comm))
     }
 
     /// Refreshes ghost values of `data` (width reals per atom) along the recorded plan.

@@ -45,9 +45,17 @@ pub fn max_gathered(n: usize) -> usize {
 /// Rounding margin of the comparisons, Å: the test errs towards rebuilding.
 const EPS: Real = 1e-9;
 
-/// The geometry of a rebuild decision.
+/// Squared distance an atom moved from its reference position `r0` to `r`.
+#[inline]
+pub fn moved2(r: &Real3, r0: &Real3) -> Real {
+    let d = [r[0] - r0[0], r[1] - r0[1], r[2] - r0[2]];
+    d[0] * d[0] + d[1] * d[1] + d[2] * d[2]
+}
+
+/// The geometry of a rebuild decision (not [`super::neighbors::Reach`], which only carries
+/// the two distances of a list build).
 #[derive(Debug, Clone, Copy)]
-pub struct Reach {
+pub struct Geometry {
     /// Interaction cutoff, Å.
     pub cutoff: Real,
     /// Verlet skin, Å.
@@ -59,31 +67,32 @@ pub struct Reach {
 /// The farthest an atom goes between rebuilds: a skin, or a quarter of the range if that is
 /// less (a cutoff shorter than the skin), so that a move of half the range — beyond the
 /// ghost layer's reach — is still a jump within one step.
-pub fn max_move(reach: Reach) -> Real {
-    reach.skin.min(0.25 * (reach.cutoff + reach.skin))
+pub fn max_move(geo: Geometry) -> Real {
+    geo.skin.min(0.25 * (geo.cutoff + geo.skin))
 }
 
 /// Whether the lists built at `r_ref` may miss a pair at positions `r` (owned atoms of this
-/// rank; collective: every rank gets the same answer). `worst` is the largest squared
-/// displacement on all ranks (NaN counted as infinite), which the caller has reduced.
-pub fn must_rebuild(r: &[Real3], r_ref: &[Real3], worst: Real, reach: Reach, comm: &mut dyn Comm) -> bool {
-    if worst <= 0.25 * reach.skin * reach.skin {
+/// rank; collective: every rank gets the same answer). `worst` is the largest [`moved2`] on
+/// all ranks (NaN counted as infinite), which the caller has reduced; every atom's is at most
+/// that, so past the early returns all are finite.
+pub fn must_rebuild(r: &[Real3], r_ref: &[Real3], worst: Real, geo: Geometry, comm: &mut dyn Comm) -> bool {
+    if worst <= 0.25 * geo.skin * geo.skin {
         return false;
     }
-    if worst >= max_move(reach).powi(2) {
+    if worst >= max_move(geo).powi(2) {
         // rebuild whoever is near it: this bounds how far an atom goes between rebuilds
         return true;
     }
     // only atoms that moved at least skin − (largest move) can be part of a pair that closed
     // the skin between them
-    let floor = (reach.skin - worst.sqrt() - EPS).max(0.0);
+    let floor = (geo.skin - worst.sqrt() - EPS).max(0.0);
     let moved: Vec<[Real; 4]> = r
         .par_iter()
         .zip(r_ref.par_iter())
         .with_min_len(4096)
         .filter_map(|(r, r0)| {
-            let d2 = (0..3).map(|k| (r[k] - r0[k]) * (r[k] - r0[k])).sum::<Real>();
-            (d2 >= floor * floor || d2.is_nan()).then(|| [r0[0], r0[1], r0[2], if d2.is_nan() { Real::INFINITY } else { d2.sqrt() }])
+            let d2 = moved2(r, r0);
+            (d2 >= floor * floor).then(|| [r0[0], r0[1], r0[2], d2.sqrt()])
         })
         .collect();
     let mut count = [moved.len() as i64, r.len() as i64];
@@ -92,7 +101,7 @@ pub fn must_rebuild(r: &[Real3], r_ref: &[Real3], worst: Real, reach: Reach, com
         return true;
     }
     if comm.size() == 1 {
-        return close_pair(&moved, reach);
+        return close_pair(&moved, geo);
     }
     let bytes: Vec<u8> = moved.iter().flatten().flat_map(|v| v.to_le_bytes()).collect();
     let mut all = comm.gather_bytes(0, &bytes).concat();
@@ -101,7 +110,7 @@ pub fn must_rebuild(r: &[Real3], r_ref: &[Real3], worst: Real, reach: Reach, com
         .chunks_exact(32)
         .map(|c| std::array::from_fn(|k| Real::from_le_bytes(c[8 * k..8 * k + 8].try_into().expect("8 bytes"))))
         .collect();
-    close_pair(&all, reach)
+    close_pair(&all, geo)
 }
 
 /// Whether two of `moved` (reference position and displacement of each) moved by a skin or
@@ -109,18 +118,18 @@ pub fn must_rebuild(r: &[Real3], r_ref: &[Real3], worst: Real, reach: Reach, com
 /// were within `cutoff` plus their displacements of each other (nearest periodic image). In
 /// a box so small that another image could also be that close, any pair that moved a skin
 /// counts.
-pub fn close_pair(moved: &[[Real; 4]], reach: Reach) -> bool {
-    let half_box = reach.box_len.iter().cloned().fold(Real::INFINITY, Real::min) / 2.0;
+pub fn close_pair(moved: &[[Real; 4]], geo: Geometry) -> bool {
+    let half_box = geo.box_len.iter().cloned().fold(Real::INFINITY, Real::min) / 2.0;
     // surely listed below this (the lists test d² < range² on the particles' coordinates; a
     // periodic image's differ from `r_ref ± L` in the last bits, well within EPS)
-    let listed = reach.cutoff + reach.skin - EPS;
+    let listed = geo.cutoff + geo.skin - EPS;
     for (a, p) in moved.iter().enumerate() {
         for q in &moved[a + 1..] {
             let s = p[3] + q[3];
-            if s < reach.skin - EPS {
+            if s < geo.skin - EPS {
                 continue;
             }
-            let near = reach.cutoff + s + EPS;
+            let near = geo.cutoff + s + EPS;
             if near >= half_box {
                 return true;
             }
@@ -128,7 +137,7 @@ pub fn close_pair(moved: &[[Real; 4]], reach: Reach) -> bool {
                 .map(|k| {
                     // nearest image (reference positions are wrapped into the box: this
                     // is rarely needed, and then by one box length)
-                    let (l, mut x) = (reach.box_len[k], p[k] - q[k]);
+                    let (l, mut x) = (geo.box_len[k], p[k] - q[k]);
                     if x.abs() > 0.5 * l {
                         x -= l * (x / l).round();
                     }
@@ -148,7 +157,7 @@ mod tests {
     use super::*;
     use crate::comm::serial::Serial;
 
-    const REACH: Reach = Reach { cutoff: 5.0, skin: 1.0, box_len: [30.0, 30.0, 40.0] };
+    const REACH: Geometry = Geometry { cutoff: 5.0, skin: 1.0, box_len: [30.0, 30.0, 40.0] };
 
     #[test]
     fn a_pair_counts_only_if_it_closed_the_skin_and_was_near() {
@@ -167,10 +176,10 @@ mod tests {
         // a lone atom, however far it went, pairs with nobody
         assert!(!close_pair(&[[1.0, 1.0, 1.0, 3.0]], REACH));
         // a box under twice the reach: any pair that closed the skin counts
-        let small = Reach { box_len: [12.0, 30.0, 30.0], ..REACH };
+        let small = Geometry { box_len: [12.0, 30.0, 30.0], ..REACH };
         assert!(close_pair(&[[0.0, 0.0, 0.0, 0.6], [0.0, 15.0, 15.0, 0.6]], small));
         // just over it: the nearest image decides (reach 6.1 < 7)
-        let just = Reach { box_len: [14.0, 30.0, 30.0], ..REACH };
+        let just = Geometry { box_len: [14.0, 30.0, 30.0], ..REACH };
         assert!(!close_pair(&[[1.0, 0.0, 0.0, 0.55], [7.5, 0.0, 0.0, 0.55]], just), "6.5 apart");
         assert!(close_pair(&[[1.0, 0.0, 0.0, 0.55], [7.05, 0.0, 0.0, 0.55]], just), "6.05 apart");
         assert!(close_pair(&[[1.0, 0.0, 0.0, 0.55], [8.95, 0.0, 0.0, 0.55]], just), "6.05 apart through the boundary");
@@ -180,7 +189,7 @@ mod tests {
     fn nobody_past_half_a_skin_means_no_rebuild_and_a_close_pair_means_one() {
         let r_ref = vec![[1.0, 1.0, 1.0], [7.1, 1.0, 1.0], [20.0, 20.0, 20.0]];
         let mut comm = Serial::new();
-        let d2 = |r: &[Real3]| r.iter().zip(&r_ref).map(|(a, b)| (0..3).map(|k| (a[k] - b[k]).powi(2)).sum::<Real>()).fold(0.0, Real::max);
+        let d2 = |r: &[Real3]| r.iter().zip(&r_ref).map(|(a, b)| moved2(a, b)).fold(0.0, Real::max);
         // each moved 0.45 < skin / 2
         let r = vec![[1.45, 1.0, 1.0], [6.65, 1.0, 1.0], [20.0, 20.45, 20.0]];
         assert!(!must_rebuild(&r, &r_ref, d2(&r), REACH, &mut comm));
@@ -192,7 +201,7 @@ mod tests {
         assert!(!must_rebuild(&r, &r_ref, d2(&r), REACH, &mut comm));
         // but a whole skin, however far from the others, does (a cutoff under the skin caps
         // the move at a quarter of the range)
-        let short = Reach { cutoff: 1.0, skin: 1.0, ..REACH };
+        let short = Geometry { cutoff: 1.0, skin: 1.0, ..REACH };
         assert_eq!((max_move(REACH), max_move(short)), (1.0, 0.5));
         let r = vec![[1.0, 1.0, 1.0], [7.1, 1.0, 1.0], [21.0, 20.0, 20.0]];
         assert!(must_rebuild(&r, &r_ref, d2(&r), REACH, &mut comm));
