@@ -217,14 +217,16 @@ pub fn load(cfg: &RunConfig, path: &Path, comm: &mut dyn Comm) -> anyhow::Result
 
 /// The engine of a run continued from `ck` (built like the first one, then restored).
 pub fn restored_engine(cfg: &RunConfig, pot: Box<dyn Potential>, ck: &Checkpoint, comm: &mut dyn Comm, timers: &mut Timers) -> anyhow::Result<Box<dyn Engine>> {
-    let lat = cfg.lattice(pot.as_ref());
+    let lat = cfg.lattice(pot.lattice_constant());
     let global_max = [0, 1, 2].map(|a| cfg.n_cells[a] as f64 * lat);
     if global_max != ck.box_max {
         return Err(usage(format!("--restart: the checkpoint's box {:?} Å differs from this run's {:?} Å", ck.box_max, global_max)));
     }
     let domain = crate::domain::Domain::new(cfg.proc_grid, comm.rank(), global_max);
     if !cfg.exact {
-        let engine = crate::fast::FastEngine::restore(domain, pot.fast_kernel(), pot.mass(), cfg.skin, &ck.atoms, comm, timers);
+        let kernel = pot.fast_kernel();
+        let skin = cfg.skin.unwrap_or(kernel.default_skin());
+        let engine = crate::fast::FastEngine::restore(domain, kernel, pot.mass(), skin, &ck.atoms, comm, timers);
         let engine = crate::simulation::collective(comm, engine)?;
         let mut n = [engine.n_local() as i64];
         comm.sum_i64(&mut n);

@@ -3,7 +3,6 @@
 
 use crate::cli::{Cli, PotType};
 use crate::error::usage;
-use crate::forces::Potential;
 use std::path::PathBuf;
 
 /// Where the YAML report goes.
@@ -48,8 +47,9 @@ pub struct RunConfig {
     pub exact: bool,
     /// rayon threads (None: all cores).
     pub threads: Option<usize>,
-    /// Verlet skin of the fast path, Å.
-    pub skin: f64,
+    /// Verlet skin of the default path, Å (`None`: the potential's default, chosen by the
+    /// engine factory).
+    pub skin: Option<f64>,
     /// Final state dump path.
     pub dump_state: Option<PathBuf>,
     /// Intermediate dumps every K steps.
@@ -116,7 +116,7 @@ impl RunConfig {
             delta: cli.delta.unwrap_or(0.0),
             exact: cli.exact,
             threads: cli.threads.map(|t| t as usize),
-            skin: cli.skin.unwrap_or(if cli.doeam { crate::fast::DEFAULT_SKIN_EAM } else { crate::fast::DEFAULT_SKIN_LJ }),
+            skin: cli.skin,
             dump_state: cli.dump_state.clone(),
             dump_every: cli.dump_state_every.map(|k| k as u64),
             yaml,
@@ -133,18 +133,18 @@ impl RunConfig {
         Ok(cfg)
     }
 
-    /// The lattice constant actually used.
-    pub fn lattice(&self, pot: &dyn Potential) -> f64 {
+    /// The lattice constant actually used: `-l` if positive, else the potential's `natural`.
+    pub fn lattice(&self, natural: f64) -> f64 {
         if self.lat_arg > 0.0 {
             self.lat_arg
         } else {
-            pot.lattice_constant()
+            natural
         }
     }
 
-    /// CoMD's `sanityChecks` (spec §14) for `n_ranks` ranks and potential `pot`, as one-line
-    /// usage errors.
-    pub fn sanity_check(&self, n_ranks: usize, pot: &dyn Potential) -> anyhow::Result<()> {
+    /// CoMD's `sanityChecks` (spec §14) for `n_ranks` ranks and a potential of range `cutoff`,
+    /// lattice `lattice_type` and lattice constant `lat` (resolved), as one-line usage errors.
+    pub fn sanity_check(&self, n_ranks: usize, cutoff: f64, lattice_type: &str, lat: f64) -> anyhow::Result<()> {
         let grid: usize = self.proc_grid.iter().product();
         if grid != n_ranks {
             return Err(usage(format!(
@@ -153,11 +153,9 @@ impl RunConfig {
                 self.proc_grid[0], self.proc_grid[1], self.proc_grid[2]
             )));
         }
-        if !pot.lattice_type().eq_ignore_ascii_case("FCC") {
-            return Err(usage(format!("only the FCC lattice is supported, not '{}'", pot.lattice_type())));
+        if !lattice_type.eq_ignore_ascii_case("FCC") {
+            return Err(usage(format!("only the FCC lattice is supported, not '{lattice_type}'")));
         }
-        let lat = self.lattice(pot);
-        let cutoff = pot.cutoff();
         let names = ["-x", "-y", "-z"];
         let procs = ["-i", "-j", "-k"];
         for a in 0..3 {

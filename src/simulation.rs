@@ -76,7 +76,7 @@ fn initial_engine(
     comm: &mut dyn Comm,
     timers: &mut Timers,
 ) -> anyhow::Result<Box<dyn Engine>> {
-    let lat = cfg.lattice(pot.as_ref());
+    let lat = cfg.lattice(pot.lattice_constant());
     let global_max = [0, 1, 2].map(|a| cfg.n_cells[a] as Real * lat);
     let domain = crate::domain::Domain::new(cfg.proc_grid, comm.rank(), global_max);
     // CoMD's 64 slots per cell on the exact path; the fast path starts at 16 (cells grow)
@@ -96,7 +96,9 @@ fn initial_engine(
         let engine = ExactEngine::start(sys, pot, comm, timers);
         Ok(Box::new(collective(comm, engine)?))
     } else {
-        let engine = crate::fast::FastEngine::start(sys, pot.fast_kernel(), cfg.skin, comm, timers);
+        let kernel = pot.fast_kernel();
+        let skin = cfg.skin.unwrap_or(kernel.default_skin());
+        let engine = crate::fast::FastEngine::start(sys, kernel, skin, comm, timers);
         Ok(Box::new(collective(comm, engine)?))
     }
 }
@@ -113,7 +115,7 @@ pub fn run(
     let mut timers = Timers::default();
     timers.start(Timer::Total);
     let rank0 = comm.rank() == 0;
-    cfg.sanity_check(comm.size(), pot.as_ref())?;
+    cfg.sanity_check(comm.size(), pot.cutoff(), pot.lattice_type(), cfg.lattice(pot.lattice_constant()))?;
     let platform = Platform::detect(
         comm.describe(),
         comm.size() > 1 || cfg!(feature = "mpi"),
@@ -133,7 +135,7 @@ pub fn run(
     // ---- prolog (CoMD initSimulation) ----
     let cutoff = pot.cutoff();
     let describe = pot.describe();
-    let lat = cfg.lattice(pot.as_ref());
+    let lat = cfg.lattice(pot.lattice_constant());
     let global_max = [0, 1, 2].map(|a| cfg.n_cells[a] as Real * lat);
     let is_eam = pot.is_eam();
     let restart = match &cfg.restart {
