@@ -1,6 +1,6 @@
 //! Force evaluation alone, lists and ghosts already built: the default path's kernels
 //! (`fast`: LJ; EAM with both passes and the F'(ρ) ghost refresh) and CoMD's exact loop
-//! (`exact`: `Potential::force_exact` on link cells), at 4 000, 32 000 and 256 000 atoms.
+//! (`exact`: the exact engine's force stage on link cells), at 4 000, 32 000 and 256 000 atoms.
 
 mod common;
 
@@ -23,9 +23,12 @@ fn force(c: &mut Criterion) {
                 })
             });
             drop(fp);
-            let Some((mut e, mut comm, mut timers)) = exact_engine(pot, cells) else { continue };
+            let Some((mut e, mut comm, mut timers)) = engine(pot, cells, true) else { continue };
             g.bench_function(BenchmarkId::new("exact", n), |b| {
-                b.iter(|| black_box(e.pot.force_exact(&mut e.sys, &mut comm, &mut timers).expect("force")))
+                b.iter(|| {
+                    e.force(true, &mut comm, &mut timers).expect("force");
+                    black_box(e.e_potential())
+                })
             });
         }
         g.finish();

@@ -5,7 +5,6 @@
 mod common;
 
 use common::*;
-use comd::engine::Engine;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput};
 
 fn redistribute(c: &mut Criterion) {
@@ -15,10 +14,10 @@ fn redistribute(c: &mut Criterion) {
         for cells in sizes() {
             let n = atoms(cells);
             g.throughput(Throughput::Elements(n));
-            let Some((mut e, mut comm, mut timers)) = exact_engine(pot, cells) else { continue };
+            let Some((mut e, mut comm, mut timers)) = engine(pot, cells, true) else { continue };
             e.timestep(10, 1.0, &mut comm, &mut timers).expect("steps");
             g.bench_function(BenchmarkId::new("exact", n), |b| {
-                b.iter(|| e.sys.redistribute(&mut comm, &mut timers).expect("redistribute"))
+                b.iter(|| e.redistribute(&mut comm, &mut timers).expect("redistribute"))
             });
         }
         g.finish();

@@ -20,11 +20,11 @@ fn full_step(c: &mut Criterion) {
         for cells in sizes() {
             let n = atoms(cells);
             g.throughput(Throughput::Elements(n));
-            if let Some((mut e, mut comm, mut timers)) = fast_engine(pot, cells) {
-                bench_engine(&mut g, BenchmarkId::new("fast", n), &mut e, &mut comm, &mut timers);
+            if let Some((mut e, mut comm, mut timers)) = engine(pot, cells, false) {
+                bench_engine(&mut g, BenchmarkId::new("fast", n), e.as_mut(), &mut comm, &mut timers);
             }
-            if let Some((mut e, mut comm, mut timers)) = exact_engine(pot, cells) {
-                bench_engine(&mut g, BenchmarkId::new("exact", n), &mut e, &mut comm, &mut timers);
+            if let Some((mut e, mut comm, mut timers)) = engine(pot, cells, true) {
+                bench_engine(&mut g, BenchmarkId::new("exact", n), e.as_mut(), &mut comm, &mut timers);
             }
         }
         g.finish();

@@ -11,11 +11,11 @@
 //! | validation block: initial energy per atom (f64), initial atom count (i64) | 16 |
 //! | global potential and kinetic energy at this step (f64) | 16 |
 //! | box upper corner (3 f64), atom count (u64) | 32 |
-//! | per atom, by gid: gid (i32), r, p, f (9 f64), U (f64), image (3 i32) | 96 each |
+//! | per atom, by gid: gid (i32), r, p, f (9 f64), U (f64), r_ref (3 f64), image (3 i32) | 120 each |
 //! | FNV-1a 64 checksum of everything before it | 8 |
 //!
 //! A restart rebuilds exactly the state the run had at that step (see
-//! [`ExactEngine::restore`]): positions, momenta and forces are stored bit for bit and the
+//! `engine::exact::ExactEngine::restore`): positions, momenta and forces are stored bit for bit and the
 //! forces are not recomputed, so a run of 100 steps and a run of 50 steps restarted for 50
 //! more print the same rows and end in the same state. The physics flags must match the
 //! restarted run's options; anything else — truncation, a bad checksum, another version, other
@@ -26,13 +26,11 @@
 
 use crate::comm::Comm;
 use crate::config::RunConfig;
-use crate::engine::{Engine, ExactEngine};
+use crate::engine::EngineKind;
 use crate::error::usage;
-use crate::forces::Potential;
+use crate::potential::Potential;
 use crate::observer::{Frame, Observer};
-use crate::output::dump::{self, AtomRecord};
-use crate::system::System;
-use crate::timers::Timers;
+use crate::records::AtomRecord;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 
@@ -74,8 +72,9 @@ pub struct RunFlags {
 }
 
 impl RunFlags {
-    /// The flags of `cfg`, with the hash of its EAM tables (see [`table_hash`]).
-    pub fn from_config(cfg: &RunConfig, table_hash: u64) -> RunFlags {
+    /// The flags of a run of `cfg` on the path `kind` with the potential `pot`.
+    pub fn new(cfg: &RunConfig, kind: EngineKind, pot: &Potential) -> RunFlags {
+        let table_hash = table_hash(pot);
         RunFlags {
             doeam: cfg.doeam,
             pot_type: if cfg.doeam { cfg.pot_type as u8 } else { 0 },
@@ -86,7 +85,7 @@ impl RunFlags {
             dt: cfg.dt,
             temp: cfg.temp,
             delta: cfg.delta,
-            exact: cfg.exact,
+            exact: kind.is_exact(),
             proc_grid: cfg.proc_grid.map(|v| v as u64),
             seed: cfg.seed,
         }
@@ -156,39 +155,31 @@ impl Checkpoint {
     }
 }
 
-/// FNV-1a hash of the EAM tables `cfg` names, as parsed (0 for LJ). Reads the table file;
-/// call it on rank 0.
-pub fn table_hash(cfg: &RunConfig) -> anyhow::Result<u64> {
-    use crate::forces::eam;
-    if !cfg.doeam {
-        return Ok(0);
+/// FNV-1a hash of the EAM tables as loaded (0 for LJ).
+pub fn table_hash(pot: &Potential) -> u64 {
+    match pot {
+        Potential::Eam(t) => fnv1a(&t.to_bytes()),
+        Potential::Lj(_) => 0,
     }
-    let format = match cfg.pot_type {
-        crate::cli::PotType::Funcfl => eam::PotentialFormat::Funcfl,
-        crate::cli::PotType::Setfl => eam::PotentialFormat::Setfl,
-    };
-    let path = eam::locate(Some(&cfg.pot_name), format, cfg.pot_dir.as_deref()).map_err(|e| usage(e.to_string()))?;
-    let tables = eam::EamTables::read(&path, format).map_err(|e| usage(e.to_string()))?;
-    Ok(fnv1a(&tables.to_bytes()))
 }
 
 /// Reads and checks a checkpoint file against the run's options (rank 0's part of [`load`]).
-pub fn read_checked(cfg: &RunConfig, path: &Path) -> Result<Vec<u8>, String> {
+pub fn read_checked(flags: &RunFlags, path: &Path) -> Result<Vec<u8>, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
     let ck = decode(&bytes)?;
-    let hash = table_hash(cfg).map_err(|e| format!("{e:#}"))?;
-    if let Some(m) = ck.flags.mismatch(&RunFlags::from_config(cfg, hash)) {
+    if let Some(m) = ck.flags.mismatch(flags) {
         return Err(m);
     }
     Ok(bytes)
 }
 
-/// Reads the checkpoint `path` on rank 0, checks it, and hands it to every rank. All ranks
-/// return the same result.
-pub fn load(cfg: &RunConfig, path: &Path, comm: &mut dyn Comm) -> anyhow::Result<Checkpoint> {
+/// Reads the checkpoint `path` on rank 0, checks it against the run's `flags` (see
+/// [`RunFlags::new`]), and hands it to every rank. All ranks return the same result. The
+/// file is read once: the caller keeps the result for the engine and the trajectories.
+pub fn load(cfg: &RunConfig, flags: &RunFlags, path: &Path, comm: &mut dyn Comm) -> anyhow::Result<Checkpoint> {
     let mut msg = Vec::new();
     if comm.rank() == 0 {
-        match read_checked(cfg, path) {
+        match read_checked(flags, path) {
             Ok(b) => {
                 msg.push(0);
                 msg.extend_from_slice(&b);
@@ -215,35 +206,6 @@ pub fn load(cfg: &RunConfig, path: &Path, comm: &mut dyn Comm) -> anyhow::Result
     Ok(ck)
 }
 
-/// The engine of a run continued from `ck` (built like the first one, then restored).
-pub fn restored_engine(cfg: &RunConfig, pot: Box<dyn Potential>, ck: &Checkpoint, comm: &mut dyn Comm, timers: &mut Timers) -> anyhow::Result<Box<dyn Engine>> {
-    let lat = cfg.lattice(pot.lattice_constant());
-    let global_max = [0, 1, 2].map(|a| cfg.n_cells[a] as f64 * lat);
-    if global_max != ck.box_max {
-        return Err(usage(format!("--restart: the checkpoint's box {:?} Å differs from this run's {:?} Å", ck.box_max, global_max)));
-    }
-    let domain = crate::domain::Domain::new(cfg.proc_grid, comm.rank(), global_max);
-    if !cfg.exact {
-        let kernel = pot.fast_kernel();
-        let skin = cfg.skin.unwrap_or(kernel.default_skin());
-        let engine = crate::fast::FastEngine::restore(domain, kernel, pot.mass(), skin, &ck.atoms, comm, timers);
-        let engine = crate::simulation::collective(comm, engine)?;
-        let mut n = [engine.n_local() as i64];
-        comm.sum_i64(&mut n);
-        if n[0] != ck.atoms.len() as i64 {
-            return Err(usage(format!("--restart: {} of the checkpoint's {} atoms fit no rank's domain", ck.atoms.len() as i64 - n[0], ck.atoms.len())));
-        }
-        return Ok(Box::new(engine));
-    }
-    let sys = System::new(domain, pot.cutoff(), pot.mass()).ok_or_else(|| usage("the domain of a rank is less than two cutoffs wide"))?;
-    let engine = ExactEngine::restore(sys, pot, &ck.atoms, (ck.e_potential, ck.e_kinetic), comm, timers);
-    let engine = crate::simulation::collective(comm, engine)?;
-    if engine.sys.n_global != ck.atoms.len() as i64 {
-        return Err(usage(format!("--restart: {} of the checkpoint's {} atoms fit no rank's domain", ck.atoms.len() as i64 - engine.sys.n_global, ck.atoms.len())));
-    }
-    Ok(Box::new(engine))
-}
-
 /// An [`Observer`] writing checkpoints every `every` steps, and at the end of the run once
 /// [`CheckpointWriter::commit`] confirms the run ended cleanly (finished or stopped on
 /// request, not failed: the state after a failure is not worth continuing from).
@@ -262,7 +224,7 @@ impl CheckpointWriter {
     }
 
     fn write(&self, bytes: &[u8]) -> anyhow::Result<()> {
-        dump::write_atomically(&self.path, bytes).with_context(|| format!("writing the checkpoint {}", self.path.display()))
+        crate::files::write_atomically(&self.path, bytes).with_context(|| format!("writing the checkpoint {}", self.path.display()))
     }
 
     /// Writes the final checkpoint prepared by [`Observer::finish`] (rank 0; no-op elsewhere).
@@ -291,42 +253,3 @@ impl Observer for CheckpointWriter {
     }
 }
 
-/// The step of the checkpoint at `path`, read from its header on rank 0 and shared with
-/// every rank (for setting up trajectory files before the run; [`load`] checks the rest).
-pub fn start_step(path: &Path, comm: &mut dyn Comm) -> anyhow::Result<u64> {
-    let mut msg = Vec::new();
-    if comm.rank() == 0 {
-        let head = (|| -> Result<u64, String> {
-            use std::io::Read;
-            let mut f = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
-            let mut b = Vec::new();
-            f.by_ref().take(20).read_to_end(&mut b).map_err(|e| format!("cannot read: {e}"))?;
-            if b.len() < 20 || &b[..8] != MAGIC {
-                return Err(decode(&b).err().unwrap_or_else(|| "truncated".into()));
-            }
-            let version = u32::from_le_bytes([b[8], b[9], b[10], b[11]]);
-            if version != VERSION {
-                return Err(format!("checkpoint format version {version}; this comd-rs reads version {VERSION}"));
-            }
-            let mut s = [0u8; 8];
-            s.copy_from_slice(&b[12..20]);
-            Ok(u64::from_le_bytes(s))
-        })();
-        match head {
-            Ok(s) => {
-                msg.push(0);
-                msg.extend_from_slice(&s.to_le_bytes());
-            }
-            Err(e) => {
-                msg.push(1);
-                msg.extend_from_slice(e.as_bytes());
-            }
-        }
-    }
-    comm.broadcast_bytes(0, &mut msg);
-    match msg.split_first() {
-        Some((0, b)) if b.len() == 8 => Ok(u64::from_le_bytes(b.try_into().unwrap_or_default())),
-        Some((_, e)) => Err(usage(format!("--restart {}: {}", path.display(), String::from_utf8_lossy(e)))),
-        None => Err(usage(format!("--restart {}: nothing received from rank 0", path.display()))),
-    }
-}

@@ -70,6 +70,12 @@ pub enum RunError {
         /// Slot limit.
         limit: usize,
     },
+    /// Another rank failed (it prints its own message); see [`crate::comm::agree`].
+    #[error("stopped: rank {rank} failed, see its message")]
+    PeerFailed {
+        /// The rank that failed (the highest, if several did).
+        rank: usize,
+    },
     /// Atoms disappeared.
     #[error("{lost} atoms lost (started with {initial}, now {now})")]
     AtomsLost {

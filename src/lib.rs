@@ -21,8 +21,6 @@
 #![warn(missing_docs)]
 #![deny(unsafe_code)]
 
-pub mod atoms;
-pub mod cells;
 pub mod checkpoint;
 pub mod cli;
 pub mod comm;
@@ -32,21 +30,19 @@ pub mod deck;
 pub mod domain;
 pub mod engine;
 pub mod error;
-pub mod fast;
+pub mod files;
 pub mod fixed;
-pub mod forces;
-pub mod halo;
-pub mod integrator;
 pub mod lattice;
 pub mod observer;
 pub mod output;
 pub mod plot;
+pub mod potential;
 pub mod progress;
+pub mod records;
 pub mod rng;
 pub mod signals;
 pub mod simulation;
 pub mod snapshot;
-pub mod system;
 pub mod timers;
 pub mod trajectory;
 pub mod types;

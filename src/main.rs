@@ -130,11 +130,14 @@ fn simulate(
         let _ = t.send(comm.rank());
     }
     let rank0 = comm.rank() == 0;
-    let (pot, pot_dir) = comd::forces::build(&cfg, comm.as_mut())?;
-    let start = match &cfg.restart {
-        Some(p) => Some(comd::checkpoint::start_step(p, comm.as_mut())?),
+    let (pot, pot_dir) = comd::potential::build(cfg, comm.as_mut())?;
+    let flags = RunFlags::new(cfg, comd::engine::EngineKind::of(cfg), &pot);
+    // the checkpoint is read once, here: its step places the trajectories, its atoms start the engine
+    let restart = match &cfg.restart {
+        Some(p) => Some(comd::checkpoint::load(cfg, &flags, p, comm.as_mut())?),
         None => None,
     };
+    let start = restart.as_ref().map(|ck| ck.step);
     let every = w.dump_every.map_or(cfg.print_rate, |k| k as u64);
     let traj = |path: &Option<std::path::PathBuf>, fmt| -> anyhow::Result<Option<TrajectoryWriter>> {
         path.as_ref().map(|p| TrajectoryWriter::create(p, fmt, every, w.full_precision, start, rank0)).transpose()
@@ -142,11 +145,7 @@ fn simulate(
     let mut xyz = traj(&w.xyz, Format::Xyz)?;
     let mut lammps = traj(&w.lammps_dump, Format::Lammps)?;
     let mut ckpt = match &w.checkpoint {
-        Some(p) => {
-            let hash = if rank0 { comd::checkpoint::table_hash(&cfg)? } else { 0 };
-            let flags = RunFlags::from_config(&cfg, hash);
-            Some(CheckpointWriter::new(p, w.checkpoint_every.map(|k| k as u64), flags, start.unwrap_or(0)))
-        }
+        Some(p) => Some(CheckpointWriter::new(p, w.checkpoint_every.map(|k| k as u64), flags, start.unwrap_or(0))),
         None => None,
     };
     let mut observers: Vec<&mut dyn Observer> = Vec::new();
@@ -181,7 +180,7 @@ fn simulate(
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let outcome = comd::simulation::run(cfg, pot, &pot_dir, comm.as_mut(), hooks, &mut out)?;
+    let outcome = comd::simulation::run(cfg, &pot, &pot_dir, restart, comm.as_mut(), hooks, &mut out)?;
     if let Some(c) = ckpt.as_mut() {
         c.commit()?;
     }

@@ -3,7 +3,7 @@
 //! gathers the atoms of all ranks into one [`Frame`] on rank 0, only at steps some observer
 //! asked for, so observers cost nothing in between.
 
-use crate::output::dump::AtomRecord;
+use crate::records::AtomRecord;
 use crate::snapshot::{Snapshot, SnapshotAtom};
 
 /// The whole system at one step, on rank 0, atoms sorted by gid.

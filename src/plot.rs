@@ -69,7 +69,7 @@ fn span(values: impl Iterator<Item = f64>) -> (f64, f64) {
 /// Draws `rows` into `path` (SVG), atomically.
 pub fn write(path: &Path, rows: &[ThermoRow], title: &str) -> anyhow::Result<()> {
     let svg = render(rows, title)?;
-    crate::output::dump::write_atomically(path, svg.as_bytes()).with_context(|| format!("writing the plot {}", path.display()))
+    crate::files::write_atomically(path, svg.as_bytes()).with_context(|| format!("writing the plot {}", path.display()))
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ mod eam_common;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use comd::forces::eam::{EamTables, InterpolationTable};
+use comd::potential::eam::{EamTables, InterpolationTable};
 use eam_common::shared_potential;
 use proptest::prelude::*;
 use proptest::sample::Index;

@@ -7,7 +7,7 @@ mod eam_common;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use comd::forces::eam::{EamFileError, EamTables, PotentialFormat};
+use comd::potential::eam::{EamFileError, EamTables, PotentialFormat};
 use eam_common::shared_potential;
 
 /// `n` made-up values, five per line.
@@ -379,7 +379,7 @@ fn oversized_file_is_refused_before_reading() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("huge.eam");
     let file = std::fs::File::create(&path).unwrap();
-    file.set_len(comd::forces::eam::MAX_FILE_BYTES + 1).unwrap(); // sparse: costs no disk
+    file.set_len(comd::potential::eam::MAX_FILE_BYTES + 1).unwrap(); // sparse: costs no disk
     let err = EamTables::read(&path, Funcfl).unwrap_err();
     assert!(matches!(err, EamFileError::TooLarge { .. }), "{err}");
     assert!(err.to_string().contains("too large for an EAM table"));

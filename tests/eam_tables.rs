@@ -8,7 +8,7 @@ mod eam_common;
 use std::path::Path;
 
 use comd::constants::{BOHR_TO_ANGS, HARTREE_TO_EV};
-use comd::forces::eam::{self, EamTables, InterpolationTable, PotentialFormat};
+use comd::potential::eam::{self, EamTables, InterpolationTable, PotentialFormat};
 use eam_common::{debian_potential, shared_potential};
 
 /// The numbers after the first `header_lines` lines, parsed independently of the reader.

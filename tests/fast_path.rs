@@ -7,14 +7,8 @@ mod common;
 mod oracle;
 
 use common::*;
-use comd::comm::serial::Serial;
-use comd::domain::Domain;
 use comd::engine::Engine;
-use comd::fast::{FastEngine, Kernel};
-use comd::forces::{eam, lj::LennardJones};
-use comd::lattice;
-use comd::system::System;
-use comd::timers::Timers;
+use comd::potential::{eam, lj::LennardJones, Potential, DEFAULT_SKIN_LJ};
 
 fn pot_dir() -> Option<String> {
     shared().map(|s| s.join("potentials").display().to_string())
@@ -108,33 +102,29 @@ fn eam_conserves_energy_over_10000_steps_on_both_paths() {
     conserves(&args, true);
 }
 
-/// A fast engine on a displaced `n` crystal of lattice constant `lat` at `temp`, and its box.
-fn fast_engine(kernel: Kernel, mass: f64, cutoff: f64, lat: f64, n: [usize; 3], temp: f64) -> (FastEngine, [f64; 3]) {
+/// A default-path engine on an `n` crystal of lattice constant `lat` at `temp`, displaced by
+/// up to 0.05 Å, and its box.
+fn fast_engine(pot: &Potential, lat: f64, n: [usize; 3], temp: f64) -> (Box<dyn Engine>, [f64; 3]) {
     let l = n.map(|v| v as f64 * lat);
-    let mut sys = System::new(Domain::new([1, 1, 1], 0, l), cutoff, mass).unwrap();
-    lattice::create_fcc_lattice(&mut sys, n, lat).unwrap();
-    sys.n_global = sys.n_local() as i64;
-    lattice::set_temperature(&mut sys, temp, &mut Serial::new(), &mut Timers::default(), false);
-    lattice::random_displacements(&mut sys, 0.05);
-    let skin = kernel.default_skin();
-    (FastEngine::start(sys, kernel, skin, &mut Serial::new(), &mut Timers::default()).unwrap(), l)
+    let (nx, ny, nz, t, a) = (n[0].to_string(), n[1].to_string(), n[2].to_string(), temp.to_string(), lat.to_string());
+    (common::engine(&["-x", &nx, "-y", &ny, "-z", &nz, "-T", &t, "-l", &a, "-r", "0.05"], pot), l)
 }
 
 /// Gid-sorted positions, forces, and the largest displacement since the last list build.
-fn state(e: &FastEngine) -> (Vec<[f64; 3]>, Vec<[f64; 3]>, f64) {
+fn state(e: &dyn Engine) -> (Vec<[f64; 3]>, Vec<[f64; 3]>, f64) {
     let mut recs = e.records();
     recs.sort_by_key(|r| r.gid);
     let moved = recs.iter().map(|r| (0..3).map(|k| (r.r[k] - r.r_ref[k]).powi(2)).sum::<f64>().sqrt()).fold(0.0, f64::max);
     (recs.iter().map(|r| r.r).collect(), recs.iter().map(|r| r.f).collect(), moved)
 }
 
-/// Fast engine after `steps` steps; returns gid-sorted positions, forces, the box and the
-/// number of list builds.
-fn fast_state(kernel: Kernel, mass: f64, cutoff: f64, lat: f64, n: [usize; 3], temp: f64, steps: u64) -> (Vec<[f64; 3]>, Vec<[f64; 3]>, [f64; 3], u64) {
-    let (mut e, l) = fast_engine(kernel, mass, cutoff, lat, n, temp);
-    e.timestep(steps, 1.0, &mut Serial::new(), &mut Timers::default()).unwrap();
-    let (pos, f, _) = state(&e);
-    (pos, f, l, e.rebuilds)
+/// Default-path engine after `steps` steps; returns gid-sorted positions, forces, the box
+/// and the number of list builds.
+fn fast_state(pot: &Potential, lat: f64, n: [usize; 3], temp: f64, steps: u64) -> (Vec<[f64; 3]>, Vec<[f64; 3]>, [f64; 3], u64) {
+    let (mut e, l) = fast_engine(pot, lat, n, temp);
+    common::advance(e.as_mut(), steps);
+    let (pos, f, _) = state(e.as_ref());
+    (pos, f, l, e.list_builds().expect("the default path keeps lists"))
 }
 
 #[test]
@@ -143,7 +133,7 @@ fn fast_lj_forces_equal_the_oracle_in_list_stress_cases() {
     // (lattice constant, cells, temperature, steps): a box just over 2 cutoffs (11.7 Å, so
     // two images of one atom can be within cutoff + skin), a 3000 K melt, a long hot run
     for (lat, n, temp, steps) in [(3.9, [3, 3, 3], 900.0, 100), (3.615, [5, 5, 5], 3000.0, 100), (3.615, [4, 5, 4], 3000.0, 600)] {
-        let (pos, f, l, rebuilds) = fast_state(Kernel::Lj(lj.clone()), lj.mass, lj.cutoff, lat, n, temp, steps);
+        let (pos, f, l, rebuilds) = fast_state(&Potential::Lj(lj.clone()), lat, n, temp, steps);
         let (fo, _) = oracle::lj(&pos, l, &lj);
         let (dev, big) = oracle::max_deviation(&f, &fo);
         assert!(dev <= 1e-11 * big, "lat {lat} {n:?} T={temp}: deviation {dev:e} vs {big:e}");
@@ -157,26 +147,25 @@ fn lists_kept_past_half_a_skin_still_hold_every_pair() {
     // far from each other: the forces must still be the oracle's at every check, and some
     // check must find an atom past half a skin (or the rule was not exercised)
     let lj = LennardJones::default();
-    let (mut e, l) = fast_engine(Kernel::Lj(lj.clone()), lj.mass, lj.cutoff, 3.615, [10, 10, 10], 1200.0);
+    let (mut e, l) = fast_engine(&Potential::Lj(lj.clone()), 3.615, [10, 10, 10], 1200.0);
     let mut past_half = 0;
     for _ in 0..60 {
-        e.timestep(5, 1.0, &mut Serial::new(), &mut Timers::default()).unwrap();
-        let (pos, f, moved) = state(&e);
+        common::advance(e.as_mut(), 5);
+        let (pos, f, moved) = state(e.as_ref());
         let (fo, _) = oracle::lj(&pos, l, &lj);
         let (dev, big) = oracle::max_deviation(&f, &fo);
-        assert!(dev <= 1e-11 * big, "deviation {dev:e} vs {big:e} after {} builds, largest move {moved}", e.rebuilds);
-        past_half += usize::from(moved > 0.5 * comd::fast::DEFAULT_SKIN_LJ);
+        assert!(dev <= 1e-11 * big, "deviation {dev:e} vs {big:e} after {:?} builds, largest move {moved}", e.list_builds());
+        past_half += usize::from(moved > 0.5 * DEFAULT_SKIN_LJ);
     }
-    assert!(past_half > 0, "no check found an atom past half a skin ({} builds)", e.rebuilds);
+    assert!(past_half > 0, "no check found an atom past half a skin ({:?} builds)", e.list_builds());
 }
 
 #[test]
 fn fast_eam_forces_equal_the_oracle_in_list_stress_cases() {
     let Some(shared) = shared() else { return };
     let t = eam::EamTables::read(&shared.join("potentials/Cu_u6.eam"), eam::PotentialFormat::Funcfl).unwrap();
-    let mass = t.mass_internal();
     for (lat, n, temp, steps) in [(3.615, [3, 3, 3], 600.0, 50), (3.615, [5, 4, 5], 3000.0, 300)] {
-        let (pos, f, l, _) = fast_state(Kernel::Eam(Box::new(t.clone())), mass, t.cutoff, lat, n, temp, steps);
+        let (pos, f, l, _) = fast_state(&Potential::Eam(Box::new(t.clone())), lat, n, temp, steps);
         let (fo, _) = oracle::eam(&pos, l, &t);
         let (dev, big) = oracle::max_deviation(&f, &fo);
         assert!(dev <= 1e-11 * big, "lat {lat} {n:?} T={temp}: deviation {dev:e} vs {big:e}");

@@ -5,29 +5,17 @@ mod common;
 #[path = "common/oracle.rs"]
 mod oracle;
 
-use comd::comm::serial::Serial;
-use comd::domain::Domain;
-use comd::engine::{Engine, ExactEngine};
-use comd::forces::{eam, lj::LennardJones, Potential};
-use comd::lattice;
-use comd::system::System;
-use comd::timers::Timers;
+use comd::potential::{eam, lj::LennardJones, Potential};
 
 /// Builds a displaced, hot crystal with the exact engine; returns gid-sorted positions,
 /// forces, the box and the engine's potential energy.
-fn engine_state(pot: Box<dyn Potential>, n: [usize; 3], temp: f64, delta: f64) -> (Vec<[f64; 3]>, Vec<[f64; 3]>, [f64; 3], f64) {
+fn engine_state(pot: Potential, n: [usize; 3], temp: f64, delta: f64) -> (Vec<[f64; 3]>, Vec<[f64; 3]>, [f64; 3], f64) {
     let lat = pot.lattice_constant();
     let l = n.map(|v| v as f64 * lat);
-    let mut comm = Serial::new();
-    let mut timers = Timers::default();
-    let mut sys = System::new(Domain::new([1, 1, 1], 0, l), pot.cutoff(), pot.mass()).unwrap();
-    lattice::create_fcc_lattice(&mut sys, n, lat).unwrap();
-    sys.n_global = sys.n_local() as i64;
-    lattice::set_temperature(&mut sys, temp, &mut comm, &mut timers, true);
-    lattice::random_displacements(&mut sys, delta);
-    let mut engine = ExactEngine::start(sys, pot, &mut comm, &mut timers).unwrap();
+    let (nx, ny, nz, t, r) = (n[0].to_string(), n[1].to_string(), n[2].to_string(), temp.to_string(), delta.to_string());
+    let mut engine = common::engine(&["--exact", "-x", &nx, "-y", &ny, "-z", &nz, "-T", &t, "-r", &r], &pot);
     // a few hot steps so atoms leave their cells and cross the periodic boundaries
-    engine.timestep(20, 1.0, &mut comm, &mut timers).unwrap();
+    common::advance(engine.as_mut(), 20);
     let mut recs = engine.records();
     recs.sort_by_key(|r| r.gid);
     (recs.iter().map(|r| r.r).collect(), recs.iter().map(|r| r.f).collect(), l, engine.e_potential())
@@ -36,7 +24,7 @@ fn engine_state(pot: Box<dyn Potential>, n: [usize; 3], temp: f64, delta: f64) -
 #[test]
 fn lj_link_cell_forces_equal_the_n2_oracle() {
     for (n, temp, delta) in [([5, 5, 5], 3000.0, 0.2), ([4, 6, 5], 20000.0, 0.0), ([4, 4, 4], 600.0, 0.3)] {
-        let (pos, f, l, e) = engine_state(Box::new(LennardJones::default()), n, temp, delta);
+        let (pos, f, l, e) = engine_state(Potential::Lj(LennardJones::default()), n, temp, delta);
         let (fo, eo) = oracle::lj(&pos, l, &LennardJones::default());
         let (dev, big) = oracle::max_deviation(&f, &fo);
         assert!(dev <= 1e-11 * big, "{n:?} T={temp}: max deviation {dev:e} vs max force {big:e}");
@@ -49,7 +37,7 @@ fn eam_link_cell_forces_equal_the_n2_oracle() {
     let Some(shared) = common::shared() else { return };
     let tables = eam::EamTables::read(&shared.join("potentials/Cu_u6.eam"), eam::PotentialFormat::Funcfl).unwrap();
     for (n, temp, delta) in [([5, 5, 5], 3000.0, 0.2), ([6, 5, 5], 600.0, 0.0)] {
-        let (pos, f, l, e) = engine_state(Box::new(eam::Eam::new(tables.clone())), n, temp, delta);
+        let (pos, f, l, e) = engine_state(Potential::Eam(Box::new(tables.clone())), n, temp, delta);
         let (fo, eo) = oracle::eam(&pos, l, &tables);
         let (dev, big) = oracle::max_deviation(&f, &fo);
         assert!(dev <= 1e-11 * big, "{n:?} T={temp}: max deviation {dev:e} vs max force {big:e}");
@@ -63,7 +51,7 @@ fn eam_force_is_minus_energy_gradient() {
     // energy (the same tables the engine uses)
     let Some(shared) = common::shared() else { return };
     let t = eam::EamTables::read(&shared.join("potentials/Cu_u6.eam"), eam::PotentialFormat::Funcfl).unwrap();
-    let (mut pos, f, l, _) = engine_state(Box::new(eam::Eam::new(t.clone())), [4, 4, 4], 600.0, 0.1);
+    let (mut pos, f, l, _) = engine_state(Potential::Eam(Box::new(t.clone())), [4, 4, 4], 600.0, 0.1);
     for (atom, k) in [(0usize, 0usize), (17, 1), (100, 2)] {
         let h = 1e-5;
         pos[atom][k] += h;

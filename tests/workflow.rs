@@ -216,8 +216,7 @@ fn trajectories_read_back_with_ase() {
     let d = dir.path();
     ok(d, &["-x", "5", "-y", "5", "-z", "5", "-N", "25", "-n", "5", "-T", "3000", "--no-yaml", "--dump-every", "10",
         "--xyz", "t.xyz", "--lammps-dump", "t.lammpstrj", "--full-precision", "--dump-state", "final.dump"]);
-    use comd::forces::Potential;
-    let mass = comd::forces::lj::LennardJones::default().mass().to_string();
+    let mass = comd::potential::lj::LennardJones::default().mass.to_string();
     let script = root().join("tests/ase_check.py");
     let o = Command::new("python3").current_dir(d).arg(script).args(["t.xyz", "t.lammpstrj", "final.dump", &mass, "0,10,20,25"])
         .output().unwrap();

@@ -2,7 +2,7 @@
 //! clean one-line error.
 
 use comd::checkpoint::{decode, encode, Checkpoint, RunFlags};
-use comd::output::dump::AtomRecord;
+use comd::records::AtomRecord;
 use proptest::prelude::*;
 
 const DECK: &str = "# a deck\nnx = 5\nny = 5\nnz = 5\nnSteps = 10\nprintRate = 5\ndt = 1.0\nlat = -1.0\ntemp = 600.0\n\

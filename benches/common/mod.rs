@@ -1,23 +1,24 @@
 //! Shared set-up for the criterion benches: CoMD's default problem (FCC copper at 3.615 Å,
 //! 600 K, no displacement) at a chosen number of unit cells, on one rank (serial comm).
 //!
-//! Everything that touches the fast path's internals (`comd::fast::{ghosts, neighbors,
+//! Everything that touches the fast path's internals (`comd::engine::fast::{ghosts, neighbors,
 //! kernels}`) is in this file, so a change of those signatures is mended here only.
 #![allow(dead_code)]
 
+use clap::Parser;
+use comd::cli::Cli;
+use comd::comm::halo::Neighbors;
 use comd::comm::serial::Serial;
+use comd::config::RunConfig;
 use comd::domain::Domain;
-use comd::engine::{Engine, ExactEngine};
-use comd::fast::ghosts::{self, GhostPlan, Particles};
-use comd::fast::neighbors::{self, NeighborList};
-use comd::fast::force::ForceField;
-use comd::fast::FastEngine;
-use comd::forces::eam::{Eam, EamTables, PotentialFormat};
-use comd::forces::lj::LennardJones;
-use comd::forces::Potential;
-use comd::halo::Neighbors;
-use comd::lattice;
-use comd::system::System;
+use comd::engine::fast::force::ForceField;
+use comd::engine::fast::ghosts::{self, GhostPlan, Particles};
+use comd::engine::fast::neighbors::{self, NeighborList};
+use comd::engine::{Engine, Start};
+use comd::lattice::{self, LatticeSpec};
+use comd::potential::eam::{EamTables, PotentialFormat};
+use comd::potential::lj::LennardJones;
+use comd::potential::Potential;
 use comd::timers::Timers;
 use criterion::Criterion;
 use std::path::PathBuf;
@@ -75,49 +76,37 @@ pub fn pot_dir() -> Option<PathBuf> {
 }
 
 /// The potential, or `None` (EAM without a table file: that bench is skipped).
-pub fn potential(pot: Pot) -> Option<Box<dyn Potential>> {
+pub fn potential(pot: Pot) -> Option<Potential> {
     match pot {
-        Pot::Lj => Some(Box::new(LennardJones::default())),
+        Pot::Lj => Some(Potential::Lj(LennardJones::default())),
         Pot::Eam => {
             let Some(dir) = pot_dir() else {
                 eprintln!("skipping EAM benches: Cu_u6.eam not found (set COMD_POT_DIR)");
                 return None;
             };
             let t = EamTables::read(&dir.join("Cu_u6.eam"), PotentialFormat::Funcfl).expect("read Cu_u6.eam");
-            Some(Box::new(Eam::new(t)))
+            Some(Potential::Eam(Box::new(t)))
         }
     }
 }
 
-/// An initialised system (lattice and 600 K momenta), as `comd` builds it.
-pub fn system(pot: &dyn Potential, cells: usize, exact: bool) -> (System, Serial, Timers) {
-    let lat = pot.lattice_constant();
-    let n = [cells; 3];
-    let l = n.map(|v| v as f64 * lat);
+/// CoMD's default run at `cells`³ unit cells (600 K), on the exact path or the default one,
+/// from the command line `comd` would parse.
+pub fn config(cells: usize, exact: bool) -> RunConfig {
+    let n = cells.to_string();
+    let mut args = vec!["comd", "-x", &n, "-y", &n, "-z", &n];
+    if exact {
+        args.push("--exact");
+    }
+    RunConfig::from_cli(&Cli::try_parse_from(args).expect("bench command line")).expect("bench configuration")
+}
+
+/// An engine after its start-up force call, built by the engine factory.
+pub fn engine(pot: Pot, cells: usize, exact: bool) -> Option<(Box<dyn Engine>, Serial, Timers)> {
+    let p = potential(pot)?;
     let mut comm = Serial::new();
     let mut timers = Timers::default();
-    let mut sys = System::new(Domain::new([1, 1, 1], 0, l), pot.cutoff(), pot.mass()).expect("box too small");
-    lattice::create_fcc_lattice(&mut sys, n, lat).expect("lattice");
-    sys.n_global = sys.n_local() as i64;
-    lattice::set_temperature(&mut sys, 600.0, &mut comm, &mut timers, exact);
-    (sys, comm, timers)
-}
-
-/// The exact (CoMD-order) engine after its start-up force call.
-pub fn exact_engine(pot: Pot, cells: usize) -> Option<(ExactEngine, Serial, Timers)> {
-    let p = potential(pot)?;
-    let (sys, mut comm, mut timers) = system(p.as_ref(), cells, true);
-    let e = ExactEngine::start(sys, p, &mut comm, &mut timers).expect("exact start");
-    Some((e, comm, timers))
-}
-
-/// The default (fast) engine after its start-up force call.
-pub fn fast_engine(pot: Pot, cells: usize) -> Option<(FastEngine, Serial, Timers)> {
-    let p = potential(pot)?;
-    let (sys, mut comm, mut timers) = system(p.as_ref(), cells, false);
-    let kernel = p.fast_kernel();
-    let skin = kernel.default_skin();
-    let e = FastEngine::start(sys, kernel, skin, &mut comm, &mut timers).expect("fast start");
+    let e = comd::engine::start(&config(cells, exact), &p, Start::Lattice, &mut comm, &mut timers).expect("engine start");
     Some((e, comm, timers))
 }
 
@@ -141,16 +130,24 @@ impl FastParts {
     /// Builds ghosts and lists for the initial lattice.
     pub fn new(pot: Pot, cells: usize) -> Option<FastParts> {
         let p = potential(pot)?;
-        let (sys, comm, timers) = system(p.as_ref(), cells, false);
-        let mut parts = Particles::from_system(&sys);
-        let kernel = p.fast_kernel();
-        let range = p.cutoff() + kernel.default_skin();
-        parts.sort_by_bin(&sys.domain, range);
+        let lat = p.lattice_constant();
+        let domain = Domain::new([1, 1, 1], 0, [cells as f64 * lat; 3]);
+        let spec = LatticeSpec { n_cells: [cells; 3], lat, mass: p.mass(), temp: 600.0, delta: 0.0, seed: None };
+        let atoms = lattice::create(&spec, domain.local_min, domain.local_max);
+        let mut parts = Particles::default();
+        parts.gid = atoms.iter().map(|a| a.gid).collect();
+        parts.r = atoms.iter().map(|a| a.r).collect();
+        parts.p = atoms.iter().map(|a| a.p).collect();
+        parts.image = vec![[0; 3]; atoms.len()];
+        parts.n_own = atoms.len();
+        let range = p.cutoff() + p.default_skin();
+        parts.sort_by_bin(&domain, range);
         let n = parts.n_own;
+        let (comm, timers) = (Serial::new(), Timers::default());
         let mut fp = FastParts {
-            ff: ForceField::new(kernel),
-            nbrs: Neighbors::new(&sys.domain),
-            domain: sys.domain,
+            ff: ForceField::new(p),
+            nbrs: Neighbors::new(&domain),
+            domain,
             parts,
             plan: GhostPlan::default(),
             nl: NeighborList::default(),

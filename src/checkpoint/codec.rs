@@ -3,7 +3,7 @@
 //! sentence for the user.
 
 use super::{Checkpoint, RunFlags, MAGIC, VERSION};
-use crate::output::dump::AtomRecord;
+use crate::records::AtomRecord;
 
 /// FNV-1a, 64 bits.
 pub fn fnv1a(bytes: &[u8]) -> u64 {

@@ -9,8 +9,11 @@
 
 #[cfg(feature = "mpi")]
 pub mod mpi;
+pub mod halo;
 pub mod pack;
 pub mod serial;
+
+use crate::error::RunError;
 
 pub use pack::Packed;
 
@@ -89,9 +92,16 @@ pub trait Comm {
     }
 }
 
-/// Sum of a single float over all ranks.
-pub fn sum1(comm: &mut dyn Comm, x: f64) -> f64 {
-    let mut v = [x];
-    comm.sum_f64(&mut v);
-    v[0]
+/// Makes one rank's failure every rank's: each rank passes its own result, and if any rank
+/// failed, every rank returns an error — the failing rank its own, the others
+/// [`RunError::PeerFailed`] naming the (highest) failed rank — so no rank is left waiting in
+/// a collective call that the failed one will never make. One reduction of one integer.
+pub fn agree<T>(comm: &mut dyn Comm, r: Result<T, RunError>) -> Result<T, RunError> {
+    let mut failed = [if r.is_err() { comm.rank() as i64 } else { -1 }];
+    comm.max_i64(&mut failed);
+    match r {
+        Err(e) => Err(e),
+        Ok(_) if failed[0] >= 0 => Err(RunError::PeerFailed { rank: failed[0] as usize }),
+        Ok(v) => Ok(v),
+    }
 }

@@ -8,7 +8,7 @@
 use crate::types::Real;
 
 /// One message: an integer buffer and a float buffer. The meaning of the entries is set by
-/// the payload that packed it (see [`crate::halo::HaloPayload`]).
+/// the payload that packed it (see [`crate::comm::halo::HaloPayload`]).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Packed {
     /// Integer part (e.g. gid and species of each atom).

@@ -170,7 +170,7 @@ impl Observer for TrajectoryWriter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::dump::AtomRecord;
+    use crate::records::AtomRecord;
 
     fn frame(step: u64) -> Frame {
         let a = AtomRecord { gid: 0, cell: 0, r: [1.0, 2.0, 3.0], p: [2.0, 0.0, -2.0], f: [0.0; 3], u: 0.0, image: [1, 0, -1], r_ref: [1.0, 2.0, 3.0] };

@@ -70,3 +70,22 @@ pub fn assert_fails(o: &Output, code: i32, needle: &str) {
     assert_eq!(lines.len(), 1, "expected one error line, got:\n{err}");
     assert!(err.contains(needle), "expected {needle:?} in:\n{err}");
 }
+
+/// The run configuration `comd` would build from the command line `args` (no `comd`).
+pub fn config(args: &[&str]) -> comd::config::RunConfig {
+    use clap::Parser;
+    let cli = comd::cli::Cli::try_parse_from(std::iter::once("comd").chain(args.iter().copied())).expect("test command line");
+    comd::config::RunConfig::from_cli(&cli).expect("test configuration")
+}
+
+/// An engine for the command line `args` and the potential `pot`, from CoMD's lattice, built
+/// by the engine factory on one rank (after its start-up force call).
+pub fn engine(args: &[&str], pot: &comd::potential::Potential) -> Box<dyn comd::engine::Engine> {
+    let (mut comm, mut timers) = (comd::comm::serial::Serial::new(), comd::timers::Timers::default());
+    comd::engine::start(&config(args), pot, comd::engine::Start::Lattice, &mut comm, &mut timers).expect("engine start")
+}
+
+/// Advances `e` by `n` steps of 1 fs on one rank.
+pub fn advance(e: &mut dyn comd::engine::Engine, n: u64) {
+    e.timestep(n, 1.0, &mut comd::comm::serial::Serial::new(), &mut comd::timers::Timers::default()).expect("steps");
+}

@@ -2,8 +2,8 @@
 //! atoms once, with the periodic image nearest in each axis.
 #![allow(dead_code)]
 
-use comd::forces::eam::EamTables;
-use comd::forces::lj::LennardJones;
+use comd::potential::eam::EamTables;
+use comd::potential::lj::LennardJones;
 
 /// Minimum-image displacement `a - b` in a periodic box of size `l`.
 pub fn min_image(a: [f64; 3], b: [f64; 3], l: [f64; 3]) -> [f64; 3] {

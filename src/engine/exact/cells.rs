@@ -17,7 +17,7 @@
 //! * an atom more than one cell outside the domain, or at a non-finite position, is an error
 //!   naming the atom, not an assertion or a wrong cell.
 
-use crate::atoms::Atoms;
+use crate::engine::exact::atoms::Atoms;
 use crate::constants::MAXATOMS;
 use crate::domain::Domain;
 use crate::error::RunError;

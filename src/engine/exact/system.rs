@@ -1,11 +1,12 @@
 //! The simulation state of one rank (CoMD `SimFlat`, minus the potential and the timers).
 
-use crate::atoms::Atoms;
-use crate::cells::LinkCells;
+use crate::engine::exact::atoms::Atoms;
+use crate::engine::exact::cells::LinkCells;
 use crate::comm::Comm;
 use crate::domain::Domain;
 use crate::error::RunError;
-use crate::halo::{self, AtomPayload, Neighbors};
+use super::payload::{self, AtomPayload};
+use crate::comm::halo::{self, Neighbors};
 use crate::timers::{Timer, Timers};
 use crate::types::{Real, Real3};
 
@@ -51,7 +52,7 @@ impl System {
         let atoms = Atoms::new(cells.capacity * cells.n_total_boxes);
         Some(System {
             nbrs: Neighbors::new(&domain),
-            atom_lists: halo::atom_cell_lists(&cells),
+            atom_lists: payload::atom_cell_lists(&cells),
             shifts: AtomPayload::shifts(&domain),
             image_steps: AtomPayload::image_steps(&domain),
             domain,

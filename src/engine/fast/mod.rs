@@ -38,62 +38,19 @@ pub mod skin;
 
 use crate::comm::Comm;
 use crate::domain::Domain;
-use crate::engine::{Engine, Layout};
+use super::verlet::{self, Stages};
+use super::{Engine, EngineKind, Layout};
 use crate::error::RunError;
 use crate::fixed::FixedSum;
-use crate::forces::eam::EamTables;
-use crate::forces::lj::LennardJones;
-use crate::halo::{self, Neighbors};
-use crate::output::dump::AtomRecord;
-use crate::system::System;
+use crate::lattice::LatticeAtom;
+use crate::potential::Potential;
+use crate::comm::halo::{self, Neighbors};
+use crate::records::AtomRecord;
 use crate::timers::{Timer, Timers};
 use crate::types::{Real, Real3};
 use ghosts::{Forward, GhostPlan, Particles};
 use neighbors::NeighborList;
 use rayon::prelude::*;
-
-/// The interaction a fast engine computes.
-#[derive(Clone)]
-pub enum Kernel {
-    /// Lennard-Jones.
-    Lj(LennardJones),
-    /// Embedded atom method.
-    Eam(Box<EamTables>),
-}
-
-impl Kernel {
-    /// The Verlet skin used when none is given ([`DEFAULT_SKIN_LJ`] or [`DEFAULT_SKIN_EAM`]).
-    pub fn default_skin(&self) -> Real {
-        match self {
-            Kernel::Lj(_) => DEFAULT_SKIN_LJ,
-            Kernel::Eam(_) => DEFAULT_SKIN_EAM,
-        }
-    }
-
-    /// The interaction cutoff, Å.
-    pub fn cutoff(&self) -> Real {
-        match self {
-            Kernel::Lj(l) => l.cutoff,
-            Kernel::Eam(t) => t.cutoff,
-        }
-    }
-}
-
-/// Default Verlet skin for LJ, Å. FCC neighbours come in discrete shells (for copper at
-/// 3.615 Å: 6.26 Å, then 48 atoms at 6.76 Å), so any skin that keeps `cutoff + skin` below
-/// the next shell lists about the same pairs (~90 per atom), and the largest such skin
-/// rebuilds least: at 0.85 Å (range 6.64 Å) the 32 000 atoms of CoMD's 600 K problem never
-/// move half a skin, and the lists are built once (−17 % instructions over 400 steps
-/// against 0.8 Å, which rebuilt every ~100 steps; 0.3 Å costs 30 % more per step). A melt
-/// still rebuilds as often as it needs to. (Measured under the half-skin rule; the pair rule
-/// of [`skin`] rebuilds less, so larger crystals keep their lists too.)
-pub const DEFAULT_SKIN_LJ: Real = 0.85;
-/// Default Verlet skin for EAM, Å: the same reasoning with `Cu_u6.eam`'s 4.95 Å cutoff —
-/// range 5.55 Å stays below the 5.72 Å shell, lists grow from ~54 to ~57 entries per atom,
-/// and rebuilds become rare (−6.6 % instructions over 400 steps against LAMMPS's 0.3 Å).
-pub const DEFAULT_SKIN_EAM: Real = 0.6;
-/// The skin used when none is given (LJ's).
-pub const DEFAULT_SKIN: Real = DEFAULT_SKIN_LJ;
 
 /// Fast engine state of one rank.
 pub struct FastEngine {
@@ -115,19 +72,34 @@ pub struct FastEngine {
 }
 
 impl FastEngine {
-    /// Takes the atoms of an initialised exact-path system (lattice, momenta and
-    /// displacements are shared by both paths), builds ghosts and lists, computes forces and
-    /// energies.
-    pub fn start(sys: System, kernel: Kernel, skin: Real, comm: &mut dyn Comm, timers: &mut Timers) -> Result<FastEngine, RunError> {
-        let parts = Particles::from_system(&sys);
-        // the padded link-cell storage of the start-up system is freed before the lists
-        // exist: moved out by name and dropped here (fields a pattern's `..` skips would stay
-        // alive, owned by `sys`, to the end of this function)
-        let System { domain, mass, atoms, cells, .. } = sys;
-        drop((atoms, cells));
-        let mut e = FastEngine::new(domain, kernel, mass, skin, parts, Vec::new());
+    /// Starts from this rank's initial atoms: momenta thermalised to `temp` (if given) with
+    /// exact sums, displacements added, then ghosts and lists built, forces and energies
+    /// computed.
+    pub fn start(domain: Domain, pot: &Potential, skin: Real, atoms: &[LatticeAtom], temp: Option<Real>, comm: &mut dyn Comm, timers: &mut Timers) -> Result<FastEngine, RunError> {
+        let mut parts = Particles::default();
+        parts.gid = atoms.iter().map(|a| a.gid).collect();
+        parts.p = atoms.iter().map(|a| a.p).collect();
+        parts.image = vec![[0; 3]; atoms.len()];
+        parts.n_own = atoms.len();
+        if let Some(t) = temp {
+            let mut n = [atoms.len() as i64];
+            timers.time(Timer::CommReduce, |_| comm.sum_i64(&mut n));
+            let mut reduce = |it: &mut dyn Iterator<Item = [Real; 4]>| {
+                let mut acc = [FixedSum::default(); 4];
+                for x in it {
+                    for k in 0..4 {
+                        acc[k].add(x[k]);
+                    }
+                }
+                timers.time(Timer::CommReduce, |_| FixedSum::all_reduce(&mut acc, comm));
+                acc.map(|a| a.value())
+            };
+            crate::lattice::thermalize(&mut parts.p, pot.mass(), t, n[0], &mut reduce);
+        }
+        parts.r = atoms.iter().map(|a| std::array::from_fn(|k| a.r[k] + a.dr[k])).collect();
+        let mut e = FastEngine::new(domain, pot.clone(), pot.mass(), skin, parts, Vec::new());
         e.rebuild(comm, timers)?;
-        e.force(true, comm, timers)?;
+        verlet::force(&mut e, true, comm, timers)?;
         e.energies(comm, timers);
         Ok(e)
     }
@@ -139,15 +111,7 @@ impl FastEngine {
     /// (the lane sums of the kernels depend on every entry) — and then the current positions
     /// are put in and sent to the ghosts along the recorded plan. Forces are recomputed: they
     /// are a function of positions and lists only, so they come out with the checkpoint's bits.
-    pub fn restore(
-        domain: Domain,
-        kernel: Kernel,
-        mass: Real,
-        skin: Real,
-        atoms: &[AtomRecord],
-        comm: &mut dyn Comm,
-        timers: &mut Timers,
-    ) -> Result<FastEngine, RunError> {
+    pub fn restore(domain: Domain, pot: &Potential, skin: Real, atoms: &[AtomRecord], comm: &mut dyn Comm, timers: &mut Timers) -> Result<FastEngine, RunError> {
         let mut parts = Particles::default();
         let mut now = Vec::new();
         for a in atoms.iter().filter(|a| (0..3).all(|k| ghosts::owner_of(&domain, k, a.r_ref[k]) == domain.proc_coord[k])) {
@@ -159,16 +123,16 @@ impl FastEngine {
         }
         parts.n_own = parts.gid.len();
         let r_ref = parts.r.clone();
-        let mut e = FastEngine::new(domain, kernel, mass, skin, parts, r_ref);
+        let mut e = FastEngine::new(domain, pot.clone(), pot.mass(), skin, parts, r_ref);
         e.build_ghosts_and_lists(comm, timers)?;
         e.parts.r[..e.parts.n_own].copy_from_slice(&now);
         Self::forward(&e.plan, &e.nbrs, e.parts.r.as_flattened_mut(), 3, true, comm, timers)?;
-        e.force(true, comm, timers)?;
+        verlet::force(&mut e, true, comm, timers)?;
         e.energies(comm, timers);
         Ok(e)
     }
 
-    fn new(domain: Domain, kernel: Kernel, mass: Real, skin: Real, parts: Particles, r_ref: Vec<Real3>) -> FastEngine {
+    fn new(domain: Domain, kernel: Potential, mass: Real, skin: Real, parts: Particles, r_ref: Vec<Real3>) -> FastEngine {
         FastEngine {
             nbrs: Neighbors::new(&domain),
             domain,
@@ -262,16 +226,6 @@ impl FastEngine {
         halo::exchange(comm, nbrs, &mut fw, timers)
     }
 
-    fn force(&mut self, energy: bool, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError> {
-        timers.start(Timer::Force);
-        let n = self.parts.n_own;
-        self.f.resize(n, [0.0; 3]);
-        self.u.resize(n, 0.0);
-        let res = self.ff.compute(&self.parts, &self.nl, &self.plan, &self.nbrs, &mut self.f, &mut self.u, energy, comm, timers);
-        timers.stop(Timer::Force);
-        res
-    }
-
     fn energies(&mut self, comm: &mut dyn Comm, timers: &mut Timers) {
         let half_inv_mass = 0.5 / self.mass;
         let sums = self
@@ -300,6 +254,18 @@ impl FastEngine {
         self.e_kinetic = sums[1].value();
     }
 
+    fn check_finite(&self) -> Result<(), RunError> {
+        let bad = (0..self.parts.n_own).find(|&i| {
+            !(self.parts.r[i].iter().chain(&self.parts.p[i]).chain(&self.f[i]).all(|v| v.is_finite()))
+        });
+        match bad {
+            Some(i) => Err(RunError::NonFinite { gid: self.parts.gid[i], what: "the position, momentum or force" }),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Stages for FastEngine {
     fn kick(&mut self, h: Real) {
         self.parts.p.par_iter_mut().zip(self.f.par_iter()).with_min_len(4096).for_each(|(p, f)| {
             for k in 0..3 {
@@ -318,45 +284,41 @@ impl FastEngine {
         });
     }
 
-    fn check_finite(&self) -> Result<(), RunError> {
-        let bad = (0..self.parts.n_own).find(|&i| {
-            !(self.parts.r[i].iter().chain(&self.parts.p[i]).chain(&self.f[i]).all(|v| v.is_finite()))
-        });
-        match bad {
-            Some(i) => Err(RunError::NonFinite { gid: self.parts.gid[i], what: "the position, momentum or force" }),
-            None => Ok(()),
+    /// Rebuilds ghosts and lists when [`FastEngine::needs_rebuild`] says so; else sends
+    /// the new positions to the ghosts along the recorded plan.
+    fn redistribute(&mut self, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError> {
+        if self.needs_rebuild(comm)? {
+            return self.rebuild(comm, timers);
         }
+        timers.start(Timer::AtomHalo);
+        let flat = self.parts.r.as_flattened_mut();
+        let r = Self::forward(&self.plan, &self.nbrs, flat, 3, true, comm, timers);
+        timers.stop(Timer::AtomHalo);
+        r
+    }
+
+    /// Energies only where they are reported: after the last step of a chunk.
+    fn force(&mut self, energies: bool, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError> {
+        let n = self.parts.n_own;
+        self.f.resize(n, [0.0; 3]);
+        self.u.resize(n, 0.0);
+        self.ff.compute(&self.parts, &self.nl, &self.plan, &self.nbrs, &mut self.f, &mut self.u, energies, comm, timers)
+    }
+
+    fn sum_energies(&mut self, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError> {
+        let finite = self.check_finite();
+        crate::comm::agree(comm, finite)?;
+        self.energies(comm, timers);
+        Ok(())
     }
 }
 
 impl Engine for FastEngine {
+    fn kind(&self) -> EngineKind {
+        EngineKind::Default
+    }
     fn timestep(&mut self, n: u64, dt: Real, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError> {
-        for step in 0..n {
-            timers.time(Timer::Velocity, |_| self.kick(0.5 * dt));
-            timers.time(Timer::Position, |_| self.drift(dt));
-            timers.start(Timer::Redistribute);
-            let rebuild = self.needs_rebuild(comm);
-            let r = if rebuild.as_ref().is_err() {
-                rebuild.map(|_| ())
-            } else if rebuild == Ok(true) {
-                self.rebuild(comm, timers)
-            } else {
-                timers.start(Timer::AtomHalo);
-                let flat = self.parts.r.as_flattened_mut();
-                let r = Self::forward(&self.plan, &self.nbrs, flat, 3, true, comm, timers);
-                timers.stop(Timer::AtomHalo);
-                r
-            };
-            timers.stop(Timer::Redistribute);
-            r?;
-            // energies only where they are reported: after the last step of the chunk
-            self.force(step + 1 == n, comm, timers)?;
-            timers.time(Timer::Velocity, |_| self.kick(0.5 * dt));
-        }
-        let finite = self.check_finite();
-        crate::simulation::collective_flag(comm, finite)?;
-        self.energies(comm, timers);
-        Ok(())
+        verlet::timestep(self, n, dt, comm, timers)
     }
     fn e_potential(&self) -> Real {
         self.e_potential
@@ -394,7 +356,7 @@ impl Engine for FastEngine {
             .collect()
     }
     fn layout(&self) -> Layout {
-        let cells = crate::cells::LinkCells::new(&self.domain, self.ff.kernel().cutoff()).expect("checked by the sanity checks");
+        let cells = super::exact::cells::LinkCells::new(&self.domain, self.ff.kernel().cutoff()).expect("checked by the sanity checks");
         let mut count = vec![0usize; cells.n_local_boxes];
         for r in &self.parts.r[..self.parts.n_own] {
             if let Some(b) = cells.box_from_coord(r).filter(|&b| b < cells.n_local_boxes) {

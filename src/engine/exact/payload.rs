@@ -1,79 +1,14 @@
-//! Halo exchange: how atoms move between ranks and how periodic images appear (port of
-//! `haloExchange.c`).
-//!
-//! Each rank needs, around its domain, a one-cell shell of copies of the atoms within a
-//! cutoff. CoMD fills the 26 neighbouring regions with only 6 messages per exchange: first
-//! along x (both faces), then along y — now also forwarding what arrived from x, so edge
-//! regions are filled — then along z, which fills corners. The price is that the three
-//! stages are serialised; the gain is 6 messages instead of 26.
-//!
-//! The same driver, [`exchange`], moves two kinds of payload through a [`Comm`]:
-//! * [`AtomPayload`]: whole atoms (gid, species as integers; position + periodic shift and
-//!   momentum as floats). Unpacking puts each atom into the cell its coordinates fall in, so
-//!   atoms that crossed into the local domain become owned here — this is both migration
-//!   between ranks and periodic wrapping (an atom at x ≥ L leaves through the +x face with
-//!   −L and comes back in cell 0).
-//! * [`ForcePayload`]: one float per atom (EAM's embedding derivative) copied from the local
-//!   boundary planes into the matching halo planes, relying on halo cells holding the same
-//!   atoms in the same (gid-sorted) order as their source cells.
-//!
-//! Both buffers of an axis are packed *before* anything is unpacked, and the minus side is
-//! unpacked before the plus side: CoMD does this, and bit-exactness depends on it (spec §7).
-//! With one rank the [`Comm`] hands the buffers back to us, so periodic images are plain halo
-//! atoms and no force loop needs minimum-image arithmetic.
+//! The exact engine's halo payloads (port of the cell lists and pack/unpack functions of
+//! `haloExchange.c`): whole atoms by link cell ([`AtomPayload`]) and EAM's embedding
+//! derivative ([`ForcePayload`]), moved by the shared driver [`crate::comm::halo::exchange`].
 
-use crate::atoms::Atoms;
-use crate::cells::LinkCells;
-use crate::comm::{Comm, Packed};
-use crate::domain::{face_minus, face_plus, Domain, Face};
+use super::atoms::Atoms;
+use super::cells::LinkCells;
+use crate::comm::halo::HaloPayload;
+use crate::comm::Packed;
+use crate::domain::{Domain, Face};
 use crate::error::RunError;
-use crate::timers::{Timer, Timers};
 use crate::types::Real;
-
-/// What a halo exchange carries: packs the message for one face and unpacks the message
-/// received on one face.
-pub trait HaloPayload {
-    /// Appends to `buf` the data to send across `face`.
-    fn load(&mut self, face: Face, buf: &mut Packed);
-    /// Takes in the message `buf` that arrived on `face`.
-    fn unload(&mut self, face: Face, buf: Packed) -> Result<(), RunError>;
-}
-
-/// Ranks across each face (CoMD `HaloExchange::nbrRank`).
-#[derive(Debug, Clone)]
-pub struct Neighbors {
-    /// Rank across each of the six faces.
-    pub rank: [usize; 6],
-}
-
-impl Neighbors {
-    /// Neighbours of this rank's domain.
-    pub fn new(domain: &Domain) -> Neighbors {
-        Neighbors { rank: std::array::from_fn(|f| domain.face_rank(f)) }
-    }
-}
-
-/// Runs the three-stage exchange of `payload` (CoMD `haloExchange`).
-pub fn exchange(
-    comm: &mut dyn Comm,
-    nbrs: &Neighbors,
-    payload: &mut dyn HaloPayload,
-    timers: &mut Timers,
-) -> Result<(), RunError> {
-    for axis in 0..3 {
-        let (fm, fp) = (face_minus(axis), face_plus(axis));
-        let mut send_m = Packed::new();
-        let mut send_p = Packed::new();
-        payload.load(fm, &mut send_m);
-        payload.load(fp, &mut send_p);
-        timers.start(Timer::CommHalo);
-        let (recv_m, recv_p) = comm.exchange(nbrs.rank[fm], nbrs.rank[fp], send_m, send_p);
-        timers.stop(Timer::CommHalo);
-        payload.unload(fm, recv_m)?;
-        payload.unload(fp, recv_p)?;
-    }
-    Ok(())
-}
 
 /// Cells whose coordinate on `axis` is in `lo..hi` and whose other coordinates run over
 /// `ranges`, enumerated x, then y, then z (z fastest).
@@ -220,6 +155,8 @@ impl HaloPayload for ForcePayload<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::comm::halo::{exchange, Neighbors};
+    use crate::timers::Timers;
     use crate::comm::serial::Serial;
 
     #[test]

@@ -6,7 +6,6 @@
 
 mod elements;
 pub mod error;
-pub mod force;
 pub mod file;
 mod lexer;
 pub mod search;
@@ -14,7 +13,6 @@ pub mod table;
 pub mod wire;
 
 pub use error::EamFileError;
-pub use force::Eam;
 pub use file::{EamTables, PotentialFormat, MAX_FILE_BYTES};
 pub use search::{load, locate, locate_in, search_dirs};
 pub use table::{InterpolationTable, TableError, MIN_TABLE_POINTS};

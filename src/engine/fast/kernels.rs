@@ -11,7 +11,7 @@
 
 use super::neighbors::NeighborList;
 use super::coefs::{CoefTable, EamCoefs};
-use crate::forces::lj::LennardJones;
+use crate::potential::lj::LennardJones;
 use crate::types::{Real, Real3};
 
 /// Pairs evaluated together.

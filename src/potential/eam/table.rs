@@ -349,7 +349,7 @@ mod tests {
             let (f, df) = t.eval(k as Real * 5e-5);
             assert!(f.is_finite() && df.is_finite(), "{f} {df}");
         }
-        let c = crate::fast::coefs::CoefTable::new(&t);
+        let c = crate::engine::fast::coefs::CoefTable::new(&t);
         for k in 0..=40 {
             let (f, df) = c.eval(k as Real * 5e-5);
             assert!(f.is_finite() && df.is_finite(), "coefficients: {f} {df}");

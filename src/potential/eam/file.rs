@@ -105,6 +105,21 @@ struct Element {
 }
 
 impl EamTables {
+    /// The `Potential data:` lines of the screen report.
+    pub fn describe(&self) -> Vec<(&'static str, String)> {
+        use crate::potential::fmt_g;
+        let t = self;
+        vec![
+            ("Potential type", "EAM".into()),
+            ("Species name", t.name.clone()),
+            ("Atomic number", t.atomic_number.to_string()),
+            ("Mass", format!("{} amu", fmt_g(t.mass_amu))),
+            ("Lattice type", t.lattice_type.to_uppercase()),
+            ("Lattice spacing", format!("{} Angstroms", fmt_g(t.lattice_constant))),
+            ("Cutoff", format!("{} Angstroms", fmt_g(t.cutoff))),
+        ]
+    }
+
     /// Reads a file of the given format from `path`.
     pub fn read(path: &Path, format: PotentialFormat) -> Result<Self, EamFileError> {
         let bytes = read_bounded(path)?;

@@ -2,7 +2,7 @@
 //!
 //! Atom `k` of link cell `b` lives at index `b * capacity + k`. CoMD fixes `capacity` at 64
 //! (`MAXATOMS`) and silently writes into the next cell when a cell overflows; here the
-//! capacity grows (see [`crate::cells::LinkCells::put_atom`]) so no atom is ever overwritten.
+//! capacity grows (see [`crate::engine::exact::cells::LinkCells::put_atom`]) so no atom is ever overwritten.
 
 use crate::types::{Real, Real3};
 

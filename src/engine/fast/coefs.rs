@@ -16,7 +16,7 @@
 //! with `--exact` to 1e-10, not to the bit. The portable and the AVX2 kernels both use this
 //! form with the same operations per lane, so they agree with each other to the bit.
 
-use crate::forces::eam::{EamTables, InterpolationTable};
+use crate::potential::eam::{EamTables, InterpolationTable};
 use crate::types::Real;
 
 /// The four coefficients of one interval, aligned so one 256-bit load takes them.

@@ -10,11 +10,12 @@ use super::coefs::EamCoefs;
 use super::ghosts::{Forward, GhostPlan, Particles};
 use super::kernels::{LjConsts, Pos4};
 use super::neighbors::NeighborList;
-use super::{simd, Kernel};
+use super::simd;
+use crate::potential::Potential;
 use crate::comm::Comm;
 use crate::error::RunError;
-use crate::forces::eam::InterpolationTable;
-use crate::halo::{self, Neighbors};
+use crate::potential::eam::InterpolationTable;
+use crate::comm::halo::{self, Neighbors};
 use crate::timers::{Timer, Timers};
 use crate::types::{Real, Real3};
 use rayon::prelude::*;
@@ -27,7 +28,7 @@ enum Prepared {
 
 /// The interaction in the kernels' form, with the scratch arrays of an evaluation.
 pub struct ForceField {
-    kernel: Kernel,
+    kernel: Potential,
     prepared: Prepared,
     r4: Vec<Pos4>,
     dfe: Vec<Real>,
@@ -36,10 +37,10 @@ pub struct ForceField {
 
 impl ForceField {
     /// The kernels' form of `kernel`.
-    pub fn new(kernel: Kernel) -> ForceField {
+    pub fn new(kernel: Potential) -> ForceField {
         let prepared = match &kernel {
-            Kernel::Lj(l) => Prepared::Lj(LjConsts::new(l)),
-            Kernel::Eam(t) => Prepared::Eam { coefs: EamCoefs::new(t), embed: t.embed.clone() },
+            Potential::Lj(l) => Prepared::Lj(LjConsts::new(l)),
+            Potential::Eam(t) => Prepared::Eam { coefs: EamCoefs::new(t), embed: t.embed.clone() },
         };
         ForceField { kernel, prepared, r4: Vec::new(), dfe: Vec::new(), virial: 0.0 }
     }
@@ -51,7 +52,7 @@ impl ForceField {
     }
 
     /// The interaction.
-    pub fn kernel(&self) -> &Kernel {
+    pub fn kernel(&self) -> &Potential {
         &self.kernel
     }
 

@@ -18,7 +18,7 @@
 use crate::comm::{Comm, Packed};
 use crate::domain::{Domain, Face};
 use crate::error::RunError;
-use crate::halo::{self, HaloPayload, Neighbors};
+use crate::comm::halo::{self, HaloPayload, Neighbors};
 use crate::timers::Timers;
 use crate::types::{Real, Real3};
 
@@ -38,20 +38,6 @@ pub struct Particles {
 }
 
 impl Particles {
-    /// The owned atoms of an initialised link-cell system (lattice, momenta, displacements),
-    /// in its cell order, with no ghosts and zero image counters.
-    pub fn from_system(sys: &crate::system::System) -> Particles {
-        let mut parts = Particles::default();
-        for i in sys.local_slots() {
-            parts.gid.push(sys.atoms.gid[i]);
-            parts.r.push(sys.atoms.r[i]);
-            parts.p.push(sys.atoms.p[i]);
-            parts.image.push([0; 3]);
-        }
-        parts.n_own = parts.gid.len();
-        parts
-    }
-
     /// Orders the owned atoms (no ghosts) by bin of width `range` over `domain`, then by
     /// gid, for memory locality of the force loops (results do not depend on this order).
     /// The permutation is applied in place, cycle by cycle, so the arrays keep their

@@ -117,7 +117,7 @@ mod base {
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
     use super::*;
-    use crate::fast::kernels::combine;
+    use crate::engine::fast::kernels::combine;
     use std::arch::x86_64::*;
 
     /// [`displacements`] of block `b` of a list of `W`-byte entries: the next of its full
@@ -482,7 +482,7 @@ pub fn eam_force(r: &[Pos4], nl: &NeighborList, t: &EamCoefs, f: &mut [Real3], u
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fast::ghosts::Particles;
+    use crate::engine::fast::ghosts::Particles;
 
     #[test]
     fn avx2_and_portable_kernels_give_identical_bits() {
@@ -511,11 +511,11 @@ mod tests {
             parts.image.push([0; 3]);
         }
         parts.n_own = n as usize;
-        let reach = crate::fast::neighbors::Reach { cutoff: 5.0, range: 7.0 };
-        let nl = crate::fast::neighbors::build_with_width(&parts, [0.0; 3], [12.0; 3], reach, width);
+        let reach = crate::engine::fast::neighbors::Reach { cutoff: 5.0, range: 7.0 };
+        let nl = crate::engine::fast::neighbors::build_with_width(&parts, [0.0; 3], [12.0; 3], reach, width);
         assert_eq!(nl.width(), width);
         let mut r: Vec<Pos4> = parts.r.iter().map(|p| Pos4([p[0], p[1], p[2], 0.0])).collect();
-        let c = LjConsts::new(&crate::forces::lj::LennardJones::default());
+        let c = LjConsts::new(&crate::potential::lj::LennardJones::default());
         let (mut fa, mut ua) = (vec![[0.0; 3]; n as usize], vec![0.0; n as usize]);
         let (mut fb, mut ub) = (fa.clone(), ua.clone());
         let (mut wa, mut wb, mut wc) = (FixedSum::default(), FixedSum::default(), FixedSum::default());
@@ -538,21 +538,21 @@ mod tests {
         // EAM, with a synthetic smooth table (the real ones are third-party files)
         let tab = |scale: f64| {
             let v: Vec<f64> = (0..400).map(|k| scale * (-(k as f64) * 0.01).exp() * (1.0 + 0.3 * (k as f64 * 0.05).sin())).collect();
-            crate::forces::eam::InterpolationTable::new(0.0, 0.02, &v).unwrap()
+            crate::potential::eam::InterpolationTable::new(0.0, 0.02, &v).unwrap()
         };
-        let t = crate::forces::eam::EamTables {
+        let t = crate::potential::eam::EamTables {
             name: "X".into(),
             atomic_number: 29,
             mass_amu: 63.55,
             lattice_constant: 3.615,
             lattice_type: "FCC".into(),
             cutoff: 5.5,
-            format: crate::forces::eam::PotentialFormat::Funcfl,
+            format: crate::potential::eam::PotentialFormat::Funcfl,
             phi: tab(1.0),
             rho: tab(0.5),
             embed: tab(-2.0),
         };
-        let t = crate::fast::coefs::EamCoefs::new(&t);
+        let t = crate::engine::fast::coefs::EamCoefs::new(&t);
         let (mut ra, mut rb) = (vec![0.0; n as usize], vec![0.0; n as usize]);
         base::eam_density(0, &mut ra, &r, &nl, &t);
         // SAFETY: AVX2 was detected above.

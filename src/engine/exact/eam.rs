@@ -1,4 +1,4 @@
-//! The EAM force kernel (port of `eam.c: eamForce`, spec §8.2).
+//! CoMD's EAM force loops on link cells (port of `eam.c: eamForce`, spec §8.2).
 //!
 //! EAM energy: `E = Σ_i F(ρ̄_i) + ½ Σ_{i≠j} φ(r_ij)`, with `ρ̄_i = Σ_j ρ(r_ij)`. The force
 //! on an atom needs `F'(ρ̄)` of *both* atoms of every pair, and `ρ̄` of a halo image is only
@@ -6,21 +6,22 @@
 //!
 //! 1. pairs: φ and ρ, pair forces, `ρ̄` accumulated on both atoms (half list by cell index);
 //! 2. local atoms: `F(ρ̄)`, `F'(ρ̄)` stored per atom;
-//! 3. `F'` copied to halo images through the halo exchange ([`crate::halo::ForcePayload`],
+//! 3. `F'` copied to halo images through the halo exchange ([`ForcePayload`],
 //!    the same driver that moves atoms), then the embedding forces over the same pairs.
 //!
 //! CoMD keeps `r² > r_c²` in pass 1 but `r² ≥ r_c²` in pass 3; so do we, to the bit.
 
-use super::EamTables;
+use super::payload::{force_cell_lists, ForcePayload};
+use super::system::System;
+use crate::comm::halo;
 use crate::comm::Comm;
 use crate::error::RunError;
-use crate::forces::{fmt_g, Potential};
-use crate::halo::{self, ForcePayload};
-use crate::system::System;
+use crate::potential::eam::EamTables;
 use crate::timers::{Timer, Timers};
 use crate::types::Real;
 
-/// The EAM potential with its per-atom scratch arrays.
+/// The EAM tables with the exact loops' per-slot scratch arrays.
+#[derive(Clone)]
 pub struct Eam {
     /// The tables (φ, ρ, F) and constants.
     pub tables: EamTables,
@@ -28,14 +29,12 @@ pub struct Eam {
     df_embed: Vec<Real>,
     /// Force-exchange cell lists `(send, recv)`, built on first use.
     lists: Option<([Vec<usize>; 6], [Vec<usize>; 6])>,
-    /// Virial of the last force call (see [`Potential::virial`]).
-    virial: Real,
 }
 
 impl Eam {
     /// An EAM potential from its tables.
     pub fn new(tables: EamTables) -> Eam {
-        Eam { tables, rhobar: Vec::new(), df_embed: Vec::new(), lists: None, virial: 0.0 }
+        Eam { tables, rhobar: Vec::new(), df_embed: Vec::new(), lists: None }
     }
 }
 
@@ -68,51 +67,17 @@ fn for_each_pair(sys: &System, cut2: Real, inclusive: bool, mut pair: impl FnMut
     } // loop over local boxes
 }
 
-impl Potential for Eam {
-    fn cutoff(&self) -> Real {
-        self.tables.cutoff
-    }
-    fn mass(&self) -> Real {
-        self.tables.mass_internal()
-    }
-    fn lattice_constant(&self) -> Real {
-        self.tables.lattice_constant
-    }
-    fn lattice_type(&self) -> &str {
-        &self.tables.lattice_type
-    }
-    fn is_eam(&self) -> bool {
-        true
-    }
-    fn describe(&self) -> Vec<(&'static str, String)> {
-        let t = &self.tables;
-        vec![
-            ("Potential type", "EAM".into()),
-            ("Species name", t.name.clone()),
-            ("Atomic number", t.atomic_number.to_string()),
-            ("Mass", format!("{} amu", fmt_g(t.mass_amu))),
-            ("Lattice type", t.lattice_type.to_uppercase()),
-            ("Lattice spacing", format!("{} Angstroms", fmt_g(t.lattice_constant))),
-            ("Cutoff", format!("{} Angstroms", fmt_g(t.cutoff))),
-        ]
-    }
-
-    fn virial(&self) -> Real {
-        self.virial
-    }
-
-    fn fast_kernel(&self) -> crate::fast::Kernel {
-        crate::fast::Kernel::Eam(Box::new(self.tables.clone()))
-    }
-
-    fn force_exact(&mut self, sys: &mut System, comm: &mut dyn Comm, timers: &mut Timers) -> Result<Real, RunError> {
+impl Eam {
+    /// Forces and per-atom energies of the local atoms of `sys` (halo images current), in
+    /// CoMD's order; returns this rank's potential energy and virial.
+    pub fn force(&mut self, sys: &mut System, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(Real, Real), RunError> {
         let n_slots = sys.atoms.len();
         self.rhobar.clear();
         self.rhobar.resize(n_slots, 0.0);
         self.df_embed.clear();
         self.df_embed.resize(n_slots, 0.0);
         if self.lists.is_none() {
-            self.lists = Some(halo::force_cell_lists(&sys.cells));
+            self.lists = Some(force_cell_lists(&sys.cells));
         }
         sys.atoms.f.iter_mut().for_each(|f| *f = [0.0; 3]);
         sys.atoms.u.iter_mut().for_each(|u| *u = 0.0);
@@ -172,7 +137,6 @@ impl Potential for Eam {
         });
         sys.atoms.f = f;
         sys.atoms.u = u;
-        self.virial = virial;
-        Ok(etot)
+        Ok((etot, virial))
     }
 }

@@ -1,0 +1,231 @@
+//! The engines that advance a rank's atoms, behind one role trait, and the factory that
+//! builds them: the only place that decides between the two paths.
+//!
+//! * [`exact`]: CoMD's link cells and loop order, to the bit (`--exact`);
+//! * [`fast`]: the default path — Verlet lists, vector kernels, rayon, exact sums —
+//!   whose results do not depend on threads or ranks.
+//!
+//! Both advance time with the same velocity Verlet ([`verlet`]): each supplies the stages
+//! (kick, drift, redistribute, force, energies), the order of the stages is written once.
+//! Callers build an engine with [`start`] from a [`RunConfig`], a [`Potential`] and a
+//! [`Start`] (CoMD's lattice, atoms read from a structure, or a checkpoint), and learn which
+//! path was taken from [`EngineKind`] (the report, the checkpoint header), never from the
+//! configuration.
+
+pub mod exact;
+pub mod fast;
+pub mod verlet;
+
+pub use verlet::Stages;
+
+use crate::comm::{self, Comm};
+use crate::config::RunConfig;
+use crate::domain::Domain;
+use crate::error::{usage, RunError};
+use crate::lattice::{LatticeAtom, LatticeSpec};
+use crate::potential::Potential;
+use crate::records::AtomRecord;
+use crate::timers::Timers;
+use crate::types::{Real, Real3};
+
+/// Link-cell facts for the report.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Layout {
+    /// Local link cells per axis.
+    pub grid_size: [usize; 3],
+    /// Edge lengths of a cell.
+    pub box_size: [Real; 3],
+    /// Local and total (local + halo) cells.
+    pub n_boxes: (usize, usize),
+    /// Largest local cell occupancy.
+    pub max_occupancy: usize,
+    /// Slots per cell.
+    pub capacity: usize,
+}
+
+/// Which path an engine takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EngineKind {
+    /// CoMD's serial loop order and arithmetic ([`exact::ExactEngine`]).
+    Exact,
+    /// The default path ([`fast::FastEngine`]).
+    Default,
+}
+
+impl EngineKind {
+    /// The path a configuration asks for (`--exact`): the one place that reads the option.
+    pub fn of(cfg: &RunConfig) -> EngineKind {
+        if cfg.exact {
+            EngineKind::Exact
+        } else {
+            EngineKind::Default
+        }
+    }
+
+    /// Whether this is CoMD's exact path.
+    pub fn is_exact(self) -> bool {
+        self == EngineKind::Exact
+    }
+
+    /// The name of the path in the screen header and the YAML report.
+    pub fn label(self) -> &'static str {
+        match self {
+            EngineKind::Exact => "exact (CoMD serial order)",
+            EngineKind::Default => "default",
+        }
+    }
+}
+
+/// A time-stepping engine for one rank: the stages of velocity Verlet ([`Stages`], also
+/// callable one by one, as the benches do) and what the run reads back.
+pub trait Engine: Stages {
+    /// Which path this is.
+    fn kind(&self) -> EngineKind;
+    /// Advances `n` velocity-Verlet steps of `dt`, then sums the global energies.
+    fn timestep(&mut self, n: u64, dt: Real, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError>;
+    /// Global potential energy, eV (valid after start and after [`Engine::timestep`]).
+    fn e_potential(&self) -> Real;
+    /// Global kinetic energy, eV.
+    fn e_kinetic(&self) -> Real;
+    /// Atoms owned by this rank.
+    fn n_local(&self) -> usize;
+    /// The owned atoms (any order).
+    fn records(&self) -> Vec<AtomRecord>;
+    /// Link-cell facts.
+    fn layout(&self) -> Layout;
+    /// The atom mass, internal units.
+    fn mass(&self) -> Real;
+    /// This rank's virial `W = Σ_pairs d·f` (eV), for the pressure; at print steps only.
+    fn virial(&self) -> Real;
+    /// Neighbour-list builds so far (start-up and rebuilds) on a path that keeps lists: the
+    /// same on every rank (the decision to rebuild is global).
+    fn list_builds(&self) -> Option<u64> {
+        None
+    }
+}
+
+/// One atom of a structure to start from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StartAtom {
+    /// Global id (distinct, ≥ 0).
+    pub gid: i32,
+    /// Position, Å, inside the box.
+    pub r: Real3,
+    /// Momentum (internal units), if the structure has velocities.
+    pub p: Option<Real3>,
+}
+
+/// A structure to start from: a periodic orthorhombic box and its atoms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Structure {
+    /// Lower corner of the box, Å. The engines work in coordinates relative to it.
+    pub origin: Real3,
+    /// Edge lengths of the box, Å.
+    pub lengths: Real3,
+    /// The atoms (all of them: each rank keeps those in its domain).
+    pub atoms: Vec<StartAtom>,
+}
+
+/// The state a checkpointed run had, to continue from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Restore {
+    /// Every atom, by gid.
+    pub atoms: Vec<AtomRecord>,
+    /// Global potential and kinetic energy at that step, eV.
+    pub energies: (Real, Real),
+    /// Upper corner of the box, Å (the lower one is the origin).
+    pub box_max: Real3,
+}
+
+/// Where a run starts.
+#[derive(Debug, Clone)]
+pub enum Start {
+    /// CoMD's FCC lattice from `-x -y -z`, `-l`, `-T`, `-r` and `--seed`.
+    Lattice,
+    /// Atoms read from a structure. Atoms without momenta get Maxwell–Boltzmann momenta
+    /// for `-T` (drawn per gid, then thermalised as the lattice's are).
+    Atoms(Structure),
+    /// A checkpoint, continued bit for bit.
+    Checkpoint(Restore),
+}
+
+/// The engine factory: builds this rank's engine for `start`, on the path `cfg` asks for,
+/// and runs its start-up (first redistribution, forces and energies). Every rank returns
+/// the same result.
+pub fn start(cfg: &RunConfig, pot: &Potential, start: Start, comm: &mut dyn Comm, timers: &mut Timers) -> anyhow::Result<Box<dyn Engine>> {
+    let kind = EngineKind::of(cfg);
+    let lat = cfg.lattice(pot.lattice_constant());
+    let lattice_box = cfg.n_cells.map(|n| n as Real * lat);
+    let global_max = match &start {
+        Start::Lattice => lattice_box,
+        Start::Atoms(s) => s.lengths,
+        Start::Checkpoint(r) if r.box_max != lattice_box => {
+            return Err(usage(format!("--restart: the checkpoint's box {:?} Å differs from this run's {lattice_box:?} Å", r.box_max)));
+        }
+        Start::Checkpoint(r) => r.box_max,
+    };
+    let domain = Domain::new(cfg.proc_grid, comm.rank(), global_max);
+    if exact::cells::LinkCells::new(&domain, pot.cutoff()).is_none() {
+        return Err(usage("the domain of a rank is less than two cutoffs wide"));
+    }
+    let initial = match start {
+        Start::Lattice => Initial::Atoms(lattice_atoms(cfg, pot, lat, &domain, comm)?, Some(cfg.temp)),
+        Start::Atoms(s) => {
+            let draw = s.atoms.iter().any(|a| a.p.is_none());
+            Initial::Atoms(structure_atoms(cfg, pot, s, &domain)?, draw.then_some(cfg.temp))
+        }
+        Start::Checkpoint(r) => Initial::Restore(r),
+    };
+    let skin = cfg.skin.unwrap_or(pot.default_skin());
+    let built: Result<Box<dyn Engine>, RunError> = match (kind, initial) {
+        (EngineKind::Exact, Initial::Atoms(atoms, temp)) => {
+            exact::ExactEngine::start(domain, pot, &atoms, temp, comm, timers).map(|e| Box::new(e) as Box<dyn Engine>)
+        }
+        (EngineKind::Default, Initial::Atoms(atoms, temp)) => {
+            fast::FastEngine::start(domain, pot, skin, &atoms, temp, comm, timers).map(|e| Box::new(e) as Box<dyn Engine>)
+        }
+        (EngineKind::Exact, Initial::Restore(r)) => exact::ExactEngine::restore(domain, pot, &r, comm, timers).map(|e| Box::new(e) as Box<dyn Engine>),
+        (EngineKind::Default, Initial::Restore(r)) => {
+            fast::FastEngine::restore(domain, pot, skin, &r.atoms, comm, timers).map(|e| Box::new(e) as Box<dyn Engine>)
+        }
+    };
+    Ok(comm::agree(comm, built)?)
+}
+
+/// What an engine starts from: atoms with the temperature to thermalise them to (`None`:
+/// keep their momenta), or a checkpoint.
+enum Initial {
+    Atoms(Vec<LatticeAtom>, Option<Real>),
+    Restore(Restore),
+}
+
+/// This rank's atoms of CoMD's lattice, checked to add up to `4·nx·ny·nz`.
+fn lattice_atoms(cfg: &RunConfig, pot: &Potential, lat: Real, domain: &Domain, comm: &mut dyn Comm) -> anyhow::Result<Vec<LatticeAtom>> {
+    let spec = LatticeSpec { n_cells: cfg.n_cells, lat, mass: pot.mass(), temp: cfg.temp, delta: cfg.delta, seed: cfg.seed };
+    let atoms = crate::lattice::create(&spec, domain.local_min, domain.local_max);
+    let mut n = [atoms.len() as i64];
+    comm.sum_i64(&mut n);
+    let expected = 4 * cfg.n_cells.iter().map(|&v| v as i64).product::<i64>();
+    if n[0] != expected {
+        return Err(RunError::AtomsLost { lost: expected - n[0], initial: expected, now: n[0] }.into());
+    }
+    Ok(atoms)
+}
+
+/// This rank's atoms of a structure, relative to its origin, with drawn momenta if any atom
+/// has none (then every atom's are drawn, to be thermalised; `dr` is zero).
+fn structure_atoms(cfg: &RunConfig, pot: &Potential, s: Structure, domain: &Domain) -> anyhow::Result<Vec<LatticeAtom>> {
+    let draw = s.atoms.iter().any(|a| a.p.is_none());
+    let mut mine = Vec::new();
+    for a in &s.atoms {
+        let r: Real3 = std::array::from_fn(|k| a.r[k] - s.origin[k]);
+        if (0..3).any(|k| !(r[k] >= 0.0 && r[k] < s.lengths[k])) {
+            return Err(usage(format!("atom {} at {:?} Å lies outside the box", a.gid, a.r)));
+        }
+        if (0..3).all(|k| r[k] >= domain.local_min[k] && r[k] < domain.local_max[k]) {
+            let p = if draw { crate::lattice::draw_momentum(a.gid, pot.mass(), cfg.temp, cfg.seed) } else { a.p.unwrap_or_default() };
+            mine.push(LatticeAtom { gid: a.gid, r, p, dr: [0.0; 3] });
+        }
+    }
+    Ok(mine)
+}

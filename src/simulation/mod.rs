@@ -1,0 +1,365 @@
+//! A whole run, laid out like CoMD's `main` (`CoMD.c`): prolog (sanity checks, engine,
+//! setup report), the loop (print a row, notify the observers, advance to the next event),
+//! epilog (validation, final dump and frame, timers, YAML).
+//!
+//! Screen output goes to `out` on rank 0 only; every collective call is made by all ranks in
+//! the same order, and a failure on any rank becomes an error on every rank
+//! ([`crate::comm::agree`]), so no rank is left waiting.
+
+pub mod report;
+
+use crate::checkpoint::Checkpoint;
+use crate::comm::{self, Comm};
+use crate::config::{RunConfig, YamlTarget};
+use crate::engine::{self, Engine, EngineKind, Restore, Start};
+use crate::error::{usage, RunError};
+use crate::observer::Observer;
+use crate::output::{self, screen, Platform, Setup, ThermoRow, TimerReport, Validation};
+use crate::potential::Potential;
+use crate::snapshot::RunControl;
+use crate::timers::{Timer, Timers};
+use crate::types::Real;
+use anyhow::Context;
+use std::io::Write;
+use std::sync::Arc;
+
+/// Optional connections of a run to the outside world.
+#[derive(Default)]
+pub struct Hooks<'a> {
+    /// Observers (trajectory writers, checkpoints, viewer, capture). On ranks other than 0
+    /// they are never called, but their cadence must be the same everywhere.
+    pub observers: Vec<&'a mut dyn Observer>,
+    /// Pause / single step / throttle / stop requests (viewer, signals).
+    pub control: Option<Arc<RunControl>>,
+    /// Called on rank 0 with the step reached after each chunk of steps (progress bars).
+    pub progress: Option<Box<dyn FnMut(u64) + 'a>>,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// Thermo rows printed.
+    pub rows: Vec<ThermoRow>,
+    /// Last step reached.
+    pub last_step: u64,
+    /// Whether the run stopped early on request.
+    pub stopped_early: bool,
+}
+
+/// The state of a run between its stages.
+struct Run<'a, 'h> {
+    cfg: &'a RunConfig,
+    comm: &'a mut dyn Comm,
+    hooks: Hooks<'h>,
+    out: &'a mut dyn Write,
+    timers: Timers,
+    platform: Platform,
+    pot_dir: &'a str,
+    engine: Box<dyn Engine>,
+    setup: Setup,
+    /// Total energy per atom and atom count at step 0 (carried across restarts).
+    e0: Real,
+    n0: i64,
+    first_step: u64,
+    step: u64,
+    prev_step: i64,
+    rows: Vec<ThermoRow>,
+    stopped_early: bool,
+}
+
+/// Runs the simulation described by `cfg` with the potential `pot` (its table found in
+/// `pot_dir`), from CoMD's lattice or from the checkpoint `restart` (read once, by the
+/// caller, with [`crate::checkpoint::load`]).
+pub fn run(
+    cfg: &RunConfig,
+    pot: &Potential,
+    pot_dir: &str,
+    restart: Option<Checkpoint>,
+    comm: &mut dyn Comm,
+    hooks: Hooks,
+    out: &mut dyn Write,
+) -> anyhow::Result<Outcome> {
+    let mut timers = Timers::default();
+    timers.start(Timer::Total);
+    let lat = cfg.lattice(pot.lattice_constant());
+    cfg.sanity_check(comm.size(), pot.cutoff(), pot.lattice_type(), lat)?;
+    let kind = EngineKind::of(cfg);
+    let platform = Platform::detect(comm.describe(), comm.size() > 1 || cfg!(feature = "mpi"), rayon::current_num_threads(), kind.label().into());
+    let rank0 = comm.rank() == 0;
+    let mut say = |s: &str| say_on(rank0, out, s);
+    say(&screen::timestamp("Starting Initialization"))?;
+    say(&screen::header(&platform))?;
+    say(&screen::parameters(cfg, pot_dir))?;
+    let mut run = prolog(cfg, pot, restart, comm, hooks, out, timers, platform, pot_dir)?;
+    run.timers.start(Timer::Loop);
+    let result = run.main_loop();
+    run.timers.stop(Timer::Loop);
+    run.epilog(result)
+}
+
+/// Writes `s` on rank 0.
+fn say_on(rank0: bool, out: &mut dyn Write, s: &str) -> anyhow::Result<()> {
+    if rank0 {
+        out.write_all(s.as_bytes()).and_then(|_| out.flush()).context("writing the screen output")?;
+    }
+    Ok(())
+}
+
+/// CoMD's `initSimulation` and the setup report: the engine from the factory, the atom
+/// count and energy the validation compares with, the link-cell facts.
+#[allow(clippy::too_many_arguments)]
+fn prolog<'a, 'h>(
+    cfg: &'a RunConfig,
+    pot: &Potential,
+    restart: Option<Checkpoint>,
+    comm: &'a mut dyn Comm,
+    hooks: Hooks<'h>,
+    out: &'a mut dyn Write,
+    mut timers: Timers,
+    platform: Platform,
+    pot_dir: &'a str,
+) -> anyhow::Result<Run<'a, 'h>> {
+    let lat = cfg.lattice(pot.lattice_constant());
+    let global_max = [0, 1, 2].map(|a| cfg.n_cells[a] as Real * lat);
+    let (start, initial) = match &restart {
+        Some(ck) => {
+            let r = Restore { atoms: ck.atoms.clone(), energies: (ck.e_potential, ck.e_kinetic), box_max: ck.box_max };
+            (Start::Checkpoint(r), Some((ck.e_initial, ck.n_initial, ck.step)))
+        }
+        None => (Start::Lattice, None),
+    };
+    let engine = engine::start(cfg, pot, start, comm, &mut timers)?;
+    if let Some(ck) = &restart {
+        let n = report::global_atoms(engine.as_ref(), comm, None);
+        if n != ck.atoms.len() as i64 {
+            return Err(usage(format!("--restart: {} of the checkpoint's {} atoms fit no rank's domain", ck.atoms.len() as i64 - n, ck.atoms.len())));
+        }
+    }
+    let n0 = match initial {
+        Some((_, n, _)) => n,
+        None => report::global_atoms(engine.as_ref(), comm, None),
+    };
+    let layout = engine.layout();
+    let mut occ = [layout.max_occupancy as i64, layout.capacity as i64];
+    comm.max_i64(&mut occ);
+    let setup = Setup {
+        n_global: n0,
+        global_min: [0.0; 3],
+        global_max,
+        proc_grid: cfg.proc_grid,
+        grid_size: layout.grid_size,
+        box_size: layout.box_size,
+        cutoff: pot.cutoff(),
+        max_occupancy: occ[0] as usize,
+        capacity: occ[1] as usize,
+        potential: pot.describe(),
+        is_eam: pot.is_eam(),
+        n_local: engine.n_local(),
+        n_boxes: layout.n_boxes,
+    };
+    let e0 = initial.map_or((engine.e_potential() + engine.e_kinetic()) / n0 as Real, |i| i.0);
+    let first_step = initial.map_or(0, |i| i.2);
+    let rank0 = comm.rank() == 0;
+    say_on(rank0, out, &screen::setup(&setup))?;
+    say_on(rank0, out, &format!("\nInitial energy : {e0:14.12}, atom count : {n0} \n\n"))?;
+    if let (Some(ck), Some(path)) = (&restart, &cfg.restart) {
+        say_on(rank0, out, &format!("Restarted from {} at step {}\n\n", path.display(), ck.step))?;
+    }
+    say_on(rank0, out, &screen::timestamp("Initialization Finished"))?;
+    say_on(rank0, out, &screen::timestamp("Starting simulation"))?;
+    say_on(rank0, out, screen::thermo_header())?;
+    Ok(Run {
+        cfg,
+        comm,
+        hooks,
+        out,
+        timers,
+        platform,
+        pot_dir,
+        engine,
+        setup,
+        e0,
+        n0,
+        first_step,
+        step: first_step,
+        prev_step: first_step as i64 - 1,
+        rows: Vec::new(),
+        stopped_early: false,
+    })
+}
+
+impl Run<'_, '_> {
+    fn say(&mut self, s: &str) -> anyhow::Result<()> {
+        say_on(self.comm.rank() == 0, self.out, s)
+    }
+
+    /// CoMD's loop: at every event print a row and notify observers, then advance to the
+    /// next event (a print step, an observer's step, the end, or a single step when paused).
+    fn main_loop(&mut self) -> anyhow::Result<()> {
+        loop {
+            let at_end = self.step >= self.cfg.n_steps || self.stopped_early;
+            if self.step % self.cfg.print_rate == 0 || self.step == self.cfg.n_steps || self.stopped_early {
+                self.print_row()?;
+            }
+            self.notify()?;
+            if at_end {
+                return Ok(());
+            }
+            self.advance()?;
+        }
+    }
+
+    /// One thermo row (CoMD `printThis`), with the checks of energies and atom count.
+    fn print_row(&mut self) -> anyhow::Result<()> {
+        let n = report::global_atoms(self.engine.as_ref(), self.comm, Some(&mut self.timers));
+        let elapsed = self.timers.take_elapsed(Timer::Timestep);
+        let mut row = report::thermo_row(self.engine.as_ref(), n, self.step, self.cfg.dt, elapsed, self.step as i64 - self.prev_step);
+        row.pressure = report::pressure(self.engine.as_ref(), self.comm, self.setup.global_max);
+        self.prev_step = self.step as i64;
+        self.say(&screen::thermo_row(&row))?;
+        self.rows.push(row);
+        check_energies(&row)?;
+        if n != self.n0 {
+            return Err(RunError::AtomsLost { lost: self.n0 - n, initial: self.n0, now: n }.into());
+        }
+        Ok(())
+    }
+
+    /// Intermediate state dumps and the observers due at this step.
+    fn notify(&mut self) -> anyhow::Result<()> {
+        let (cfg, step) = (self.cfg, self.step);
+        if let Some(k) = cfg.dump_every {
+            if step % k == 0 {
+                let path = cfg.dump_state.as_ref().ok_or_else(|| usage("--dump-state-every needs --dump-state"))?;
+                let mut name = path.as_os_str().to_owned();
+                name.push(format!(".step{step}"));
+                report::write_dump(self.engine.as_ref(), self.comm, std::path::Path::new(&name), step)?;
+            }
+        }
+        let observers = &mut self.hooks.observers;
+        let due: Vec<usize> = (0..observers.len()).filter(|&i| observers[i].every().is_some_and(|k| step % k == 0 && step < cfg.n_steps)).collect();
+        if !due.is_empty() {
+            if let Some(frame) = report::gather_frame(self.engine.as_ref(), self.comm, step, cfg, self.setup.global_max, (self.e0, self.n0)) {
+                for i in due {
+                    self.hooks.observers[i].observe(&frame)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The step of the next event after this one.
+    fn next_event(&self) -> u64 {
+        let (step, cfg) = (self.step, self.cfg);
+        let mut next = (step / cfg.print_rate + 1) * cfg.print_rate;
+        for k in self.hooks.observers.iter().filter_map(|o| o.every()).chain(cfg.dump_every) {
+            next = next.min((step / k + 1) * k);
+        }
+        next
+    }
+
+    /// Advances to the next event (CoMD `timestep` over `printRate` steps), then takes the
+    /// requests of the viewer and of signals: throttle, pause, stop (agreed by all ranks).
+    fn advance(&mut self) -> anyhow::Result<()> {
+        let mut next = self.next_event();
+        if let Some(c) = &self.hooks.control {
+            // a paused run advances one step per request (the viewer's `.` key)
+            if wait_while_paused(c) {
+                next = self.step + 1;
+            }
+        }
+        let next = next.min(self.cfg.n_steps);
+        self.timers.start(Timer::Timestep);
+        let r = self.engine.timestep(next - self.step, self.cfg.dt, self.comm, &mut self.timers);
+        self.timers.stop(Timer::Timestep);
+        comm::agree(self.comm, r).with_context(|| format!("between steps {} and {next}", self.step))?;
+        self.step = next;
+        if let (Some(p), true) = (self.hooks.progress.as_mut(), self.comm.rank() == 0) {
+            p(next);
+        }
+        if let Some(c) = &self.hooks.control {
+            let d = c.delay_us();
+            if d > 0 {
+                std::thread::sleep(std::time::Duration::from_micros(d));
+            }
+            let mut stop = [i64::from(c.stop_requested())];
+            self.comm.max_i64(&mut stop);
+            self.stopped_early = stop[0] != 0;
+        }
+        Ok(())
+    }
+
+    /// CoMD's epilog: validation, the final dump, the observers' final frame (also after a
+    /// failure, if the state is sound), timers and the YAML report.
+    fn epilog(mut self, result: anyhow::Result<()>) -> anyhow::Result<Outcome> {
+        let n_final = report::global_atoms(self.engine.as_ref(), self.comm, None);
+        let e_final = (self.engine.e_potential() + self.engine.e_kinetic()) / n_final as Real;
+        let validation = Validation { e_initial: self.e0, e_final, n_initial: self.n0, n_final };
+        if result.is_ok() {
+            self.say(&screen::timestamp("Ending simulation"))?;
+            self.say(&screen::validation(&validation))?;
+            if let Some(path) = &self.cfg.dump_state {
+                report::write_dump(self.engine.as_ref(), self.comm, path, self.step)?;
+            }
+        }
+        if self.hooks.observers.iter().any(|o| o.wants_final_frame()) {
+            let initial = (self.e0, self.n0);
+            if let Some(frame) = report::gather_frame(self.engine.as_ref(), self.comm, self.step, self.cfg, self.setup.global_max, initial) {
+                for o in self.hooks.observers.iter_mut() {
+                    o.finish(&frame)?;
+                }
+            }
+        }
+        self.timers.stop(Timer::Total);
+        let timer_report = report::timer_report(&self.timers, self.comm, self.n0, self.step - self.first_step, self.engine.list_builds());
+        if result.is_ok() {
+            self.say(&screen::timers(&timer_report))?;
+            self.say(&screen::timestamp("comd-rs Ending"))?;
+        }
+        if self.comm.rank() == 0 {
+            self.write_yaml(&validation, &timer_report, &result)?;
+        }
+        result?;
+        Ok(Outcome { rows: self.rows, last_step: self.step, stopped_early: self.stopped_early })
+    }
+
+    fn write_yaml(&self, validation: &Validation, timers: &TimerReport, result: &anyhow::Result<()>) -> anyhow::Result<()> {
+        let path = match &self.cfg.yaml {
+            YamlTarget::Off => return Ok(()),
+            YamlTarget::Path(p) => p.clone(),
+            YamlTarget::Auto => output::yaml::auto_path(std::path::Path::new(".")),
+        };
+        let text = output::yaml::render(&output::yaml::Report {
+            platform: &self.platform,
+            config: self.cfg,
+            pot_dir: self.pot_dir,
+            setup: &self.setup,
+            rows: &self.rows,
+            validation: Some(validation),
+            timers: Some(timers),
+            error: result.as_ref().err().map(|e| format!("{e:#}")),
+        });
+        crate::files::write_atomically(&path, text.as_bytes()).with_context(|| format!("writing the YAML report {}", path.display()))
+    }
+}
+
+/// Blocks while the run is paused; returns whether it goes on for a single step.
+fn wait_while_paused(c: &RunControl) -> bool {
+    while c.is_paused() && !c.stop_requested() {
+        if c.take_step_request() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    false
+}
+
+fn check_energies(row: &ThermoRow) -> Result<(), RunError> {
+    if !row.e_potential.is_finite() {
+        return Err(RunError::NonFiniteEnergy { what: "potential" });
+    }
+    if !row.e_kinetic.is_finite() {
+        return Err(RunError::NonFiniteEnergy { what: "kinetic" });
+    }
+    Ok(())
+}

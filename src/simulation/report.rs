@@ -1,0 +1,120 @@
+//! What a run reports, computed from the engine (collectively: every rank calls these at the
+//! same steps) and handed to `output` as plain data: thermo rows with the pressure, gathered
+//! atoms for dumps and observers, and the timer statistics.
+
+use crate::comm::Comm;
+use crate::config::RunConfig;
+use crate::engine::Engine;
+use crate::fixed::FixedSum;
+use crate::observer::Frame;
+use crate::output::{dump, ThermoRow, TimerReport};
+use crate::records::{self, AtomRecord};
+use crate::timers::{Timer, TimerStats, Timers, N_TIMERS};
+use crate::types::Real;
+use anyhow::Context;
+
+/// Atoms on all ranks (timed as a reduction when `timers` is given).
+pub fn global_atoms(engine: &dyn Engine, comm: &mut dyn Comm, timers: Option<&mut Timers>) -> i64 {
+    let mut n = [engine.n_local() as i64];
+    match timers {
+        Some(t) => t.time(Timer::CommReduce, |_| comm.sum_i64(&mut n)),
+        None => comm.sum_i64(&mut n),
+    }
+    n[0]
+}
+
+/// The thermo row at `step` for `n` atoms, `n_eval` steps and `elapsed` seconds after the
+/// previous row.
+pub fn thermo_row(engine: &dyn Engine, n: i64, step: u64, dt: Real, elapsed: f64, n_eval: i64) -> ThermoRow {
+    let nf = n as Real;
+    let (ep, ek) = (engine.e_potential(), engine.e_kinetic());
+    ThermoRow {
+        step,
+        time: step as Real * dt,
+        e_total: (ep + ek) / nf,
+        e_potential: ep / nf,
+        e_kinetic: ek / nf,
+        temperature: (ek / nf) / (crate::constants::KB_EV * 1.5),
+        perf: 1.0e6 * elapsed / (n_eval as f64 * engine.n_local() as f64),
+        n_atoms: n,
+        pressure: f64::NAN,
+    }
+}
+
+/// Pressure from the virial theorem, `P = (2 E_kin + W) / 3V`, in GPa.
+pub fn pressure(engine: &dyn Engine, comm: &mut dyn Comm, box_size: [Real; 3]) -> Real {
+    let mut w = [FixedSum::default()];
+    w[0].add(engine.virial());
+    FixedSum::all_reduce(&mut w, comm);
+    let volume = box_size[0] * box_size[1] * box_size[2];
+    const EV_PER_A3_IN_GPA: Real = 160.21766208;
+    (2.0 * engine.e_kinetic() + w[0].value()) / (3.0 * volume) * EV_PER_A3_IN_GPA
+}
+
+/// All atoms on rank 0, sorted by gid, with their owning rank.
+pub fn gather_records(engine: &dyn Engine, comm: &mut dyn Comm) -> Option<(Vec<AtomRecord>, Vec<u32>)> {
+    let parts = comm.gather_bytes(0, &records::to_bytes(&engine.records()));
+    if comm.rank() != 0 {
+        return None;
+    }
+    let mut all: Vec<(AtomRecord, u32)> =
+        parts.iter().enumerate().flat_map(|(r, b)| records::from_bytes(b).into_iter().map(move |a| (a, r as u32))).collect();
+    all.sort_unstable_by_key(|(a, _)| a.gid);
+    Some(all.into_iter().unzip())
+}
+
+/// Writes the state dump of all atoms at `step` to `path` (rank 0).
+pub fn write_dump(engine: &dyn Engine, comm: &mut dyn Comm, path: &std::path::Path, step: u64) -> anyhow::Result<()> {
+    if let Some((mut all, _)) = gather_records(engine, comm) {
+        dump::write(path, step, engine.e_potential(), engine.e_kinetic(), &mut all)
+            .with_context(|| format!("writing the state dump {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// The frame observers see at `step` (on rank 0; `None` elsewhere).
+pub fn gather_frame(engine: &dyn Engine, comm: &mut dyn Comm, step: u64, cfg: &RunConfig, global_max: [Real; 3], initial: (Real, i64)) -> Option<Frame> {
+    let (atoms, ranks) = gather_records(engine, comm)?;
+    Some(Frame {
+        step,
+        dt: cfg.dt,
+        box_min: [0.0; 3],
+        box_max: global_max,
+        n_ranks: comm.size(),
+        e_potential: engine.e_potential(),
+        e_kinetic: engine.e_kinetic(),
+        mass: engine.mass(),
+        e_initial: initial.0,
+        n_initial: initial.1,
+        atoms,
+        ranks,
+    })
+}
+
+/// Timer totals and statistics across ranks (CoMD `printPerformanceResults`).
+pub fn timer_report(timers: &Timers, comm: &mut dyn Comm, n_global: i64, steps: u64, list_builds: Option<u64>) -> TimerReport {
+    let mut stats = [TimerStats::default(); N_TIMERS];
+    for (i, s) in stats.iter_mut().enumerate() {
+        *s = TimerStats::from_values(&comm.all_gather_f64(timers.total[i]));
+    }
+    let n_ranks = comm.size();
+    let ts = stats[Timer::Timestep as usize].avg;
+    let atoms_per_task = n_global as f64 / n_ranks as f64;
+    let steps = steps as f64;
+    let atom_rate = if steps > 0.0 { ts * 1e6 / (atoms_per_task * steps) } else { f64::NAN };
+    let all_atom_rate = if steps > 0.0 { ts * 1e6 / (n_global as f64 * steps) } else { f64::NAN };
+    TimerReport {
+        n_ranks,
+        count: timers.count,
+        total: timers.total,
+        stats,
+        atom_rate,
+        all_atom_rate,
+        atoms_per_us: 1.0 / all_atom_rate,
+        halo_bytes_per_step: {
+            let sent = comm.all_gather_f64(comm.bytes_sent() as f64);
+            sent.iter().sum::<f64>() / n_ranks as f64 / steps.max(1.0)
+        },
+        list_builds,
+    }
+}
