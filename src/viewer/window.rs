@@ -22,14 +22,14 @@
 //! never overwriting an existing file).
 
 use super::args::{ColorBy, ViewerArgs};
-use super::camera::OrbitCamera;
 use super::keys::{action_for, help_lines, next_delay, Action};
-use super::overlay::{hud_lines, Rates};
 use super::pacing::{Pacer, RateMeter};
-use super::render::DrawOptions;
 use super::surface::{Gfx, Presented};
-use crate::capture::next_free_name;
-use crate::capture::writer::{Job, Writer};
+use crate::image_out::next_free_name;
+use crate::image_out::writer::{Job, Writer};
+use crate::render::camera::OrbitCamera;
+use crate::render::overlay::{hud_lines, Rates};
+use crate::render::DrawOptions;
 use crate::snapshot::{RunControl, Snapshot};
 use anyhow::anyhow;
 use crossbeam_channel::{Receiver, TryRecvError};
