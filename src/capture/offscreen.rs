@@ -133,14 +133,7 @@ impl OffscreenCapture {
         let (w, h) = self.target.size();
         let view = self.args.view();
         let camera = self.camera.get_or_insert_with(|| {
-            OrbitCamera::framing_box(
-                snap.box_min,
-                snap.box_max,
-                view.azimuth_deg,
-                view.elevation_deg,
-                view.zoom,
-                w as f32 / h as f32,
-            )
+            OrbitCamera::for_view(snap.box_min, snap.box_max, &view, w as f32 / h as f32)
         });
         let color: ColorBy = self.args.color;
         self.renderer

@@ -36,7 +36,8 @@ pub use args::ViewerArgs;
 /// `bounded(1)` channel); pause/step/throttle go to `control`. On closing, the window
 /// un-pauses and un-throttles the simulation; the caller then decides what closing means
 /// (`comd` asks the run to stop: it finishes the current step and writes its reports).
-/// When the sender is dropped the window stays open showing the final state.
+/// When the sender is dropped the window stays open showing the final state. A stop
+/// requested through `control` by someone else (Ctrl-C) closes the window.
 ///
 /// # Errors
 /// No display, no adapter, or a surface that cannot be created: a one-line message.

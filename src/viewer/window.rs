@@ -11,10 +11,18 @@
 //! leaves idle time after each frame in proportion to its cost (see [`super::pacing`]) and
 //! sleeps in between (`ControlFlow::WaitUntil`), waking every 50 ms to look at the channel.
 //!
-//! **Closing.** `q`, Esc or the window's close button close the window only; the run goes
-//! on to its normal end and writes its reports. This choice keeps a long run safe from a
-//! stray key press; stopping a run early is Ctrl-C's job. On closing, the window un-pauses
-//! the simulation and removes any throttle, so a run paused in the viewer cannot hang.
+//! **Closing.** `q`, Esc or the window's close button close the window; `comd` then asks
+//! the run to stop (it finishes the current step and writes its reports, see `main.rs`).
+//! The other way round, a stop requested while the window is open (Ctrl-C: the signal
+//! thread sets [`RunControl::request_stop`]) closes the window, so one Ctrl-C ends
+//! everything. On closing, the window un-pauses the simulation and removes any throttle,
+//! so a run paused in the viewer cannot hang.
+//!
+//! **Camera.** The camera is fitted, from `--view`, to the box of the *first snapshot*
+//! (the placeholder drawn while waiting for it gets a throw-away camera): fitting it to the
+//! placeholder's unit box once put the eye next to an atom, one sphere filling the window.
+//! A resize rescales the distance for the new aspect ([`OrbitCamera::refit_aspect`]), so
+//! the window always shows what `r` and an offscreen `--screenshot` of that size show.
 //!
 //! **Captures.** `s` and `a` render offscreen at the window size (the swapchain is not
 //! readable on every backend) and hand the image to the capture writer thread, which prints
@@ -66,6 +74,11 @@ pub(crate) fn run(
         return Err(anyhow!("viewer capture failed: {e}"));
     }
     Ok(())
+}
+
+/// Width over height of a viewport in pixels.
+fn aspect((w, h): (u32, u32)) -> f32 {
+    w as f32 / h.max(1) as f32
 }
 
 #[derive(Default)]
@@ -286,22 +299,19 @@ impl App {
                 .set_snapshot(&gfx.gpu.device, &gfx.gpu.queue, snap, self.color);
             self.steps_per_s.observe(snap.step, t0);
         }
-        let view = self.args.view();
-        let ortho = self.reset_ortho;
-        let camera = self.camera.get_or_insert_with(|| {
-            let aspect = w as f32 / h.max(1) as f32;
-            let az_el = (view.azimuth_deg, view.elevation_deg);
-            let mut c = OrbitCamera::framing_box(
-                snap.box_min,
-                snap.box_max,
-                az_el.0,
-                az_el.1,
-                view.zoom,
-                aspect,
-            );
-            c.ortho = ortho;
-            c
-        });
+        let (view, ortho) = (self.args.view(), self.reset_ortho);
+        let fit = |s: &Snapshot| OrbitCamera {
+            ortho,
+            ..OrbitCamera::for_view(s.box_min, s.box_max, &view, aspect((w, h)))
+        };
+        let waiting;
+        let camera: &OrbitCamera = match self.snapshot.as_ref() {
+            Some(s) => self.camera.get_or_insert_with(|| fit(s)),
+            None => {
+                waiting = fit(snap);
+                &waiting
+            }
+        };
         let mut hud = if self.snapshot.is_some() {
             hud_lines(
                 snap,
@@ -390,7 +400,11 @@ impl ApplicationHandler for App {
             WindowEvent::CloseRequested => event_loop.exit(),
             WindowEvent::Resized(size) => {
                 if let Some(g) = self.gfx.as_mut() {
+                    let before = g.size();
                     g.resize(size.width, size.height);
+                    if let Some(c) = self.camera.as_mut() {
+                        c.refit_aspect(aspect(before), aspect(g.size()));
+                    }
                     self.input_dirty = true;
                 }
             }
@@ -430,6 +444,10 @@ impl ApplicationHandler for App {
     }
 
     fn about_to_wait(&mut self, event_loop: &ActiveEventLoop) {
+        if self.control.stop_requested() {
+            event_loop.exit(); // Ctrl-C: the run is stopping, the window goes with it
+            return;
+        }
         self.poll_channel();
         let now = Instant::now();
         let wants = self.fresh || self.input_dirty || self.screenshot_requested;
