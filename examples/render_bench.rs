@@ -3,12 +3,12 @@
 //! `cargo run --release --example render_bench -- [WIDTHxHEIGHT] [n ...]`
 //! (defaults: 1280x720, n = 10 20 40, i.e. 4 000, 32 000 and 256 000 atoms).
 
-use comd::capture::readback::OffscreenTarget;
+use comd::render::OffscreenTarget;
 use comd::snapshot::Snapshot;
 use comd::viewer::args::{ColorBy, RenderMode, Size};
-use comd::viewer::camera::OrbitCamera;
-use comd::viewer::gpu::Gpu;
-use comd::viewer::render::{DrawOptions, Renderer};
+use comd::render::camera::OrbitCamera;
+use comd::render::gpu::Gpu;
+use comd::render::{DrawOptions, Renderer};
 use std::time::Instant;
 
 fn main() -> anyhow::Result<()> {

@@ -11,7 +11,7 @@
 //!        loop every printRate: integrator::timestep(n):
 //!                 kick ─► drift ─► redistribute (cells.update ─► halo::exchange(AtomPayload) ─► sort)
 //!                      ─► potential force (EAM: halo::exchange(ForcePayload)) ─► kick
-//!             output::screen / yaml (rank 0) ; snapshot ─► viewer / capture
+//!             output::screen / yaml (rank 0) ; observer::feeds ─► snapshot ─► viewer / capture (both draw with render)
 //!        epilog: validation, timers, reports
 //! ```
 //!
@@ -51,3 +51,7 @@ pub mod viewer;
 
 #[cfg(feature = "viewer")]
 pub mod capture;
+#[cfg(feature = "viewer")]
+pub mod image_out;
+#[cfg(feature = "viewer")]
+pub mod render;

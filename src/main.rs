@@ -155,7 +155,7 @@ fn simulate(
     let capture_every = v.gif_every.min(v.frames_every());
     let mut window_feed: Option<Box<dyn Observer>> = match window {
         #[cfg(feature = "viewer")]
-        Some(tx) if rank0 => Some(Box::new(comd::viewer::feeds::WindowFeed::new(tx, window_every))),
+        Some(tx) if rank0 => Some(Box::new(comd::observer::feeds::WindowFeed::new(tx, window_every))),
         Some(_) => Some(Box::new(comd::observer::Cadence(Some(window_every)))),
         None => None,
     };
@@ -200,7 +200,7 @@ fn capture_observer(v: &ViewerArgs, every: u64, rank0: bool) -> anyhow::Result<B
     #[cfg(feature = "viewer")]
     {
         let cap = comd::capture::OffscreenCapture::new(v).map_err(|e| usage(format!("offscreen capture: {e}")))?;
-        Ok(Box::new(comd::viewer::feeds::CaptureFeed::new(cap, every)))
+        Ok(Box::new(comd::observer::feeds::CaptureFeed::new(cap, every)))
     }
     #[cfg(not(feature = "viewer"))]
     {

@@ -4,11 +4,11 @@
 //! print why they did nothing.
 #![cfg(feature = "viewer")]
 
-use comd::capture::{CaptureError, Frame, OffscreenCapture};
+use comd::capture::{CaptureError, OffscreenCapture};
+use comd::render::gpu::in_ci;
+use comd::render::{Image, BACKGROUND};
 use comd::snapshot::Snapshot;
 use comd::viewer::args::{ColorBy, RenderMode, Size, ViewerArgs};
-use comd::viewer::gpu::in_ci;
-use comd::viewer::render::BACKGROUND;
 use image::AnimationDecoder;
 
 fn capture_or_skip(args: &ViewerArgs) -> Option<OffscreenCapture> {
@@ -39,7 +39,7 @@ fn is_background(p: [u8; 4]) -> bool {
     (0..3).all(|k| p[k].abs_diff(BACKGROUND[k]) <= 2) && p[3] == 255
 }
 
-fn coverage(f: &Frame) -> f64 {
+fn coverage(f: &Image) -> f64 {
     let n = f
         .rgba
         .chunks(4)

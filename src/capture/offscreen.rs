@@ -10,15 +10,14 @@
 //!
 //! The camera frames the box of the first snapshot seen, from `--view`.
 
-use super::readback::OffscreenTarget;
-use super::writer::{Job, Writer};
-use super::{CaptureError, Frame};
+use crate::image_out::writer::{Job, Writer};
+use crate::image_out::CaptureError;
+use crate::render::camera::OrbitCamera;
+use crate::render::gpu::Gpu;
+use crate::render::overlay::{hud_lines, Rates};
+use crate::render::{DrawOptions, Image, OffscreenTarget, Renderer};
 use crate::snapshot::Snapshot;
 use crate::viewer::args::{ColorBy, ViewerArgs};
-use crate::viewer::camera::OrbitCamera;
-use crate::viewer::gpu::Gpu;
-use crate::viewer::overlay::{hud_lines, Rates};
-use crate::viewer::render::{DrawOptions, Renderer};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -130,18 +129,11 @@ impl OffscreenCapture {
     ///
     /// # Errors
     /// [`CaptureError::Readback`] if the image cannot be read back.
-    pub fn render(&mut self, snap: &Snapshot) -> Result<Frame, CaptureError> {
+    pub fn render(&mut self, snap: &Snapshot) -> Result<Image, CaptureError> {
         let (w, h) = self.target.size();
         let view = self.args.view();
         let camera = self.camera.get_or_insert_with(|| {
-            OrbitCamera::framing_box(
-                snap.box_min,
-                snap.box_max,
-                view.azimuth_deg,
-                view.elevation_deg,
-                view.zoom,
-                w as f32 / h as f32,
-            )
+            OrbitCamera::for_view(snap.box_min, snap.box_max, &view, w as f32 / h as f32)
         });
         let color: ColorBy = self.args.color;
         self.renderer
@@ -159,7 +151,7 @@ impl OffscreenCapture {
             &self.opts,
             &hud,
         );
-        self.target.read(&self.gpu.device, &self.gpu.queue)
+        Ok(self.target.read(&self.gpu.device, &self.gpu.queue)?)
     }
 
     /// Writes `--screenshot` of `last`, closes the GIF and waits until every file is written.

@@ -6,11 +6,9 @@
 //! captures never read the swapchain image back (not `COPY_SRC` on the GL backend): they
 //! render the same view again into an [`OffscreenTarget`].
 
-use super::camera::OrbitCamera;
-use super::gpu::Gpu;
-use super::render::{DrawOptions, RenderTarget, Renderer};
-use crate::capture::readback::OffscreenTarget;
-use crate::capture::{CaptureError, Frame};
+use crate::render::camera::OrbitCamera;
+use crate::render::gpu::Gpu;
+use crate::render::{DrawOptions, Image, OffscreenTarget, ReadbackError, RenderTarget, Renderer};
 use anyhow::{anyhow, Context};
 use std::sync::Arc;
 use winit::dpi::PhysicalSize;
@@ -142,14 +140,14 @@ impl Gfx {
     /// Renders the same view offscreen at `size` and reads it back.
     ///
     /// # Errors
-    /// [`CaptureError::Readback`] if the copy fails.
+    /// [`ReadbackError`] if the copy fails.
     pub fn grab(
         &mut self,
         size: (u32, u32),
         camera: &OrbitCamera,
         opts: &DrawOptions,
         hud: &[String],
-    ) -> Result<Frame, CaptureError> {
+    ) -> Result<Image, ReadbackError> {
         let off = match self.offscreen.take() {
             Some(off) if off.size() == size => off,
             _ => OffscreenTarget::new(&self.gpu.device, size.0, size.1),

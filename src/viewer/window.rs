@@ -11,10 +11,18 @@
 //! leaves idle time after each frame in proportion to its cost (see [`super::pacing`]) and
 //! sleeps in between (`ControlFlow::WaitUntil`), waking every 50 ms to look at the channel.
 //!
-//! **Closing.** `q`, Esc or the window's close button close the window only; the run goes
-//! on to its normal end and writes its reports. This choice keeps a long run safe from a
-//! stray key press; stopping a run early is Ctrl-C's job. On closing, the window un-pauses
-//! the simulation and removes any throttle, so a run paused in the viewer cannot hang.
+//! **Closing.** `q`, Esc or the window's close button close the window; `comd` then asks
+//! the run to stop (it finishes the current step and writes its reports, see `main.rs`).
+//! The other way round, a stop requested while the window is open (Ctrl-C: the signal
+//! thread sets [`RunControl::request_stop`]) closes the window, so one Ctrl-C ends
+//! everything. On closing, the window un-pauses the simulation and removes any throttle,
+//! so a run paused in the viewer cannot hang.
+//!
+//! **Camera.** The camera is fitted, from `--view`, to the box of the *first snapshot*
+//! (the placeholder drawn while waiting for it gets a throw-away camera): fitting it to the
+//! placeholder's unit box once put the eye next to an atom, one sphere filling the window.
+//! A resize rescales the distance for the new aspect ([`OrbitCamera::refit_aspect`]), so
+//! the window always shows what `r` and an offscreen `--screenshot` of that size show.
 //!
 //! **Captures.** `s` and `a` render offscreen at the window size (the swapchain is not
 //! readable on every backend) and hand the image to the capture writer thread, which prints
@@ -22,14 +30,14 @@
 //! never overwriting an existing file).
 
 use super::args::{ColorBy, ViewerArgs};
-use super::camera::OrbitCamera;
-use super::keys::{action_for, help_lines, next_delay, Action};
-use super::overlay::{hud_lines, Rates};
+use super::keys::{action_for, help_lines};
 use super::pacing::{Pacer, RateMeter};
-use super::render::DrawOptions;
 use super::surface::{Gfx, Presented};
-use crate::capture::next_free_name;
-use crate::capture::writer::{Job, Writer};
+use crate::image_out::next_free_name;
+use crate::image_out::writer::{Job, Writer};
+use crate::render::camera::OrbitCamera;
+use crate::render::overlay::{hud_lines, Rates};
+use crate::render::DrawOptions;
 use crate::snapshot::{RunControl, Snapshot};
 use anyhow::anyhow;
 use crossbeam_channel::{Receiver, TryRecvError};
@@ -40,6 +48,8 @@ use winit::application::ApplicationHandler;
 use winit::event::{ElementState, MouseButton, MouseScrollDelta, WindowEvent};
 use winit::event_loop::{ActiveEventLoop, ControlFlow, EventLoop, OwnedDisplayHandle};
 use winit::window::WindowId;
+
+mod actions;
 
 const GIF_DELAY_MS: u32 = 100;
 
@@ -66,6 +76,11 @@ pub(crate) fn run(
         return Err(anyhow!("viewer capture failed: {e}"));
     }
     Ok(())
+}
+
+/// Width over height of a viewport in pixels.
+fn aspect((w, h): (u32, u32)) -> f32 {
+    w as f32 / h.max(1) as f32
 }
 
 #[derive(Default)]
@@ -162,114 +177,6 @@ impl App {
         }
     }
 
-    fn handle_action(&mut self, action: Action, event_loop: &ActiveEventLoop) {
-        self.input_dirty = true;
-        match action {
-            Action::Quit => event_loop.exit(),
-            Action::ResetView => {
-                // New framing from --view, same projection.
-                let ortho = self.camera.as_ref().is_some_and(|c| c.ortho);
-                self.camera = None;
-                self.reset_ortho = ortho;
-            }
-            Action::ToggleOrtho => {
-                if let Some(c) = self.camera.as_mut() {
-                    c.ortho = !c.ortho;
-                }
-            }
-            Action::ToggleBox => self.opts.show_box = !self.opts.show_box,
-            Action::CycleColor => {
-                self.color = self.color.next();
-                self.fresh = true; // re-upload colours
-            }
-            Action::TogglePause => {
-                let paused = !self.control.is_paused();
-                self.control.set_paused(paused);
-                eprintln!(
-                    "comd: simulation {}",
-                    if paused { "paused" } else { "resumed" }
-                );
-            }
-            Action::Step => {
-                if !self.control.is_paused() {
-                    self.control.set_paused(true);
-                    eprintln!("comd: simulation paused");
-                }
-                self.control.request_step();
-            }
-            Action::Faster | Action::Slower => {
-                let d = next_delay(self.control.delay_us(), action == Action::Slower);
-                self.control.set_delay_us(d);
-                eprintln!("comd: throttle {} ms per step", d as f64 / 1000.0);
-            }
-            Action::Screenshot => self.screenshot_requested = true,
-            Action::ToggleGif => self.toggle_gif(),
-            Action::Help => {
-                self.show_help = !self.show_help;
-                if self.show_help {
-                    eprintln!("comd viewer keys:\n  {}", help_lines().join("\n  "));
-                }
-            }
-        }
-    }
-
-    fn toggle_gif(&mut self) {
-        let Some(writer) = self.writer.as_ref() else {
-            return;
-        };
-        if self.recording.take().is_some() {
-            let _ = writer.submit(Job::GifFinish);
-            if self.dropped_gif_frames > 0 {
-                eprintln!(
-                    "comd: {} GIF frames skipped (encoder busy)",
-                    self.dropped_gif_frames
-                );
-            }
-            return;
-        }
-        let Some(gfx) = self.gfx.as_ref() else { return };
-        let (width, height) = gfx.size();
-        let path = next_free_name(
-            Path::new("."),
-            "animation",
-            "gif",
-            &mut self.name_counters.1,
-        );
-        eprintln!("comd: recording {} (press a to stop)", path.display());
-        if writer
-            .submit(Job::GifStart {
-                path,
-                width,
-                height,
-                delay_ms: GIF_DELAY_MS,
-            })
-            .is_ok()
-        {
-            self.recording = Some((width, height));
-            self.dropped_gif_frames = 0;
-            self.fresh = true; // first frame now
-        }
-    }
-
-    fn status(&self) -> Vec<String> {
-        let mut s = Vec::new();
-        if self.finished {
-            s.push("RUN FINISHED".to_string());
-        } else if self.control.is_paused() {
-            s.push("PAUSED (SPACE: RESUME, .: STEP)".to_string());
-        }
-        if self.control.delay_us() > 0 {
-            s.push(format!(
-                "THROTTLE {} MS/STEP",
-                self.control.delay_us() as f64 / 1000.0
-            ));
-        }
-        if self.recording.is_some() {
-            s.push("* REC GIF (A: STOP)".to_string());
-        }
-        s
-    }
-
     fn redraw(&mut self) {
         let t0 = Instant::now();
         let was_fresh = std::mem::take(&mut self.fresh);
@@ -286,22 +193,19 @@ impl App {
                 .set_snapshot(&gfx.gpu.device, &gfx.gpu.queue, snap, self.color);
             self.steps_per_s.observe(snap.step, t0);
         }
-        let view = self.args.view();
-        let ortho = self.reset_ortho;
-        let camera = self.camera.get_or_insert_with(|| {
-            let aspect = w as f32 / h.max(1) as f32;
-            let az_el = (view.azimuth_deg, view.elevation_deg);
-            let mut c = OrbitCamera::framing_box(
-                snap.box_min,
-                snap.box_max,
-                az_el.0,
-                az_el.1,
-                view.zoom,
-                aspect,
-            );
-            c.ortho = ortho;
-            c
-        });
+        let (view, ortho) = (self.args.view(), self.reset_ortho);
+        let fit = |s: &Snapshot| OrbitCamera {
+            ortho,
+            ..OrbitCamera::for_view(s.box_min, s.box_max, &view, aspect((w, h)))
+        };
+        let waiting;
+        let camera: &OrbitCamera = match self.snapshot.as_ref() {
+            Some(s) => self.camera.get_or_insert_with(|| fit(s)),
+            None => {
+                waiting = fit(snap);
+                &waiting
+            }
+        };
         let mut hud = if self.snapshot.is_some() {
             hud_lines(
                 snap,
@@ -390,7 +294,11 @@ impl ApplicationHandler for App {
             WindowEvent::CloseRequested => event_loop.exit(),
             WindowEvent::Resized(size) => {
                 if let Some(g) = self.gfx.as_mut() {
+                    let before = g.size();
                     g.resize(size.width, size.height);
+                    if let Some(c) = self.camera.as_mut() {
+                        c.refit_aspect(aspect(before), aspect(g.size()));
+                    }
                     self.input_dirty = true;
                 }
             }
@@ -430,6 +338,10 @@ impl ApplicationHandler for App {
     }
 
     fn about_to_wait(&mut self, event_loop: &ActiveEventLoop) {
+        if self.control.stop_requested() {
+            event_loop.exit(); // Ctrl-C: the run is stopping, the window goes with it
+            return;
+        }
         self.poll_channel();
         let now = Instant::now();
         let wants = self.fresh || self.input_dirty || self.screenshot_requested;

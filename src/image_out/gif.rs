@@ -6,7 +6,8 @@
 //! which is friendlier than an empty or missing file when a run ends early. A recorder that
 //! is dropped without `finish` deletes its temporary file.
 
-use super::{temp_path, CaptureError, Frame};
+use super::{temp_path, CaptureError};
+use crate::render::Image;
 use image::codecs::gif::{GifEncoder, Repeat};
 use image::Delay;
 use std::fs::File;
@@ -78,7 +79,7 @@ impl GifRecorder {
     ///
     /// # Errors
     /// [`CaptureError::FrameSize`] or an encoder error.
-    pub fn add(&mut self, frame: Frame) -> Result<(), CaptureError> {
+    pub fn add(&mut self, frame: Image) -> Result<(), CaptureError> {
         if (frame.width, frame.height) != (self.width, self.height) {
             return Err(CaptureError::FrameSize {
                 want_w: self.width,
@@ -109,7 +110,7 @@ impl GifRecorder {
     /// [`CaptureError`] if the file cannot be completed or renamed.
     pub fn finish(mut self) -> Result<(PathBuf, usize), CaptureError> {
         if self.frames == 0 {
-            let blank = Frame::filled(self.width, self.height, [0, 0, 0, 255]);
+            let blank = Image::filled(self.width, self.height, [0, 0, 0, 255]);
             self.add(blank)?;
             self.frames = 0;
         }
@@ -173,10 +174,10 @@ mod tests {
         let path = dir.path().join("a.gif");
         let mut rec = GifRecorder::create(&path, 33, 17, 80).unwrap();
         for i in 0..3u8 {
-            rec.add(Frame::filled(33, 17, [i * 80, 100, 200, 255]))
+            rec.add(Image::filled(33, 17, [i * 80, 100, 200, 255]))
                 .unwrap();
         }
-        assert!(rec.add(Frame::filled(10, 10, [0; 4])).is_err());
+        assert!(rec.add(Image::filled(10, 10, [0; 4])).is_err());
         assert!(!path.exists(), "file must not appear before finish");
         assert_eq!(rec.finish().unwrap().1, 3);
         let frames = decode(&path);

@@ -10,6 +10,7 @@
 //! `[-1, 1]`, which is what nalgebra's `Perspective3` produces). The matrices are therefore
 //! written out here rather than taken from nalgebra.
 
+use crate::viewer::args::ViewSpec;
 use nalgebra::{Matrix4, Point3, Vector3};
 
 /// An orbit camera around a target point.
@@ -59,6 +60,23 @@ impl OrbitCamera {
         };
         cam.distance = cam.fit_distance(aspect) / zoom.max(1e-3);
         cam
+    }
+
+    /// The framing of `--view` (and of `r`) for a box `[min, max]` in a viewport of
+    /// `aspect` = w/h. The window and offscreen capture both start from this, so a
+    /// `--screenshot` shows what the window opens on.
+    pub fn for_view(min: [f32; 3], max: [f32; 3], view: &ViewSpec, aspect: f32) -> Self {
+        Self::framing_box(min, max, view.azimuth_deg, view.elevation_deg, view.zoom, aspect)
+    }
+
+    /// Keeps the framing when the viewport's aspect changes from `from` to `to`: the
+    /// distance is scaled as [`OrbitCamera::fit_distance`] is, so a camera fitted at `from`
+    /// becomes the one fitted at `to`, and a zoom the user chose is kept relative to it.
+    pub fn refit_aspect(&mut self, from: f32, to: f32) {
+        let (a, b) = (self.fit_distance(from), self.fit_distance(to));
+        if a.is_finite() && b.is_finite() && a > 0.0 {
+            self.distance *= b / a;
+        }
     }
 
     /// Distance at which the scene sphere fits both the vertical and horizontal field of view.
@@ -249,6 +267,17 @@ mod tests {
         assert!(close((cam.target - before).norm(), h));
         let view_shift = cam.view().transform_point(&before);
         assert!(close(view_shift.x, -h) && view_shift.y.abs() < 1e-4);
+    }
+
+    #[test]
+    fn refit_aspect_equals_a_fresh_fit() {
+        let (lo, hi) = ([0.0; 3], [10.0, 20.0, 30.0]);
+        for (from, to) in [(1.6, 0.5), (0.5, 2.0), (1.0, 1.0), (1e-6, 1.6)] {
+            let mut cam = OrbitCamera::framing_box(lo, hi, 30.0, 20.0, 1.5, from);
+            cam.refit_aspect(from, to);
+            let fresh = OrbitCamera::framing_box(lo, hi, 30.0, 20.0, 1.5, to);
+            assert!(close(cam.distance, fresh.distance), "{from}->{to}");
+        }
     }
 
     #[test]

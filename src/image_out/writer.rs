@@ -8,7 +8,8 @@
 
 use super::gif::GifRecorder;
 use super::png::write_png;
-use super::{CaptureError, Frame};
+use super::CaptureError;
+use crate::render::Image;
 use crossbeam_channel::{Sender, TrySendError};
 use std::path::PathBuf;
 use std::thread::JoinHandle;
@@ -17,7 +18,7 @@ use std::thread::JoinHandle;
 #[derive(Debug)]
 pub enum Job {
     /// Write one PNG.
-    Png(PathBuf, Frame),
+    Png(PathBuf, Image),
     /// Start a GIF (finishing any GIF in progress first).
     GifStart {
         /// Final file name.
@@ -30,7 +31,7 @@ pub enum Job {
         delay_ms: u32,
     },
     /// Append a frame to the GIF in progress (ignored when none).
-    GifFrame(Frame),
+    GifFrame(Image),
     /// Finish the GIF in progress.
     GifFinish,
 }
@@ -166,7 +167,7 @@ mod tests {
         let w = Writer::spawn(2);
         w.submit(Job::Png(
             dir.path().join("a.png"),
-            Frame::filled(5, 4, [1, 2, 3, 255]),
+            Image::filled(5, 4, [1, 2, 3, 255]),
         ))
         .unwrap();
         w.submit(Job::GifStart {
@@ -177,14 +178,14 @@ mod tests {
         })
         .unwrap();
         for _ in 0..4 {
-            w.submit(Job::GifFrame(Frame::filled(6, 6, [9, 9, 9, 255])))
+            w.submit(Job::GifFrame(Image::filled(6, 6, [9, 9, 9, 255])))
                 .unwrap();
         }
-        w.submit(Job::GifFrame(Frame::filled(7, 6, [9, 9, 9, 255])))
+        w.submit(Job::GifFrame(Image::filled(7, 6, [9, 9, 9, 255])))
             .unwrap(); // wrong size
         w.submit(Job::Png(
             dir.path().join("no/dir/c.png"),
-            Frame::filled(1, 1, [0; 4]),
+            Image::filled(1, 1, [0; 4]),
         ))
         .unwrap();
         let errors = w.finish();

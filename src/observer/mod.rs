@@ -2,6 +2,13 @@
 //! checkpoints, the viewer, offscreen capture) implements [`Observer`]. The simulation
 //! gathers the atoms of all ranks into one [`Frame`] on rank 0, only at steps some observer
 //! asked for, so observers cost nothing in between.
+//!
+//! The observers that feed the window and offscreen capture are in [`feeds`] (feature
+//! `viewer`): they are the simulation's side of those front ends, so they live with the
+//! other observers rather than in the window's module.
+
+#[cfg(feature = "viewer")]
+pub mod feeds;
 
 use crate::records::AtomRecord;
 use crate::snapshot::{Snapshot, SnapshotAtom};

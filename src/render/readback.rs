@@ -9,8 +9,12 @@
 //! The swapchain image is never read back: on the GL backend it is not `COPY_SRC`. Screenshots
 //! re-render into an `OffscreenTarget` instead, which works identically on every backend.
 
-use super::{CaptureError, Frame};
-use crate::viewer::render::RenderTarget;
+use super::{Image, RenderTarget};
+
+/// Copying a rendered texture back to memory failed (wgpu's message).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ReadbackError(pub String);
 
 /// Format of offscreen images: sRGB RGBA, the byte order PNG and GIF want.
 pub const OFFSCREEN_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8UnormSrgb;
@@ -88,7 +92,7 @@ impl OffscreenTarget {
         (self.width, self.height)
     }
 
-    /// The target to pass to [`Renderer::render`](crate::viewer::render::Renderer::render).
+    /// The target to pass to [`Renderer::render`](super::Renderer::render).
     pub fn target(&self) -> RenderTarget<'_> {
         RenderTarget {
             view: &self.view,
@@ -101,8 +105,8 @@ impl OffscreenTarget {
     /// Copies the texture to memory, waiting for the device to finish.
     ///
     /// # Errors
-    /// [`CaptureError::Readback`] if mapping or waiting fails.
-    pub fn read(&self, device: &wgpu::Device, queue: &wgpu::Queue) -> Result<Frame, CaptureError> {
+    /// [`ReadbackError`] if mapping or waiting fails.
+    pub fn read(&self, device: &wgpu::Device, queue: &wgpu::Queue) -> Result<Image, ReadbackError> {
         let bpr = padded_bytes_per_row(self.width);
         let mut encoder = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
             label: Some("readback"),
@@ -136,18 +140,18 @@ impl OffscreenTarget {
         });
         device
             .poll(wgpu::PollType::wait_indefinitely())
-            .map_err(|e| CaptureError::Readback(e.to_string()))?;
+            .map_err(|e| ReadbackError(e.to_string()))?;
         rx.recv()
-            .map_err(|e| CaptureError::Readback(e.to_string()))?
-            .map_err(|e| CaptureError::Readback(e.to_string()))?;
+            .map_err(|e| ReadbackError(e.to_string()))?
+            .map_err(|e| ReadbackError(e.to_string()))?;
         let rgba = {
             let data = slice
                 .get_mapped_range()
-                .map_err(|e| CaptureError::Readback(e.to_string()))?;
+                .map_err(|e| ReadbackError(e.to_string()))?;
             unpad_rows(&data, self.width, self.height, bpr)
         };
         self.buffer.unmap();
-        Ok(Frame {
+        Ok(Image {
             width: self.width,
             height: self.height,
             rgba,
@@ -183,7 +187,7 @@ mod tests {
             }
             let out = unpad_rows(&padded, width, height, bpr);
             assert_eq!(out.len(), (width * height * 4) as usize);
-            let frame = Frame {
+            let frame = Image {
                 width,
                 height,
                 rgba: out,

@@ -1,13 +1,14 @@
 //! PNG files, written atomically (temporary file, then rename).
 
-use super::{temp_path, CaptureError, Frame};
+use super::{temp_path, CaptureError};
+use crate::render::Image;
 use std::path::Path;
 
 /// Writes `frame` to `path` as an 8-bit RGBA PNG. The file appears complete or not at all.
 ///
 /// # Errors
 /// [`CaptureError::Io`]/[`CaptureError::Encode`] naming the file.
-pub fn write_png(path: &Path, frame: &Frame) -> Result<(), CaptureError> {
+pub fn write_png(path: &Path, frame: &Image) -> Result<(), CaptureError> {
     let tmp = temp_path(path);
     let result = image::save_buffer_with_format(
         &tmp,
@@ -36,7 +37,7 @@ mod tests {
     fn round_trip_and_bad_dir() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.png");
-        let mut f = Frame::filled(7, 5, [10, 20, 30, 255]);
+        let mut f = Image::filled(7, 5, [10, 20, 30, 255]);
         f.rgba[0] = 200;
         write_png(&path, &f).unwrap();
         let back = image::open(&path).unwrap().to_rgba8();

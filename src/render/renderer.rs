@@ -13,9 +13,9 @@
 //! Atoms are drawn either as ray-traced sphere impostors with exact depth or, above
 //! [`AUTO_POINTS_ABOVE`] atoms in `auto` mode, as flat quads without `frag_depth`, which
 //! shrink to one-pixel points when an atom is less than ~3 pixels in radius (see
-//! `shaders/atoms.wgsl`, and the module docs of `viewer` for timings).
+//! `shaders/atoms.wgsl`, and the module docs of `render` for timings).
 
-use super::args::{ColorBy, RenderMode};
+use crate::viewer::args::{ColorBy, RenderMode};
 use super::camera::OrbitCamera;
 use super::colormap::ColorScale;
 use super::font::Rect;
