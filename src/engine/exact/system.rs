@@ -8,7 +8,7 @@ use crate::error::RunError;
 use super::payload::{self, AtomPayload};
 use crate::comm::halo::{self, Neighbors};
 use crate::timers::{Timer, Timers};
-use crate::types::{Real, Real3};
+use crate::types::Real;
 
 /// Atoms, link cells and the decomposition of one rank.
 #[derive(Debug, Clone)]
@@ -112,19 +112,5 @@ impl System {
         let mut n = [self.n_local() as i64];
         timers.time(Timer::CommReduce, |_| comm.sum_i64(&mut n));
         n[0]
-    }
-
-    /// Checks that every local position and momentum is finite.
-    pub fn check_finite(&self) -> Result<(), RunError> {
-        let bad = |v: &Real3| !v.iter().all(|x| x.is_finite());
-        for i in self.local_slots() {
-            if bad(&self.atoms.r[i]) {
-                return Err(RunError::NonFinite { gid: self.atoms.gid[i], what: "the position" });
-            }
-            if bad(&self.atoms.p[i]) || bad(&self.atoms.f[i]) {
-                return Err(RunError::NonFinite { gid: self.atoms.gid[i], what: "the momentum or force" });
-            }
-        }
-        Ok(())
     }
 }

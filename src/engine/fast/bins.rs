@@ -5,7 +5,6 @@
 //! so a particle's bin does not depend on the rank that computes it; the list order, which
 //! is the bin order (see [`super::neighbors`]), therefore does not either.
 
-use super::ghosts::Particles;
 use crate::types::{Real, Real3};
 use rayon::prelude::*;
 
@@ -138,8 +137,8 @@ pub struct BinOrder {
 }
 
 /// Counting sort of the particles into `bins`, then gid order within each bin.
-pub fn bin_order(parts: &Particles, bins: &Bins) -> BinOrder {
-    let bin_of: Vec<u32> = parts.r.par_iter().map(|r| bins.index(r) as u32).collect();
+pub fn bin_order(r: &[Real3], gid: &[i32], bins: &Bins) -> BinOrder {
+    let bin_of: Vec<u32> = r.par_iter().map(|r| bins.index(r) as u32).collect();
     let mut start = vec![0u32; bins.len() + 1];
     for &b in &bin_of {
         start[b as usize + 1] += 1;
@@ -148,7 +147,7 @@ pub fn bin_order(parts: &Particles, bins: &Bins) -> BinOrder {
         start[b + 1] += start[b];
     }
     let mut fill = start.clone();
-    let mut order = vec![0u32; parts.r.len()];
+    let mut order = vec![0u32; r.len()];
     for (i, &b) in bin_of.iter().enumerate() {
         order[fill[b as usize] as usize] = i as u32;
         fill[b as usize] += 1;
@@ -158,7 +157,7 @@ pub fn bin_order(parts: &Particles, bins: &Bins) -> BinOrder {
         let run = &mut order[start[b] as usize..start[b + 1] as usize];
         if run.len() > 1 {
             // (two images of one atom, in a box under a bin wide, would tie on gid)
-            run.sort_unstable_by_key(|&j| (parts.gid[j as usize], parts.r[j as usize].map(f64::to_bits)));
+            run.sort_unstable_by_key(|&j| (gid[j as usize], r[j as usize].map(f64::to_bits)));
         }
     }
     BinOrder { order, start }

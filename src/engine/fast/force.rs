@@ -8,7 +8,8 @@
 
 use super::coefs::EamCoefs;
 use super::ghosts::{Forward, GhostPlan, Particles};
-use super::kernels::{LjConsts, Pos4};
+use super::kernels::LjConsts;
+use super::pos4::Pos4;
 use super::neighbors::NeighborList;
 use super::simd;
 use crate::potential::Potential;

@@ -6,22 +6,17 @@
 //! contributing zero; at the end the lanes are combined as `(l0 + l1) + (l2 + l3)`. The
 //! neighbour list is the same sequence (global bin order, then gid) on any thread or rank
 //! layout, so this order is too. The lane loops are written for the compiler's vectoriser; [`super::simd`]
-//! compiles them a second time with AVX2 enabled and picks that version at run time when the
-//! CPU has it — the arithmetic per lane is the same IEEE operations, so the bits are too.
+//! runs them, or its AVX2-intrinsic kernels when the CPU has AVX2 — the same IEEE operations
+//! per lane in the same order, so the bits are the same.
 
 use super::neighbors::NeighborList;
+pub use super::pos4::Pos4;
 use super::coefs::{CoefTable, EamCoefs};
 use crate::potential::lj::LennardJones;
 use crate::types::{Real, Real3};
 
 /// Pairs evaluated together.
 pub const LANES: usize = 4;
-
-/// A position padded to 32 bytes, `(x, y, z, w)`, so one aligned 256-bit load takes it; `w`
-/// carries a per-atom value some kernel needs with the position (EAM's last pass: F'(ρ̄)).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-#[repr(C, align(32))]
-pub struct Pos4(pub [Real; 4]);
 
 /// Displacements `r_i − r_j` of up to [`LANES`] neighbours; missing lanes are put far away.
 #[inline(always)]

@@ -28,10 +28,12 @@
 
 pub mod bins;
 pub mod coefs;
+pub mod cpu;
 pub mod force;
 pub mod ghosts;
 pub mod kernels;
 pub mod neighbors;
+pub mod pos4;
 pub mod scan;
 pub mod simd;
 pub mod skin;

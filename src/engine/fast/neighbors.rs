@@ -21,7 +21,7 @@
 
 use super::bins::{bin_order, BinOrder, Bins, MAX_ROWS};
 use super::ghosts::Particles;
-use super::kernels::Pos4;
+use super::pos4::Pos4;
 use crate::types::{Real, Real3};
 use rayon::prelude::*;
 
@@ -277,7 +277,7 @@ impl NeighborList {
         let range = reach.range;
         assert!(width == 4 || (width == 3 && parts.r.len() < 1 << 24), "3-byte entries hold indices below 2^24");
         let bins = Bins::new(lo.map(|v| v - range), hi.map(|v| v + range), bin_widths(range));
-        let BinOrder { order, start: bin_start } = bin_order(parts, &bins);
+        let BinOrder { order, start: bin_start } = bin_order(&parts.r, &parts.gid, &bins);
         // bin-ordered copies: the scan below reads each run of bins as contiguous memory
         let n_all = parts.r.len();
         let (xs, ys, zs, idx) = super::scan::soa_scratch(scratch, n_all);

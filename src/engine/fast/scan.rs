@@ -9,7 +9,7 @@
 //! costs no scalar tail: the arrays are padded, and lanes past the run are masked off.
 #![allow(unsafe_code)]
 
-use super::kernels::Pos4;
+use super::pos4::Pos4;
 use crate::types::{Real, Real3};
 
 /// Elements readable past the end of each array of [`soa_scratch`] (zeros).
@@ -106,7 +106,7 @@ pub fn scan(ri: Real3, s: Sorted<'_>, runs: &[(u32, u32)], lim: Limits, me: u32,
     let m = cut(runs, out.blocks, n_blocks);
     let blocks = &out.blocks[..m];
     #[cfg(target_arch = "x86_64")]
-    if super::simd::has_avx2() {
+    if super::cpu::has_avx2() {
         // SAFETY: AVX2 was detected; the blocks lie within the padded arrays (asserted
         // above) and the outputs have room for all candidates plus 16 bytes.
         return unsafe {

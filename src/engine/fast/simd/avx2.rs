@@ -1,0 +1,342 @@
+//! The AVX2 build of the force kernels: the portable kernels of [`super::super::kernels`]
+//! written again with 256-bit intrinsics, four neighbours per instruction, the same IEEE
+//! operations per lane in the same order (so the same bits). Only called after
+//! `is_x86_feature_detected!("avx2")`.
+
+use super::*;
+use crate::engine::fast::kernels::combine;
+use std::arch::x86_64::*;
+
+/// [`displacements`] of block `b` of a list of `W`-byte entries: the next of its full
+/// chunks (`chunks`, [`Nbrs::full_chunks`]) decoded with constant offsets, or, after
+/// them, the short last block through the general path.
+/// A macro, not a function: `#[target_feature]` functions are not reliably inlined, and a
+/// call per block costs 20 % of the LJ kernel.
+macro_rules! block_displacements {
+    ($w:ident, $r:expr, $ri:expr, $nb:expr, $b:expr, $chunks:expr, $mask:expr) => {
+        match $chunks.next() {
+            // SAFETY: list entries are below `nl.n_particles()`, which the entry points
+            // checked to be at most `r.len()`.
+            Some(blk) => unsafe { displacements4($r, $ri, Nbrs::decode_full::<$w>(blk, $mask)) },
+            None => {
+                let (js, n) = $nb.block($b);
+                displacements($r, $ri, &js[..n])
+            }
+        }
+    };
+}
+
+/// [`kernels::lj_atom`] with explicit 4-wide AVX2 arithmetic: the same operations, in
+/// the same order, per lane (the compiler's vectoriser leaves the portable version scalar).
+#[target_feature(enable = "avx2")]
+fn lj_atom<const E: bool, const W: usize>(r: &[Pos4], nl: &NeighborList, i: usize, c: &LjConsts) -> (Real3, [Real; 2]) {
+    let ri = ri_of(r, i);
+    let one = _mm256_set1_pd(1.0);
+    let (rc2, s6, shift) = (_mm256_set1_pd(c.rc2), _mm256_set1_pd(c.s6), _mm256_set1_pd(c.shift));
+    let (m4eps, twelve, six) = (_mm256_set1_pd(c.minus_4eps), _mm256_set1_pd(12.0), _mm256_set1_pd(6.0));
+    let z = _mm256_setzero_pd();
+    let (mut fx, mut fy, mut fz, mut e, mut w) = (z, z, z, z, z);
+    let nb = nl.of(i);
+    let (mut chunks, mask) = (nb.full_chunks::<W>(), std::hint::black_box(nb.mask()));
+    for b in 0..nb.n_blocks() {
+        let (dx, dy, dz, _) = block_displacements!(W, r, ri, nb, b, chunks, mask);
+        let r2 = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), _mm256_mul_pd(dz, dz));
+        let inside = _mm256_cmp_pd::<_CMP_LE_OQ>(r2, rc2);
+        let ir2 = _mm256_div_pd(one, _mm256_blendv_pd(one, r2, inside));
+        let r6 = _mm256_mul_pd(s6, _mm256_mul_pd(_mm256_mul_pd(ir2, ir2), ir2));
+        let fr = _mm256_mul_pd(_mm256_mul_pd(_mm256_mul_pd(m4eps, r6), ir2), _mm256_sub_pd(_mm256_mul_pd(twelve, r6), six));
+        let fr = _mm256_and_pd(fr, inside);
+        if E {
+            let eij = _mm256_sub_pd(_mm256_mul_pd(r6, _mm256_sub_pd(r6, one)), shift);
+            e = _mm256_add_pd(e, _mm256_and_pd(eij, inside));
+            w = _mm256_add_pd(w, _mm256_mul_pd(fr, r2));
+        }
+        fx = _mm256_sub_pd(fx, _mm256_mul_pd(dx, fr));
+        fy = _mm256_sub_pd(fy, _mm256_mul_pd(dy, fr));
+        fz = _mm256_sub_pd(fz, _mm256_mul_pd(dz, fr));
+    }
+    ([sum_lanes(fx), sum_lanes(fy), sum_lanes(fz)], [0.5 * sum_lanes(e) * c.four_eps, -0.5 * sum_lanes(w)])
+}
+
+#[target_feature(enable = "avx2")]
+#[allow(clippy::too_many_arguments)]
+pub fn lj(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut FixedSum, r: &[Pos4], nl: &NeighborList, c: &LjConsts, energy: bool) {
+    assert!(nl.n_particles() <= r.len(), "neighbour lists built for other particles");
+    match (nl.width(), energy) {
+        (3, true) => lj_run::<true, 3>(first, f, u, w, r, nl, c),
+        (3, false) => lj_run::<false, 3>(first, f, u, w, r, nl, c),
+        (_, true) => lj_run::<true, 4>(first, f, u, w, r, nl, c),
+        (_, false) => lj_run::<false, 4>(first, f, u, w, r, nl, c),
+    }
+}
+
+#[target_feature(enable = "avx2")]
+fn lj_run<const E: bool, const W: usize>(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut FixedSum, r: &[Pos4], nl: &NeighborList, c: &LjConsts) {
+    for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
+        let (fk, [uk, wk]) = lj_atom::<E, W>(r, nl, first + k, c);
+        *f = fk;
+        if E {
+            *u = uk;
+            w.add(wk);
+        }
+    }
+}
+
+/// An atom's position, each coordinate in all four lanes (broadcast once per atom, not
+/// per block).
+type Ri = [__m256d; 3];
+
+/// [`Ri`] of particle `i`.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn ri_of(r: &[Pos4], i: usize) -> Ri {
+    let p = r[i].0;
+    [_mm256_set1_pd(p[0]), _mm256_set1_pd(p[1]), _mm256_set1_pd(p[2])]
+}
+
+/// [`displacements`] of a full block, without bounds checks.
+///
+/// # Safety
+/// Every index of `js` is below `r.len()`.
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn displacements4(r: &[Pos4], ri: Ri, js: [u32; 4]) -> (__m256d, __m256d, __m256d, __m256d) {
+    let [a, b, c, d] = js.map(|j| {
+        // SAFETY: `j < r.len()` (the caller's contract); a `Pos4` is 4 f64 aligned to 32
+        // bytes: one aligned 256-bit load.
+        unsafe { _mm256_load_pd(r.get_unchecked(j as usize).0.as_ptr()) }
+    });
+    let [x, y, z, w] = transpose(a, b, c, d);
+    (_mm256_sub_pd(ri[0], x), _mm256_sub_pd(ri[1], y), _mm256_sub_pd(ri[2], z), w)
+}
+
+/// Displacements `r_i − r_j` of a block of up to 4 neighbours (missing lanes far away),
+/// and the neighbours' `w`: four aligned loads and a 4×4 transpose.
+#[target_feature(enable = "avx2")]
+fn displacements(r: &[Pos4], ri: Ri, js: &[u32]) -> (__m256d, __m256d, __m256d, __m256d) {
+    let (a, b, c, d) = if let [a, b, c, d] = *js {
+        let ld = |j: u32| {
+            let p = &r[j as usize].0;
+            // SAFETY: `p` is an array of 4 f64 aligned to 32 bytes: one aligned 256-bit load.
+            unsafe { _mm256_load_pd(p.as_ptr()) }
+        };
+        (ld(a), ld(b), ld(c), ld(d))
+    } else {
+        let far = Pos4([1.0e10, 1.0e10, 1.0e10, 0.0]);
+        let pick = |k: usize| {
+            let p = js.get(k).map_or(far, |&j| r[j as usize]);
+            // SAFETY: `p` is an array of 4 f64 aligned to 32 bytes: one aligned 256-bit load.
+            unsafe { _mm256_load_pd(p.0.as_ptr()) }
+        };
+        (pick(0), pick(1), pick(2), pick(3))
+    };
+    let [x, y, z, w] = transpose(a, b, c, d);
+    (_mm256_sub_pd(ri[0], x), _mm256_sub_pd(ri[1], y), _mm256_sub_pd(ri[2], z), w)
+}
+
+#[target_feature(enable = "avx2")]
+fn sum_lanes(v: __m256d) -> Real {
+    let mut a = [0.0; 4];
+    // SAFETY: `a` holds exactly 4 f64.
+    unsafe { _mm256_storeu_pd(a.as_mut_ptr(), v) };
+    combine(a)
+}
+
+/// The four lanes of an integer vector, by register moves (a store and four loads would
+/// add a store-forwarding delay to the look-up chain).
+#[target_feature(enable = "avx2")]
+#[inline]
+fn lanes_i32(v: __m128i) -> [i32; 4] {
+    [_mm_cvtsi128_si32(v), _mm_extract_epi32::<1>(v), _mm_extract_epi32::<2>(v), _mm_extract_epi32::<3>(v)]
+}
+
+/// Columns of the 4×4 matrix whose rows are `a`, `b`, `c`, `d`.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn transpose(a: __m256d, b: __m256d, c: __m256d, d: __m256d) -> [__m256d; 4] {
+    let (ab_lo, ab_hi) = (_mm256_unpacklo_pd(a, b), _mm256_unpackhi_pd(a, b));
+    let (cd_lo, cd_hi) = (_mm256_unpacklo_pd(c, d), _mm256_unpackhi_pd(c, d));
+    [
+        _mm256_permute2f128_pd::<0x20>(ab_lo, cd_lo),
+        _mm256_permute2f128_pd::<0x20>(ab_hi, cd_hi),
+        _mm256_permute2f128_pd::<0x31>(ab_lo, cd_lo),
+        _mm256_permute2f128_pd::<0x31>(ab_hi, cd_hi),
+    ]
+}
+
+/// The interval of each of 4 arguments of `t` and the fraction `p` within it, with
+/// [`CoefTable::eval`]'s operations; `None` if a lane is past the table end or NaN.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn locate(t: &CoefTable, r: __m256d) -> Option<(__m256d, [i32; 4])> {
+    let (x0, inv) = (_mm256_set1_pd(t.x0()), _mm256_set1_pd(t.inv_dx()));
+    let r = _mm256_blendv_pd(r, x0, _mm256_cmp_pd::<_CMP_LT_OQ>(r, x0));
+    let s = _mm256_mul_pd(_mm256_sub_pd(r, x0), inv);
+    if _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_NLT_UQ>(s, _mm256_set1_pd(t.points() as Real))) != 0 {
+        return None;
+    }
+    let fl = _mm256_floor_pd(s);
+    Some((_mm256_sub_pd(s, fl), lanes_i32(_mm256_cvttpd_epi32(fl))))
+}
+
+/// Value and slope from the coefficient columns `[c0, c1, c2, d1]` at fraction `p`.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn poly(c: [__m256d; 4], p: __m256d, inv: __m256d) -> (__m256d, __m256d) {
+    let [c0, c1, c2, d1] = c;
+    let f = _mm256_add_pd(c0, _mm256_mul_pd(p, _mm256_add_pd(c1, _mm256_mul_pd(p, c2))));
+    (f, _mm256_mul_pd(_mm256_add_pd(c1, _mm256_mul_pd(p, d1)), inv))
+}
+
+/// One aligned 256-bit load of an interval's coefficients.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn load(iv: &Interval) -> __m256d {
+    // SAFETY: an `Interval` is 4 f64 aligned to 32 bytes: exactly one aligned 256-bit load.
+    unsafe { _mm256_load_pd(iv.0.as_ptr()) }
+}
+
+/// [`CoefTable::eval`] of 4 arguments with the same operations per lane; `None` if a
+/// lane is past the table end or NaN (the caller then recomputes the atom with the
+/// portable kernel, which handles that branch). Each lane's interval is one aligned
+/// 32-byte load; a 4×4 transpose turns the four loads into the four coefficients.
+#[target_feature(enable = "avx2")]
+fn eval4(t: &CoefTable, r: __m256d) -> Option<(__m256d, __m256d)> {
+    let (p, idx) = locate(t, r)?;
+    let iv = t.intervals();
+    // SAFETY: 0 <= idx < t.points() = iv.len() (checked by `locate`)
+    let [a, b, c, d] = idx.map(|k| load(unsafe { iv.get_unchecked(k as usize) }));
+    Some(poly(transpose(a, b, c, d), p, _mm256_set1_pd(t.inv_dx())))
+}
+
+/// φ(r), φ′(r) and ρ′(r) of 4 arguments from the joint intervals (`grid`: φ's table, whose
+/// grid ρ shares; `joint`: [`EamCoefs::joint`]): [`eval4`]'s arithmetic, with the interval
+/// found once.
+#[target_feature(enable = "avx2")]
+fn eval4_joint(grid: &CoefTable, joint: &[[Interval; 2]], r: __m256d) -> Option<(__m256d, __m256d, __m256d)> {
+    let (p, idx) = locate(grid, r)?;
+    let inv = _mm256_set1_pd(grid.inv_dx());
+    debug_assert_eq!(joint.len(), grid.points(), "joint intervals of another grid");
+    // SAFETY: 0 <= idx < grid.points() (checked by `locate`), which is joint's length (the
+    // one caller passes an `EamCoefs`'s φ and joint intervals)
+    let at = |k: i32| unsafe { joint.get_unchecked(k as usize) };
+    let [a, b, c, d] = idx.map(|k| load(&at(k)[0]));
+    let (f, df) = poly(transpose(a, b, c, d), p, inv);
+    let [a, b, c, d] = idx.map(|k| load(&at(k)[1]));
+    let (_, drho) = poly(transpose(a, b, c, d), p, inv);
+    Some((f, df, drho))
+}
+
+#[target_feature(enable = "avx2")]
+fn eam_density_atom<const W: usize>(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs) -> Option<Real> {
+    let ri = ri_of(r, i);
+    let (one, rc2) = (_mm256_set1_pd(1.0), _mm256_set1_pd(t.cutoff * t.cutoff));
+    let mut dens = _mm256_setzero_pd();
+    let nb = nl.of(i);
+    let (mut chunks, mask, first_far) = (nb.full_chunks::<W>(), std::hint::black_box(nb.mask()), nb.near_blocks());
+    for b in 0..nb.n_blocks() {
+        let (dx, dy, dz, _) = block_displacements!(W, r, ri, nb, b, chunks, mask);
+        let r2 = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), _mm256_mul_pd(dz, dz));
+        let inside = _mm256_cmp_pd::<_CMP_LE_OQ>(r2, rc2);
+        if b >= first_far && _mm256_movemask_pd(inside) == 0 {
+            // all four beyond the cutoff (most blocks of a list's far part): they would
+            // add +0.0, which changes no sum (none is ever −0.0). Not done for LJ: there
+            // the test cost more than the cheap pairs it saves (+17 % instructions).
+            continue;
+        }
+        let rr = _mm256_sqrt_pd(_mm256_blendv_pd(one, r2, inside));
+        let (rho, _) = eval4(&t.rho, rr)?;
+        dens = _mm256_add_pd(dens, _mm256_and_pd(rho, inside));
+    }
+    Some(sum_lanes(dens))
+}
+
+/// `J`: φ and ρ share a grid, and `joint` is [`EamCoefs::joint`] (else empty). A
+/// constant, so the loop does not test it per block.
+#[target_feature(enable = "avx2")]
+fn eam_force_atom<const E: bool, const W: usize, const J: bool>(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs, joint: &[[Interval; 2]]) -> Option<(Real3, [Real; 2])> {
+    let ri = ri_of(r, i);
+    let (one, rc2, dfi) = (_mm256_set1_pd(1.0), _mm256_set1_pd(t.cutoff * t.cutoff), _mm256_set1_pd(r[i].0[3]));
+    let z = _mm256_setzero_pd();
+    let (mut fx, mut fy, mut fz, mut e, mut w) = (z, z, z, z, z);
+    let nb = nl.of(i);
+    let (mut chunks, mask, first_far) = (nb.full_chunks::<W>(), std::hint::black_box(nb.mask()), nb.near_blocks());
+    for b in 0..nb.n_blocks() {
+        let (dx, dy, dz, dj) = block_displacements!(W, r, ri, nb, b, chunks, mask);
+        let r2 = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), _mm256_mul_pd(dz, dz));
+        let inside = _mm256_cmp_pd::<_CMP_LE_OQ>(r2, rc2);
+        if b >= first_far && _mm256_movemask_pd(inside) == 0 {
+            // all four beyond the cutoff (most blocks of a list's far part): they would
+            // add +0.0, which changes no sum (none is ever −0.0). Not done for LJ: there
+            // the test cost more than the cheap pairs it saves (+17 % instructions).
+            continue;
+        }
+        let rr = _mm256_sqrt_pd(_mm256_blendv_pd(one, r2, inside));
+        // 1/r right away: the division then runs beside the table look-ups instead of
+        // at the end of their dependency chain
+        let inv_r = _mm256_div_pd(one, rr);
+        let (phi, dphi, drho) = if J {
+            eval4_joint(&t.phi, joint, rr)?
+        } else {
+            let (phi, dphi) = eval4(&t.phi, rr)?;
+            (phi, dphi, eval4(&t.rho, rr)?.1)
+        };
+        let num = _mm256_add_pd(dphi, _mm256_mul_pd(_mm256_add_pd(dfi, dj), drho));
+        let c = _mm256_and_pd(_mm256_mul_pd(num, inv_r), inside);
+        fx = _mm256_sub_pd(fx, _mm256_mul_pd(c, dx));
+        fy = _mm256_sub_pd(fy, _mm256_mul_pd(c, dy));
+        fz = _mm256_sub_pd(fz, _mm256_mul_pd(c, dz));
+        if E {
+            e = _mm256_add_pd(e, _mm256_and_pd(phi, inside));
+            w = _mm256_add_pd(w, _mm256_mul_pd(c, r2));
+        }
+    }
+    Some(([sum_lanes(fx), sum_lanes(fy), sum_lanes(fz)], [0.5 * sum_lanes(e), -0.5 * sum_lanes(w)]))
+}
+
+#[target_feature(enable = "avx2")]
+pub fn eam_density(first: usize, rho: &mut [Real], r: &[Pos4], nl: &NeighborList, t: &EamCoefs) {
+    assert!(nl.n_particles() <= r.len(), "neighbour lists built for other particles");
+    if nl.width() == 3 {
+        eam_density_run::<3>(first, rho, r, nl, t)
+    } else {
+        eam_density_run::<4>(first, rho, r, nl, t)
+    }
+}
+
+#[target_feature(enable = "avx2")]
+fn eam_density_run<const W: usize>(first: usize, rho: &mut [Real], r: &[Pos4], nl: &NeighborList, t: &EamCoefs) {
+    for (k, rho) in rho.iter_mut().enumerate() {
+        let i = first + k;
+        *rho = eam_density_atom::<W>(r, nl, i, t).unwrap_or_else(|| kernels::eam_density_atom(r, nl, i, t));
+    }
+}
+
+#[target_feature(enable = "avx2")]
+#[allow(clippy::too_many_arguments)]
+pub fn eam_force(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut FixedSum, r: &[Pos4], nl: &NeighborList, t: &EamCoefs, energy: bool) {
+    assert!(nl.n_particles() <= r.len(), "neighbour lists built for other particles");
+    match (nl.width(), energy) {
+        (3, true) => eam_force_run::<true, 3>(first, f, u, w, r, nl, t),
+        (3, false) => eam_force_run::<false, 3>(first, f, u, w, r, nl, t),
+        (_, true) => eam_force_run::<true, 4>(first, f, u, w, r, nl, t),
+        (_, false) => eam_force_run::<false, 4>(first, f, u, w, r, nl, t),
+    }
+}
+
+#[target_feature(enable = "avx2")]
+fn eam_force_run<const E: bool, const W: usize>(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut FixedSum, r: &[Pos4], nl: &NeighborList, t: &EamCoefs) {
+    for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
+        let i = first + k;
+        let fast = match t.joint() {
+            Some(joint) => eam_force_atom::<E, W, true>(r, nl, i, t, joint),
+            None => eam_force_atom::<E, W, false>(r, nl, i, t, &[]),
+        };
+        let (fk, [uk, wk]) = fast.unwrap_or_else(|| kernels::eam_force_atom::<E>(r, nl, i, t));
+        *f = fk;
+        if E {
+            *u += uk;
+            w.add(wk);
+        }
+    }
+}
