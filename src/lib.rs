@@ -1,18 +1,20 @@
 //! comd-rs: a Rust port of CoMD 1.1, the ExMatEx/ECP classical molecular-dynamics proxy app.
 //!
 //! ```text
-//! CLI flags ─► cli::Cli ─► config::RunConfig (validated)
-//!                               │
-//!   comm::Comm (Serial | Mpi) ──┤    forces::Potential (LJ | EAM)
-//!                               ▼
-//!   domain::Domain ─► cells::LinkCells ─► atoms::Atoms ─► lattice (FCC, temperature, displacement)
-//!                               │
-//!   simulation::run ── prolog: redistribute, force, kinetic energy
-//!        loop every printRate: integrator::timestep(n):
-//!                 kick ─► drift ─► redistribute (cells.update ─► halo::exchange(AtomPayload) ─► sort)
-//!                      ─► potential force (EAM: halo::exchange(ForcePayload)) ─► kick
-//!             output::screen / yaml (rank 0) ; observer::feeds ─► snapshot ─► viewer / capture (both draw with render)
-//!        epilog: validation, timers, reports
+//! command line / deck ─► cli::Cli ─► config::RunConfig (validated; no potential, no engine)
+//!                                          │
+//!   comm::init() ─► Box<dyn Comm> (Serial | Mpi)      potential::build ─► Potential (LJ | EAM tables)
+//!                                          ▼
+//!   engine::start(&RunConfig, &Potential, Start::{Lattice, Atoms, Checkpoint}) ─► Box<dyn Engine>
+//!        lattice (sites + per-gid draws) ─► engine stage: thermalise, displace, first force
+//!        EngineKind::{Exact ─► engine::exact (link cells, CoMD's loops), Default ─► engine::fast (lists)}
+//!                                          │
+//!   simulation::run ── prolog: sanity checks, engine, setup report
+//!        loop: print a row (output::screen / yaml, rank 0) ─► notify observers ─► advance:
+//!              engine::verlet::timestep: kick ─► drift ─► redistribute ─► force ─► kick (each engine's stages)
+//!        observers: trajectory, checkpoint, observer::feeds ─► Snapshot ─► viewer (window) / capture (offscreen)
+//!                                                         both on render (GPU, renderer, camera) and image_out (PNG, GIF)
+//!        epilog: validation, final dump and frame, timers, YAML
 //! ```
 //!
 //! Units: Å, eV, fs, K; masses in eV·fs²/Å². Verification values (CoMD's documentation):

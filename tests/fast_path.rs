@@ -171,3 +171,52 @@ fn fast_eam_forces_equal_the_oracle_in_list_stress_cases() {
         assert!(dev <= 1e-11 * big, "lat {lat} {n:?} T={temp}: deviation {dev:e} vs {big:e}");
     }
 }
+
+#[test]
+fn a_structure_of_the_lattice_sites_starts_as_the_lattice_does() {
+    // Start::Atoms with CoMD's sites and no momenta draws the same per-gid momenta and
+    // thermalises them as Start::Lattice does: the same energies to the bit, on both paths;
+    // with the momenta given, they are kept (no thermalisation), so the energy is the same too
+    use comd::engine::{Start, StartAtom, Structure};
+    let pot = Potential::Lj(LennardJones::default());
+    for exact in [false, true] {
+        let mut args = vec!["-x", "4", "-y", "5", "-z", "4", "-T", "900"];
+        if exact {
+            args.push("--exact");
+        }
+        let lattice = common::engine(&args, &pot);
+        let cfg = common::config(&args);
+        let lat = pot.lattice_constant();
+        let spec = comd::lattice::LatticeSpec { n_cells: cfg.n_cells, lat, mass: pot.mass(), temp: 900.0, delta: 0.0, seed: None };
+        let lengths = cfg.n_cells.map(|n| n as f64 * lat);
+        let sites = comd::lattice::create(&spec, [0.0; 3], lengths);
+        let mut recs = lattice.records();
+        recs.sort_by_key(|r| r.gid);
+        for (with_p, origin) in [(false, [0.0; 3]), (true, [-3.0, 10.0, 0.5])] {
+            let atoms = sites
+                .iter()
+                .map(|a| StartAtom { gid: a.gid, r: std::array::from_fn(|k| a.r[k] + origin[k]), p: with_p.then(|| recs[a.gid as usize].p) })
+                .collect();
+            let s = Structure { origin, lengths, atoms };
+            let (mut comm, mut timers) = (comd::comm::serial::Serial::new(), comd::timers::Timers::default());
+            let e = comd::engine::start(&cfg, &pot, Start::Atoms(s), &mut comm, &mut timers).unwrap();
+            assert_eq!(e.kind().is_exact(), exact);
+            assert_eq!(e.e_kinetic().to_bits(), lattice.e_kinetic().to_bits(), "kinetic energy, exact={exact}, momenta given={with_p}");
+            if !with_p {
+                assert_eq!(e.e_potential().to_bits(), lattice.e_potential().to_bits(), "potential energy, exact={exact}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_structure_with_an_atom_outside_its_box_is_refused() {
+    use comd::engine::{Start, StartAtom, Structure};
+    let pot = Potential::Lj(LennardJones::default());
+    let cfg = common::config(&["-x", "4", "-y", "4", "-z", "4"]);
+    let atoms = vec![StartAtom { gid: 0, r: [1.0, 1.0, 1.0], p: None }, StartAtom { gid: 1, r: [1.0, 20.0, 1.0], p: None }];
+    let s = Structure { origin: [0.0; 3], lengths: [14.46; 3], atoms };
+    let (mut comm, mut timers) = (comd::comm::serial::Serial::new(), comd::timers::Timers::default());
+    let err = comd::engine::start(&cfg, &pot, Start::Atoms(s), &mut comm, &mut timers).err().expect("refused");
+    assert!(format!("{err:#}").contains("atom 1") && format!("{err:#}").contains("outside the box"), "{err:#}");
+}
