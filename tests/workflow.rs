@@ -74,7 +74,7 @@ fn bad_decks_name_file_line_and_key() {
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
         let expected = text.lines().next().and_then(|l| l.strip_prefix("#^ ")).expect("#^ comment on line 1");
-        let err = format!("{:#}", comd::deck::read(&path).expect_err(&path.display().to_string()));
+        let err = format!("{:#}", comd::cli::deck::read(&path).expect_err(&path.display().to_string()));
         let name = path.display().to_string();
         assert!(err.starts_with(&name) && err.contains(expected), "{name}: expected '{expected}', got '{err}'");
         n += 1;

@@ -37,7 +37,7 @@
 //! `--render-mode auto` switches to points above
 //! [`AUTO_POINTS_ABOVE`](render::AUTO_POINTS_ABOVE) atoms.
 
-pub mod args;
+pub use crate::cli::viewer as args;
 
 #[cfg(feature = "viewer")]
 pub mod camera;

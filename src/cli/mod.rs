@@ -1,11 +1,44 @@
-//! Command line (CoMD's flags, spec §2, plus comd-rs's own).
+//! The command-line layer: CoMD's flags (spec §2) and comd-rs's own, input decks, and the
+//! one-line error messages.
 //!
-//! Every CoMD option keeps its short and long name. Unlike CoMD, anything the parser cannot
+//! | file | role |
+//! | --- | --- |
+//! | `mod.rs` | [`Cli`] (CoMD's flags, flattening the two groups below), [`command`], [`CommandLine`], [`error_line`], value validators |
+//! | [`workflow`] | [`WorkflowArgs`]: decks, trajectories, checkpoints, replicas, progress, plots |
+//! | [`viewer`] | [`ViewerArgs`]: live window and offscreen capture (no wgpu/winit type: always compiled) |
+//! | [`deck`] | TOML decks, checked and merged through the same definitions |
+//!
+//! # One definition per option
+//!
+//! Each option is written once, as a field of the clap derive structs: its long name, type,
+//! validator, default and help. Decks reuse that definition instead of restating it: the
+//! allowed keys are the long names of [`command`]'s arguments, and each value is checked by
+//! its argument's own value parser ([`deck`]), so ranges, enums and messages cannot drift
+//! apart between the command line and the deck.
+//!
+//! # Precedence
+//!
+//! Per option: the command line, then the deck, then the default. "Given on the command
+//! line" is what clap recorded ([`clap::parser::ValueSource::CommandLine`]), never a
+//! comparison with the default, so `--gif-every 10` beats a deck's `gif-every = 5` although
+//! 10 is the default. [`CommandLine::with_deck`] places the deck's remaining entries before
+//! the command line and parses the whole into the typed [`Cli`].
+//!
+//! On/off flags take an optional value (`--exact`, `--exact=true`, `--exact=false`, `-e`),
+//! so a flag a deck switches on can be switched off on the command line; [`command`] makes
+//! every flag of the derive structs work this way. As in CoMD, anything the parser cannot
 //! use is an error: unknown options, missing or non-numeric values, values out of range.
-//! Options are `Option`s so that a value given on the command line can be told apart from a
-//! default (input decks fill in what the command line leaves out).
 
-use clap::{Parser, ValueEnum};
+pub mod deck;
+pub mod viewer;
+pub mod workflow;
+
+pub use viewer::ViewerArgs;
+pub use workflow::WorkflowArgs;
+
+use crate::error::usage;
+use clap::{Arg, ArgAction, ArgMatches, CommandFactory, FromArgMatches, Parser, ValueEnum};
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 /// Exit statuses, shown under `--help`.
@@ -15,7 +48,9 @@ Exit status:
   1    failure during the run (unstable simulation, lost atoms, I/O error)
   2    bad command line, bad input file or unwritable output path (found before the run)
   130  interrupted by SIGINT (Ctrl-C)
-  143  terminated by SIGTERM";
+  143  terminated by SIGTERM
+
+On/off flags take an optional value: --exact=false turns off a flag a deck turns on.";
 
 /// EAM table format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
@@ -27,7 +62,7 @@ pub enum PotType {
     Setfl,
 }
 
-/// comd-rs command line.
+/// comd-rs command line (parse it with [`CommandLine`], which also applies `--deck`).
 #[derive(Debug, Clone, Default, Parser)]
 #[command(
     name = "comd",
@@ -109,10 +144,124 @@ pub struct Cli {
     pub no_yaml: bool,
     /// Decks, trajectories, checkpoints, replicas, progress, plots.
     #[command(flatten)]
-    pub workflow: crate::workflow::WorkflowArgs,
+    pub workflow: WorkflowArgs,
     /// Live viewer and offscreen capture.
     #[command(flatten)]
-    pub viewer: crate::viewer::args::ViewerArgs,
+    pub viewer: ViewerArgs,
+}
+
+/// The clap command of [`Cli`], with every on/off flag made switchable: `--exact`,
+/// `--exact=true` and `--exact=false` (`=` required, so `-e -x 5` parses as before).
+pub fn command() -> clap::Command {
+    Cli::command().mut_args(|a| if matches!(a.get_action(), ArgAction::SetTrue) { switchable(a) } else { a })
+}
+
+fn switchable(a: Arg) -> Arg {
+    a.action(ArgAction::Set)
+        .num_args(0..=1)
+        .require_equals(true)
+        .default_missing_value("true")
+        .default_value("false")
+        .value_parser(clap::value_parser!(bool))
+        .value_name("BOOL")
+        .hide_default_value(true)
+        .hide_possible_values(true)
+}
+
+/// The parsed command line, before the deck it may name is applied.
+#[derive(Debug, Clone)]
+pub struct CommandLine {
+    matches: ArgMatches,
+    argv: Vec<OsString>,
+}
+
+impl CommandLine {
+    /// Parses `argv` (program name first) with [`command`].
+    ///
+    /// # Errors
+    /// clap's error (including `--help` and `--version`, which are not failures); print it
+    /// as one line with [`error_line`].
+    pub fn try_parse_from<I, T>(argv: I) -> Result<CommandLine, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString>,
+    {
+        let argv: Vec<OsString> = argv.into_iter().map(Into::into).collect();
+        let matches = command().try_get_matches_from(&argv)?;
+        Ok(CommandLine { matches, argv })
+    }
+
+    /// The typed options: the command line, filled in by the `--deck` it names, if any.
+    ///
+    /// # Errors
+    /// An unreadable or invalid deck: one line naming file, line and key (usage error).
+    pub fn resolve(&self) -> anyhow::Result<Cli> {
+        match self.matches.get_one::<PathBuf>("deck") {
+            Some(path) => self.with_deck(&deck::read(path)?),
+            None => Cli::from_arg_matches(&self.matches).map_err(|e| usage(error_line(&e))),
+        }
+    }
+
+    /// The typed options of this command line filled in by `deck` (command line first,
+    /// then the deck, then the defaults; see [`deck::merged_argv`]).
+    ///
+    /// # Errors
+    /// Deck entries that cannot go together (`yaml` and `no-yaml`), named with the deck.
+    pub fn with_deck(&self, deck: &deck::Deck) -> anyhow::Result<Cli> {
+        let cmd = command();
+        let argv = deck::merged_argv(&cmd, &self.matches, &self.argv, deck);
+        let fail = |e: clap::Error| usage(format!("{}: {}", deck.name, error_line(&e)));
+        let matches = cmd.try_get_matches_from(argv).map_err(fail)?;
+        Cli::from_arg_matches(&matches).map_err(fail)
+    }
+}
+
+/// clap's error as one line: its message, allowed values and tips, without the `Usage:`
+/// block and the "For more information" line; for an abbreviated long option matching
+/// several (`--d`), the candidates.
+pub fn error_line(e: &clap::Error) -> String {
+    if let Some(line) = ambiguous(e) {
+        return line;
+    }
+    let text = e.render().to_string();
+    let mut line = String::new();
+    let mut in_usage = false;
+    for l in text.lines().map(str::trim) {
+        if l.is_empty() {
+            in_usage = false;
+        } else if l.starts_with("Usage:") {
+            in_usage = true;
+        } else if !in_usage && !l.starts_with("For more information") {
+            let l = l.trim_start_matches("error: ");
+            if !line.is_empty() {
+                line.push_str(if l.starts_with('[') { " " } else { "; " });
+            }
+            line.push_str(l);
+        }
+    }
+    if line.is_empty() {
+        "invalid command line".to_string()
+    } else {
+        line
+    }
+}
+
+/// `--pre` matching several long options (`infer_long_args`): clap reports it as unknown.
+fn ambiguous(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::UnknownArgument {
+        return None;
+    }
+    let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg) else { return None };
+    let prefix = arg.strip_prefix("--")?.split('=').next()?;
+    let cmd = command();
+    let candidates: Vec<String> = cmd
+        .get_arguments()
+        .filter_map(Arg::get_long)
+        .filter(|l| !prefix.is_empty() && l.starts_with(prefix))
+        .map(|l| format!("--{l}"))
+        .collect();
+    (candidates.len() > 1).then(|| format!("ambiguous option '--{prefix}': could be {}", candidates.join(", ")))
 }
 
 fn parse_int(s: &str) -> Result<i64, String> {
