@@ -217,18 +217,20 @@ pub fn read(path: &Path) -> anyhow::Result<Deck> {
     parse(&name, &text)
 }
 
-/// The ids of the arguments the command line gave, and of every argument that conflicts
-/// with one of them (both directions).
+/// The ids of the arguments the command line gave (whatever the value), and of every
+/// argument that conflicts with one it switched on (both directions).
 fn given_on_command_line(cmd: &Command, matches: &ArgMatches) -> BTreeSet<String> {
-    let given = |a: &&Arg| matches.value_source(a.get_id().as_str()) == Some(ValueSource::CommandLine);
-    let mut out = BTreeSet::new();
-    for a in cmd.get_arguments() {
-        let conflicts = cmd.get_arg_conflicts_with(a);
-        if given(&a) {
-            out.insert(a.get_id().to_string());
-            out.extend(conflicts.iter().map(|c| c.get_id().to_string()));
-        } else if conflicts.iter().any(given) {
-            out.insert(a.get_id().to_string());
+    let mut out: BTreeSet<String> = cmd
+        .get_arguments()
+        .map(|a| a.get_id().as_str())
+        .filter(|id| matches.value_source(id) == Some(ValueSource::CommandLine))
+        .map(String::from)
+        .collect();
+    for [a, b] in super::conflicts() {
+        for (x, y) in [(&a, &b), (&b, &a)] {
+            if super::switched_on(matches, &x.0) {
+                out.insert(y.0.clone());
+            }
         }
     }
     out
@@ -318,5 +320,11 @@ mod tests {
         let both = CommandLine::try_parse_from(["comd"]).unwrap().with_deck(&parse("d.toml", "yaml = \"a\"\nno-yaml = true\n").unwrap());
         let e = format!("{:#}", both.unwrap_err());
         assert!(e.starts_with("d.toml: ") && e.contains("--yaml") && e.contains("--no-yaml") && !e.contains('\n'), "{e}");
+        // a flag given off conflicts with nothing, and keeps the deck's conflicting entry
+        let c = with_deck(&["--exact=false"], "skin = 0.5\n");
+        assert_eq!((c.skin, c.exact), (Some(0.5), false));
+        assert!(CommandLine::try_parse_from(["comd", "--exact=false", "--skin", "0.5", "--no-yaml=false", "--yaml", "y"]).is_ok());
+        let e = CommandLine::try_parse_from(["comd", "--skin", "0.5", "--exact"]).unwrap_err();
+        assert_eq!(crate::cli::error_line(&e), "the argument '--skin' cannot be used with '--exact'");
     }
 }

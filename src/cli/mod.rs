@@ -152,8 +152,43 @@ pub struct Cli {
 
 /// The clap command of [`Cli`], with every on/off flag made switchable: `--exact`,
 /// `--exact=true` and `--exact=false` (`=` required, so `-e -x 5` parses as before).
+///
+/// The `conflicts_with` of the derive structs are taken out (clap would count
+/// `--exact=false` as present) and checked by [`check_conflicts`] instead.
 pub fn command() -> clap::Command {
-    Cli::command().mut_args(|a| if matches!(a.get_action(), ArgAction::SetTrue) { switchable(a) } else { a })
+    Cli::command().mut_args(|a| {
+        let a = a.conflicts_with(clap::builder::Resettable::Reset);
+        if matches!(a.get_action(), ArgAction::SetTrue) {
+            switchable(a)
+        } else {
+            a
+        }
+    })
+}
+
+/// The pairs of arguments (ids, then long names) that cannot be given together: the
+/// `conflicts_with` of the derive structs.
+pub fn conflicts() -> Vec<[(String, String); 2]> {
+    let cmd = Cli::command();
+    let name = |a: &Arg| (a.get_id().to_string(), a.get_long().unwrap_or(a.get_id().as_str()).to_string());
+    let mut out = Vec::new();
+    for a in cmd.get_arguments() {
+        out.extend(cmd.get_arg_conflicts_with(a).into_iter().map(|c| [name(a), name(c)]));
+    }
+    out
+}
+
+/// True when the command line gave argument `id`, and for an on/off flag, gave it on.
+fn switched_on(matches: &ArgMatches, id: &str) -> bool {
+    matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine) && matches.try_get_one::<bool>(id).map_or(true, |v| v == Some(&true))
+}
+
+/// An error if two arguments of a pair of [`conflicts`] are both on.
+pub fn check_conflicts(matches: &ArgMatches) -> Result<(), clap::Error> {
+    match conflicts().into_iter().find(|[a, b]| switched_on(matches, &a.0) && switched_on(matches, &b.0)) {
+        Some([a, b]) => Err(clap::Error::raw(clap::error::ErrorKind::ArgumentConflict, format!("the argument '--{}' cannot be used with '--{}'", a.1, b.1))),
+        None => Ok(()),
+    }
 }
 
 fn switchable(a: Arg) -> Arg {
@@ -188,6 +223,7 @@ impl CommandLine {
     {
         let argv: Vec<OsString> = argv.into_iter().map(Into::into).collect();
         let matches = command().try_get_matches_from(&argv)?;
+        check_conflicts(&matches)?;
         Ok(CommandLine { matches, argv })
     }
 
@@ -212,6 +248,7 @@ impl CommandLine {
         let argv = deck::merged_argv(&cmd, &self.matches, &self.argv, deck);
         let fail = |e: clap::Error| usage(format!("{}: {}", deck.name, error_line(&e)));
         let matches = cmd.try_get_matches_from(argv).map_err(fail)?;
+        check_conflicts(&matches).map_err(fail)?;
         Cli::from_arg_matches(&matches).map_err(fail)
     }
 }
