@@ -5,7 +5,7 @@
 
 use comd::render::OffscreenTarget;
 use comd::snapshot::Snapshot;
-use comd::viewer::args::{ColorBy, RenderMode, Size};
+use comd::cli::viewer::{ColorBy, RenderMode, Size};
 use comd::render::camera::OrbitCamera;
 use comd::render::gpu::Gpu;
 use comd::render::{DrawOptions, Renderer};

@@ -28,7 +28,6 @@ pub mod cli;
 pub mod comm;
 pub mod config;
 pub mod constants;
-pub mod deck;
 pub mod domain;
 pub mod engine;
 pub mod error;
@@ -48,7 +47,6 @@ pub mod snapshot;
 pub mod timers;
 pub mod trajectory;
 pub mod types;
-pub mod workflow;
 pub mod viewer;
 
 #[cfg(feature = "viewer")]

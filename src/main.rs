@@ -1,36 +1,31 @@
 //! The `comd` binary: parse the command line (and deck), build the run, map errors and
 //! signals to exit statuses.
 
-use clap::Parser;
 use comd::checkpoint::{CheckpointWriter, RunFlags};
-use comd::cli::Cli;
+use comd::cli::{CommandLine, ViewerArgs, WorkflowArgs};
 use comd::config::{check_writable, RunConfig};
 use comd::error::{exit_status, usage};
 use comd::observer::Observer;
 use comd::simulation::Outcome;
 use comd::snapshot::RunControl;
-use comd::viewer::args::ViewerArgs;
-use comd::workflow::WorkflowArgs;
 use comd::trajectory::{Format, TrajectoryWriter};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(c) => c,
+    let args = match CommandLine::try_parse_from(std::env::args_os()) {
+        Ok(a) => a,
         Err(e) => {
             use clap::error::ErrorKind;
             if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
                 let _ = e.print();
                 return ExitCode::SUCCESS;
             }
-            let text = e.to_string();
-            let first = text.lines().next().unwrap_or("invalid command line");
-            say_error(&format!("comd: {}", first.trim_start_matches("error: ")));
+            say_error(&format!("comd: {}", comd::cli::error_line(&e)));
             return ExitCode::from(2);
         }
     };
-    match run(cli) {
+    match run(&args) {
         Ok(status) => ExitCode::from(status),
         Err(err) => {
             say_error(&format!("comd: error: {err:#}"));
@@ -39,8 +34,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(mut cli: Cli) -> anyhow::Result<u8> {
-    comd::deck::apply(&mut cli)?;
+fn run(args: &CommandLine) -> anyhow::Result<u8> {
+    let cli = args.resolve()?;
     let cfg = RunConfig::from_cli(&cli)?;
     let w = cli.workflow.clone();
     if w.checkpoint_every.is_some() && w.checkpoint.is_none() {

@@ -45,6 +45,28 @@ fn unknown_options_and_bad_numbers_are_errors_not_silent_defaults() {
 }
 
 #[test]
+fn errors_keep_the_allowed_values_and_the_candidates_on_one_line() {
+    let (o, _d) = run_in_tmp(&["-t", "alloy"]);
+    assert_fails(&o, 2, "invalid value 'alloy' for '--potType <POT_TYPE>' [possible values: funcfl, setfl]");
+    let (o, _d) = run_in_tmp(&["--color", "xx"]);
+    assert_fails(&o, 2, "[possible values: ke, pe, rank]");
+    let (o, _d) = run_in_tmp(&["--exact=maybe"]);
+    assert_fails(&o, 2, "[possible values: true, false]");
+    let (o, _d) = run_in_tmp(&["--d", "5"]);
+    assert_fails(&o, 2, "ambiguous option '--d': could be ");
+    let err = stderr(&o);
+    for c in ["--dt", "--deck", "--delta", "--doeam", "--dump-state", "--dump-every"] {
+        assert!(err.contains(c), "{c} missing: {err}");
+    }
+    let (o, _d) = run_in_tmp(&["--dump", "3"]);
+    assert_fails(&o, 2, "ambiguous option '--dump': could be --dump-state, --dump-state-every, --dump-every");
+    for o in [&o, &run_in_tmp(&["-t", "alloy"]).0] {
+        let err = stderr(o);
+        assert!(!err.contains("Usage:") && !err.contains("For more information"), "{err}");
+    }
+}
+
+#[test]
 fn long_options_accept_both_spellings_and_abbreviations() {
     for args in [&["--nx", "5", "--ny=5", "--nz", "5", "--nSt", "0"][..], &["-x5", "-y", "5", "-z5", "-N0"][..]] {
         let mut a = args.to_vec();

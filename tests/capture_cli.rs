@@ -41,3 +41,30 @@ fn gif_and_screenshot_from_the_binary_decode() {
     let differing = rgba.pixels().filter(|p| **p != corner).count();
     assert!(differing > 160 * 120 / 10, "only {differing} non-background pixels");
 }
+
+#[test]
+fn gif_every_on_the_command_line_beats_the_deck_even_at_its_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let deck = dir.path().join("d.toml");
+    std::fs::write(&deck, "nx = 4\nny = 4\nnz = 4\nnSteps = 20\nno-yaml = true\nquiet = true\ngif-every = 5\nsize = \"96x64\"\n").unwrap();
+    let gif = dir.path().join("run.gif");
+    let out = comd()
+        .args(["--deck", deck.to_str().unwrap(), "--gif", gif.to_str().unwrap(), "--gif-every", "10"])
+        .env("XDG_RUNTIME_DIR", dir.path())
+        .output()
+        .unwrap();
+    if !out.status.success() && std::env::var_os("CI").is_none() && stderr(&out).contains("adapter") {
+        eprintln!("skipping: no graphics adapter ({})", stderr(&out).trim());
+        return;
+    }
+    assert_ok(&out);
+    let frames = image::codecs::gif::GifDecoder::new(std::io::BufReader::new(std::fs::File::open(&gif).unwrap()))
+        .unwrap()
+        .into_frames()
+        .collect_frames()
+        .unwrap();
+    // every 10 steps: 0, 10 and the final state (every 5 would give 4 or 5 frames)
+    assert!((2..=3).contains(&frames.len()), "{} frames", frames.len());
+    // the deck's size, which the command line did not give, applies
+    assert_eq!(frames[0].buffer().dimensions(), (96, 64));
+}

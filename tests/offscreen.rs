@@ -8,7 +8,7 @@ use comd::capture::{CaptureError, OffscreenCapture};
 use comd::render::gpu::in_ci;
 use comd::render::{Image, BACKGROUND};
 use comd::snapshot::Snapshot;
-use comd::viewer::args::{ColorBy, RenderMode, Size, ViewerArgs};
+use comd::cli::viewer::{ColorBy, RenderMode, Size, ViewerArgs};
 use image::AnimationDecoder;
 
 fn capture_or_skip(args: &ViewerArgs) -> Option<OffscreenCapture> {

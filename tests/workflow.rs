@@ -74,7 +74,7 @@ fn bad_decks_name_file_line_and_key() {
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
         let expected = text.lines().next().and_then(|l| l.strip_prefix("#^ ")).expect("#^ comment on line 1");
-        let err = format!("{:#}", comd::deck::read(&path).expect_err(&path.display().to_string()));
+        let err = format!("{:#}", comd::cli::deck::read(&path).expect_err(&path.display().to_string()));
         let name = path.display().to_string();
         assert!(err.starts_with(&name) && err.contains(expected), "{name}: expected '{expected}', got '{err}'");
         n += 1;
@@ -92,6 +92,53 @@ fn command_line_overrides_the_deck() {
     let r = rows(&out, 0);
     assert_eq!(r.len(), 2, "{out}");
     assert!(r[1].starts_with("3 ") && r[1].ends_with(" 500"), "{r:?}");
+}
+
+/// Writes `text` as `name` in `dir` and returns its path as text.
+fn write_deck(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn flags_a_deck_turns_on_can_be_turned_off_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let deck = write_deck(dir.path(), "on.toml", "nx = 4
+ny = 4
+nz = 4
+nSteps = 0
+no-yaml = true
+exact = true
+doeam = true
+");
+    let p = pots();
+    let on = ok(dir.path(), &["--deck", &deck, "--potDir", &p]);
+    assert!(on.contains("Loop order: exact (CoMD serial order)") && on.contains("doeam: 1"), "{on}");
+    let off = ok(dir.path(), &["--deck", &deck, "--exact=false", "--doeam=false"]);
+    assert!(off.contains("Loop order: default") && off.contains("doeam: 0"), "{off}");
+    // the short flag still works bare, before another flag
+    let short = ok(dir.path(), &["--deck", &deck, "--exact=false", "-e", "-d", &p]);
+    assert!(short.contains("Loop order: default") && short.contains("doeam: 1"), "{short}");
+    // and so does turning the YAML report back on
+    ok(dir.path(), &["--deck", &deck, "--exact=false", "--doeam=false", "--no-yaml=false", "--yaml", "r.yaml"]);
+    assert!(dir.path().join("r.yaml").is_file());
+}
+
+#[test]
+fn a_deck_cannot_name_a_deck_and_conflicting_entries_are_one_line_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let deck = write_deck(dir.path(), "d.toml", "nx = 4
+deck = \"other.toml\"
+");
+    fails(dir.path(), &["--deck", &deck], 2, "d.toml:2: unknown key 'deck'");
+    let deck = write_deck(dir.path(), "y.toml", "yaml = \"a.yaml\"
+no-yaml = true
+");
+    fails(dir.path(), &["--deck", &deck], 2, "y.toml: the argument '--yaml' cannot be used with '--no-yaml'");
+    let deck = write_deck(dir.path(), "e.toml", "dump-state = \"\"
+");
+    fails(dir.path(), &["--deck", &deck], 2, "e.toml:1: dump-state: must not be empty");
 }
 
 fn restart_is_bit_for_bit(pot: &[&str]) {

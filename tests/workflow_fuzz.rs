@@ -45,7 +45,7 @@ proptest! {
             }
         }
         let text = String::from_utf8_lossy(&b);
-        if let Err(e) = comd::deck::parse("fuzz.toml", &text) {
+        if let Err(e) = comd::cli::deck::parse("fuzz.toml", &text) {
             let msg = format!("{e:#}");
             prop_assert!(msg.starts_with("fuzz.toml"), "{}", msg);
             prop_assert_eq!(msg.lines().count(), 1, "{}", msg);

@@ -17,7 +17,7 @@ use crate::render::gpu::Gpu;
 use crate::render::overlay::{hud_lines, Rates};
 use crate::render::{DrawOptions, Image, OffscreenTarget, Renderer};
 use crate::snapshot::Snapshot;
-use crate::viewer::args::{ColorBy, ViewerArgs};
+use crate::cli::viewer::{ColorBy, ViewerArgs};
 use std::path::PathBuf;
 use std::time::Instant;
 

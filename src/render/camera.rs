@@ -10,7 +10,7 @@
 //! `[-1, 1]`, which is what nalgebra's `Perspective3` produces). The matrices are therefore
 //! written out here rather than taken from nalgebra.
 
-use crate::viewer::args::ViewSpec;
+use crate::cli::viewer::ViewSpec;
 use nalgebra::{Matrix4, Point3, Vector3};
 
 /// An orbit camera around a target point.

@@ -8,7 +8,7 @@
 //! The energy range is the 1st to 99th percentile of the snapshot, not min/max: one hot
 //! atom would otherwise wash the whole crystal out to a single colour.
 
-use crate::viewer::args::ColorBy;
+use crate::cli::viewer::ColorBy;
 use crate::snapshot::{Snapshot, SnapshotAtom};
 
 /// Mapping from an atom to a colour, fixed for one snapshot.

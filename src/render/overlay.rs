@@ -6,7 +6,7 @@
 //! stay crisp. Panels keep a margin from the image border: the corners of every frame show
 //! the background, which the offscreen test checks.
 
-use crate::viewer::args::ColorBy;
+use crate::cli::viewer::ColorBy;
 use super::colormap::{ramp, rank_color, ColorScale};
 use super::font::{push_text, text_width, Rect, LINE_H};
 use crate::snapshot::Snapshot;

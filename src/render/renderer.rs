@@ -15,7 +15,7 @@
 //! shrink to one-pixel points when an atom is less than ~3 pixels in radius (see
 //! `shaders/atoms.wgsl`, and the module docs of `render` for timings).
 
-use crate::viewer::args::{ColorBy, RenderMode};
+use crate::cli::viewer::{ColorBy, RenderMode};
 use super::camera::OrbitCamera;
 use super::colormap::ColorScale;
 use super::font::Rect;

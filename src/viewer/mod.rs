@@ -16,7 +16,7 @@
 //! The window only ever sees a [`Snapshot`](crate::snapshot::Snapshot) and never blocks
 //! the simulation; the run never waits for the window either (see `window`).
 
-pub mod args;
+
 
 #[cfg(feature = "viewer")]
 pub mod keys;
@@ -27,7 +27,7 @@ mod surface;
 #[cfg(feature = "viewer")]
 mod window;
 
-pub use args::ViewerArgs;
+pub use crate::cli::viewer::ViewerArgs;
 
 /// Opens the viewer window and runs its event loop on the calling thread (must be the main
 /// thread) until the user closes it (`q`, Esc or the close button).

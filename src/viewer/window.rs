@@ -29,7 +29,7 @@
 //! the file name (`screenshot-NNN.png`, `animation-NNN.gif` in the current directory,
 //! never overwriting an existing file).
 
-use super::args::{ColorBy, ViewerArgs};
+use crate::cli::viewer::{ColorBy, ViewerArgs};
 use super::keys::{action_for, help_lines};
 use super::pacing::{Pacer, RateMeter};
 use super::surface::{Gfx, Presented};

@@ -1,12 +1,11 @@
 //! Command-line options of the workflow features: input decks, trajectories, checkpoints,
 //! restarts, replicas, progress and plots.
 //!
-//! They live in their own [`clap::Args`] group, flattened into [`crate::cli::Cli`], so the
-//! CoMD flags stay in one place and these in another. Like the CoMD flags, every value is an
-//! `Option` (or a `bool` that is only ever switched on), so a deck can fill in whatever the
-//! command line leaves out (see [`crate::deck`]).
+//! They live in their own [`clap::Args`] group, flattened into [`super::Cli`], so the CoMD
+//! flags stay in one place and these in another. Decks set them under the same long names
+//! (see [`super::deck`]).
 
-use crate::cli::positive_int;
+use super::positive_int;
 use std::path::PathBuf;
 
 /// Options of the workflow features.
