@@ -15,8 +15,8 @@
 //! [`merged_argv`] turns the deck into `--key=value` arguments placed *before* the command
 //! line, leaving out every key whose argument the command line gave (its
 //! [`ValueSource`] is `CommandLine`, whatever the value, even one equal to the default), or
-//! whose argument conflicts with one the command line gave (`--yaml` drops a deck's
-//! `no-yaml`, `--skin` a deck's `exact`). The result is parsed again into the typed
+//! whose argument conflicts with one the command line switched on (`--yaml` drops a deck's
+//! `no-yaml`, `--skin` a deck's `exact`; `--exact=false` drops nothing but `exact`). The result is parsed again into the typed
 //! [`super::Cli`]: command line first, then the deck, then the defaults.
 //!
 //! Every problem is one line naming the file, the line and the key:

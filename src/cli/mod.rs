@@ -371,3 +371,20 @@ pub fn skin(s: &str) -> Result<f64, String> {
         Err(format!("must be between 0 and 2 Å (got {v})"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_is_consistent_and_its_flags_switch_both_ways() {
+        command().debug_assert();
+        let cli = |args: &[&str]| CommandLine::try_parse_from([&["comd"], args].concat()).unwrap().resolve().unwrap();
+        assert!(cli(&["-e"]).doeam && cli(&["-e", "-x", "5"]).nx == Some(5) && cli(&["-ex5"]).doeam);
+        assert!(!cli(&["--doeam=false"]).doeam && cli(&["--doeam=true"]).doeam && !cli(&[]).doeam);
+        assert!(cli(&["--full-precision", "--quiet", "--viewer"]).workflow.full_precision);
+        assert!(CommandLine::try_parse_from(["comd", "-e", "false"]).is_err());
+        let help = command().render_long_help().to_string();
+        assert!(help.contains("-e, --doeam[=<BOOL>]") && help.contains("--exact=false"), "{help}");
+    }
+}
