@@ -7,6 +7,21 @@ mod common;
 use common::*;
 use image::AnimationDecoder;
 
+/// Outside CI, a run that failed for want of a graphics adapter: prints why the test skips.
+fn no_adapter(out: &std::process::Output) -> bool {
+    let missing = !out.status.success() && std::env::var_os("CI").is_none() && stderr(out).contains("adapter");
+    if missing {
+        eprintln!("skipping: no graphics adapter ({})", stderr(out).trim());
+    }
+    missing
+}
+
+/// The frames of the GIF at `path`, decoded with the `image` crate.
+fn gif_frames(path: impl AsRef<std::path::Path>) -> Vec<image::Frame> {
+    let file = std::io::BufReader::new(std::fs::File::open(path).unwrap());
+    image::codecs::gif::GifDecoder::new(file).unwrap().into_frames().collect_frames().unwrap()
+}
+
 #[test]
 fn gif_and_screenshot_from_the_binary_decode() {
     let dir = tempfile::tempdir().unwrap();
@@ -18,16 +33,11 @@ fn gif_and_screenshot_from_the_binary_decode() {
         .env("XDG_RUNTIME_DIR", dir.path())
         .output()
         .unwrap();
-    if !out.status.success() && std::env::var_os("CI").is_none() && stderr(&out).contains("adapter") {
-        eprintln!("skipping: no graphics adapter ({})", stderr(&out).trim());
+    if no_adapter(&out) {
         return;
     }
     assert_ok(&out);
-    let frames = image::codecs::gif::GifDecoder::new(std::io::BufReader::new(std::fs::File::open(&gif).unwrap()))
-        .unwrap()
-        .into_frames()
-        .collect_frames()
-        .unwrap();
+    let frames = gif_frames(&gif);
     // steps 0, 10, 20, 30 while running, plus the final state
     assert!((4..=5).contains(&frames.len()), "{} frames", frames.len());
     for f in &frames {
@@ -53,16 +63,11 @@ fn gif_every_on_the_command_line_beats_the_deck_even_at_its_default() {
         .env("XDG_RUNTIME_DIR", dir.path())
         .output()
         .unwrap();
-    if !out.status.success() && std::env::var_os("CI").is_none() && stderr(&out).contains("adapter") {
-        eprintln!("skipping: no graphics adapter ({})", stderr(&out).trim());
+    if no_adapter(&out) {
         return;
     }
     assert_ok(&out);
-    let frames = image::codecs::gif::GifDecoder::new(std::io::BufReader::new(std::fs::File::open(&gif).unwrap()))
-        .unwrap()
-        .into_frames()
-        .collect_frames()
-        .unwrap();
+    let frames = gif_frames(&gif);
     // every 10 steps: 0, 10 and the final state (every 5 would give 4 or 5 frames)
     assert!((2..=3).contains(&frames.len()), "{} frames", frames.len());
     // the deck's size, which the command line did not give, applies

@@ -172,7 +172,7 @@ pub fn start(cfg: &RunConfig, pot: &Potential, start: Start, comm: &mut dyn Comm
         Start::Lattice => Initial::Atoms(lattice_atoms(cfg, pot, lat, &domain, comm)?, Some(cfg.temp)),
         Start::Atoms(s) => {
             let draw = s.atoms.iter().any(|a| a.p.is_none());
-            Initial::Atoms(structure_atoms(cfg, pot, s, &domain)?, draw.then_some(cfg.temp))
+            Initial::Atoms(structure_atoms(cfg, pot, s, draw, &domain)?, draw.then_some(cfg.temp))
         }
         Start::Checkpoint(r) => Initial::Restore(r),
     };
@@ -212,10 +212,9 @@ fn lattice_atoms(cfg: &RunConfig, pot: &Potential, lat: Real, domain: &Domain, c
     Ok(atoms)
 }
 
-/// This rank's atoms of a structure, relative to its origin, with drawn momenta if any atom
-/// has none (then every atom's are drawn, to be thermalised; `dr` is zero).
-fn structure_atoms(cfg: &RunConfig, pot: &Potential, s: Structure, domain: &Domain) -> anyhow::Result<Vec<LatticeAtom>> {
-    let draw = s.atoms.iter().any(|a| a.p.is_none());
+/// This rank's atoms of a structure, relative to its origin, with drawn momenta if `draw`
+/// (some atom has none: then every atom's are drawn, to be thermalised; `dr` is zero).
+fn structure_atoms(cfg: &RunConfig, pot: &Potential, s: Structure, draw: bool, domain: &Domain) -> anyhow::Result<Vec<LatticeAtom>> {
     let mut mine = Vec::new();
     for a in &s.atoms {
         let r: Real3 = std::array::from_fn(|k| a.r[k] - s.origin[k]);
