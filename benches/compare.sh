@@ -19,6 +19,8 @@
 #   STEPS=            steps per run (default 100; 50 at 40 cells or more)
 #   POTS="lj eam"     THREADS="1 2"
 #   SUMMARY_ONLY=1    no runs: re-summarise benches/out/compare.tsv
+#   COMD_BEFORE=path  also run another comd binary (e.g. an older commit's) in the same
+#                     alternated rounds, default path and --exact: a before/after table
 # Output: a markdown table on stdout, the `compare` section of benches/results.md,
 # raw numbers in benches/out/compare.tsv.
 set -euo pipefail
@@ -54,12 +56,14 @@ run_one() {
   tag="$OUT_DIR/cmp-$pot-$n-t$t-$v-r$round"
   load=$(cut -d' ' -f1 /proc/loadavg)
   case $v in
-    comd|exact)
+    comd|exact|before|before-exact)
+      local bin=$COMD
+      case $v in before*) bin=$COMD_BEFORE ;; esac
       local args=(-x "$n" -y "$n" -z "$n" -N "$steps" -n 10 --quiet --yaml "$tag.yaml")
       [ "$pot" = eam ] && args+=(-e --potDir "$POT_DIR")
-      if [ "$v" = exact ]; then args+=(--exact --threads 1); else args+=(--threads "$t"); fi
+      case $v in *exact) args+=(--exact --threads 1) ;; *) args+=(--threads "$t") ;; esac
       rm -f "$tag.yaml"
-      "$COMD" "${args[@]}" >"$tag.log" 2>&1 || { echo "error: comd failed, see $tag.log" >&2; return 1; }
+      "$bin" "${args[@]}" >"$tag.log" 2>&1 || { echo "error: comd failed, see $tag.log" >&2; return 1; }
       loop=$(yaml_loop_total "$tag.yaml"); pe0=$(yaml_pe0 "$tag.yaml") ;;
     lammps|lammps-opt)
       local args=(-in "$BENCH_DIR/$pot.lmp" -var n "$n" -var steps "$steps" -log "$tag.log" -screen none -nocite)
@@ -83,6 +87,9 @@ for round in $(seq 1 "$max_rounds"); do
       for t in $THREADS; do
         variants=(comd lammps lammps-opt)
         [ "$t" = 1 ] && variants=(comd exact lammps lammps-opt)
+        if [ -n "${COMD_BEFORE:-}" ]; then
+          variants+=(before); [ "$t" = 1 ] && variants+=(before-exact)
+        fi
         # rotate the order every round so no variant always runs first (or after the same one)
         k=$(( (round - 1) % ${#variants[@]} ))
         order=("${variants[@]:k}" "${variants[@]:0:k}")
@@ -135,6 +142,17 @@ for pot, atoms, threads in sorted({k[:3] for k in runs}, key=lambda k: (k[0] != 
     r1 = f"{mc / ml:.2f}" if mc and ml else "–"
     r2 = f"{mc / mo:.2f}" if mc and mo else "–"
     print(f"| {pot.upper()} | {atoms} | {threads} | {c} | {e} | {l} | {o} | {comd11.get((pot, atoms, threads), '–')} | {r1} | {r2} |")
+if any(k[3].startswith("before") for k in runs):
+    print()
+    print("Before/after (`COMD_BEFORE`), same rounds: µs per atom-step, median (min–max).")
+    print()
+    print("| potential | atoms | threads | path | before | after | after / before |")
+    print("|---|---|---|---|---|---|---|")
+    for pot, atoms, threads in sorted({k[:3] for k in runs}, key=lambda k: (k[0] != "lj", k[1], k[2])):
+        for path, a, b in (("default", "comd", "before"), ("--exact", "exact", "before-exact")):
+            (cb, mb), (ca, ma) = cell((pot, atoms, threads, b)), cell((pot, atoms, threads, a))
+            if mb and ma:
+                print(f"| {pot.upper()} | {atoms} | {threads} | {path} | {cb} | {ca} | {ma / mb:.3f} |")
 print()
 print("Step-0 potential energy per atom (eV), perfect lattice (same positions in both codes):")
 print()
@@ -179,6 +197,8 @@ def lammps_shares(path):
     return s
 shares = {}
 for r in rows:
+    if r["variant"].startswith("before"):
+        continue
     tag = os.path.join(out_dir, f"cmp-{r['pot']}-{r['cells']}-t{r['threads']}-{r['variant']}-r{r['round']}")
     try:
         sh = comd_shares(tag + ".yaml", int(r["steps"])) if r["variant"] in ("comd", "exact") else lammps_shares(tag + ".log")

@@ -1,6 +1,11 @@
-//! Helpers shared by the integration tests: run the `comd` binary, find `../shared`,
-//! parse thermo tables.
+//! Helpers shared by every area of the integration suite: run the `comd` binary, find
+//! `../shared` and the potential files, parse thermo tables, launch `mpirun`, and the O(N²)
+//! force oracle.
 #![allow(dead_code)]
+
+pub mod eam;
+pub mod mpirun;
+pub mod oracle;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -88,4 +93,48 @@ pub fn engine(args: &[&str], pot: &comd::potential::Potential) -> Box<dyn comd::
 /// Advances `e` by `n` steps of 1 fs on one rank.
 pub fn advance(e: &mut dyn comd::engine::Engine, n: u64) {
     e.timestep(n, 1.0, &mut comd::comm::serial::Serial::new(), &mut comd::timers::Timers::default()).expect("steps");
+}
+
+/// The crate root (where `Cargo.toml`, `inputs/` and `tests/` are).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared/potentials` as a `--potDir` argument.
+pub fn pots() -> String {
+    root().join("../shared/potentials").display().to_string()
+}
+
+/// Runs `comd args` in `dir`.
+pub fn comd_in(dir: &Path, args: &[&str]) -> Output {
+    comd().current_dir(dir).args(args).output().expect("run comd")
+}
+
+/// Runs `comd args` in `dir`, asserts success and returns stdout.
+pub fn ok_in(dir: &Path, args: &[&str]) -> String {
+    let o = comd_in(dir, args);
+    assert!(o.status.success(), "comd {args:?} failed: {}", stderr(&o));
+    stdout(&o)
+}
+
+/// Runs `comd args` in `dir` and asserts exit `status` with exactly one stderr line
+/// containing `msg`.
+pub fn fails_in(dir: &Path, args: &[&str], status: i32, msg: &str) {
+    let o = comd_in(dir, args);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(status), "comd {args:?}: {err}");
+    assert!(err.contains(msg), "comd {args:?}: expected '{msg}' in: {err}");
+    assert_eq!(err.trim().lines().count(), 1, "one-line error expected: {err}");
+}
+
+/// Thermo rows from step `from` on, as one string each (step, energies, temperature, atoms),
+/// without the timing column.
+pub fn rows_from(out: &str, from: u64) -> Vec<String> {
+    out.lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            let step: u64 = f.first()?.parse().ok()?;
+            (f.len() == 8 && f[2].starts_with('-') && step >= from).then(|| [&f[..6], &f[7..]].concat().join(" "))
+        })
+        .collect()
 }

@@ -1,7 +1,6 @@
 //! Launching `mpirun` from tests: find the launcher (fail under CI when it is missing),
 //! Open MPI's flags for these machines, and runs that are killed after a timeout so a
 //! communication bug is a failure, not a hung test.
-#![allow(dead_code)]
 
 use std::io::Read;
 use std::path::PathBuf;

@@ -1,6 +1,5 @@
 //! An O(N²) minimum-image force oracle, independent of link cells and halos: every pair of
 //! atoms once, with the periodic image nearest in each axis.
-#![allow(dead_code)]
 
 use comd::potential::eam::EamTables;
 use comd::potential::lj::LennardJones;

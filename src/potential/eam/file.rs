@@ -11,7 +11,7 @@
 //! * both: `phi[0] = phi[1] + (phi[1] - phi[2])` (`phi` is undefined at `r = 0`).
 //!
 //! Unlike CoMD, the readers check everything (see [`EamFileError`]) and never panic: the
-//! property test in `tests/eam_fuzz.rs` feeds them thousands of mangled files.
+//! property test in `tests/potential/eam_fuzz.rs` feeds them thousands of mangled files.
 
 use std::io::Read as _;
 use std::path::Path;

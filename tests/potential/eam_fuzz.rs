@@ -4,13 +4,12 @@
 //! panic or hang; `InterpolationTable::eval` gets arbitrary tables and arguments.
 //! Bounded to a few seconds in a release build.
 
-mod eam_common;
 
 use std::path::Path;
 use std::sync::OnceLock;
 
 use comd::potential::eam::{EamTables, InterpolationTable};
-use eam_common::shared_potential;
+use crate::common::eam::shared_potential;
 use proptest::prelude::*;
 use proptest::sample::Index;
 

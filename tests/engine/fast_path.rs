@@ -2,11 +2,10 @@
 //! `--exact`, energy conservation, and forces equal to the O(N²) oracle in neighbour-list
 //! stress cases.
 
-mod common;
-#[path = "common/oracle.rs"]
-mod oracle;
+use crate::common;
+use crate::common::oracle;
 
-use common::*;
+use crate::common::*;
 use comd::engine::Engine;
 use comd::potential::{eam, lj::LennardJones, Potential, DEFAULT_SKIN_LJ};
 

@@ -1,7 +1,6 @@
 //! The YAML report is valid YAML with CoMD's keys plus the thermo rows and validation.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn yaml_report_parses_and_holds_thermo_and_validation() {

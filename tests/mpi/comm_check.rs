@@ -13,8 +13,7 @@ use std::process::Command;
 
 const COMM_CHECK: &str = env!("CARGO_BIN_EXE_comm_check");
 
-#[path = "common/mpirun.rs"]
-mod launch;
+use crate::common::mpirun as launch;
 use launch::{run_with_timeout, Run, SERIAL, TIMEOUT};
 
 /// Launches `comm_check args` on `np` ranks; `None` if there is no launcher.

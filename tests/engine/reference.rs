@@ -1,7 +1,6 @@
 //! `--exact` against CoMD 1.1's own outputs in `../shared/reference/comd`.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 fn compare_screen(case: &str, args: &[&str]) {

@@ -3,13 +3,12 @@
 // Literals are copied digit for digit from the files and the reference dumps.
 #![allow(clippy::excessive_precision)]
 
-mod eam_common;
 
 use std::path::Path;
 
 use comd::constants::{BOHR_TO_ANGS, HARTREE_TO_EV};
 use comd::potential::eam::{self, EamTables, InterpolationTable, PotentialFormat};
-use eam_common::{debian_potential, shared_potential};
+use crate::common::eam::{debian_potential, shared_potential};
 
 /// The numbers after the first `header_lines` lines, parsed independently of the reader.
 fn raw_numbers(path: &Path, header_lines: usize) -> Vec<f64> {

@@ -1,7 +1,7 @@
 //! The real `comd --viewer` window under Xvfb.
 //!
 //! 1. Driven with xdotool (keys, mouse, `s` screenshot, `a` GIF start/stop, `q`), via
-//!    `tests/viewer_window.sh`.
+//!    `tests/render/viewer_window.sh`.
 //! 2. The window's own pixels (`xwd -id`), right after it opens and after a resize, without
 //!    pressing any key, against an offscreen `--screenshot` of the same system, view and
 //!    size. The two can never be identical (the atoms move between the two runs' frames,
@@ -13,9 +13,7 @@
 //! them; elsewhere the tests skip with a reason.
 #![cfg(feature = "viewer")]
 
-#[path = "viewer_window/pixels.rs"]
 mod pixels;
-#[path = "viewer_window/x11.rs"]
 mod x11;
 
 use comd::render::Image;
@@ -33,7 +31,7 @@ fn comd_viewer_window_screenshot_gif_and_quit() {
         eprintln!("skipping: Xvfb/xdotool/xwininfo not installed");
         return;
     }
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/viewer_window.sh");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/render/viewer_window.sh");
     // a run long enough to drive the window (the script presses keys for ~15 s), small
     // enough that lavapipe renders quickly
     let out = Command::new("bash")

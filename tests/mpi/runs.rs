@@ -3,11 +3,9 @@
 //! end every rank with the same message.
 #![cfg(feature = "mpi")]
 
-mod common;
-#[path = "common/mpirun.rs"]
-mod launch;
+use crate::common::mpirun as launch;
 
-use common::*;
+use crate::common::*;
 use launch::{mpirun, Run, TIMEOUT};
 
 const COMD: &str = env!("CARGO_BIN_EXE_comd");

@@ -3,7 +3,7 @@
 # drags the mouse, takes a screenshot and a GIF, closes the window and checks that the
 # program then exits cleanly, and that --viewer without DISPLAY fails with one line.
 #
-# Usage: tests/viewer_window.sh [COMMAND ARGS...]
+# Usage: tests/render/viewer_window.sh [COMMAND ARGS...]
 #   default command: target/release/examples/viewer_demo --cells 6 --steps 20000 --step-ms 1
 #   (later: target/release/comd <run flags>); the script appends --viewer itself.
 # Needs: xvfb xauth xdotool x11-utils (xwininfo); optional x11-apps (xwd) for a root

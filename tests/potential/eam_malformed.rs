@@ -2,13 +2,12 @@
 //! file (and the line where there is one). The files are small synthetic tables written to
 //! a temporary directory, so these tests need no third-party data.
 
-mod eam_common;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use comd::potential::eam::{EamFileError, EamTables, PotentialFormat};
-use eam_common::shared_potential;
+use crate::common::eam::shared_potential;
 
 /// `n` made-up values, five per line.
 fn values(n: usize, scale: f64) -> String {

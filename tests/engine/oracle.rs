@@ -1,9 +1,8 @@
 //! Link-cell forces equal an O(N²) minimum-image oracle on hot, displaced configurations:
 //! max |f − f_oracle| ≤ 1e-11 × max |f_oracle|.
 
-mod common;
-#[path = "common/oracle.rs"]
-mod oracle;
+use crate::common;
+use crate::common::oracle;
 
 use comd::potential::{eam, lj::LennardJones, Potential};
 

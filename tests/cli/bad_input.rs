@@ -1,8 +1,7 @@
 //! Spec §14: every input CoMD mishandles gets a one-line error and exit status 2 (or 1 for
 //! a failure during the run), or — where CoMD crashes on a valid input — a correct run.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn rank_grid_must_match_the_number_of_ranks() {

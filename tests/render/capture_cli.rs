@@ -3,8 +3,7 @@
 //! Mesa); without one the run must fail cleanly (exit 2), which outside CI ends the test.
 #![cfg(feature = "viewer")]
 
-mod common;
-use common::*;
+use crate::common::*;
 use image::AnimationDecoder;
 
 /// Outside CI, a run that failed for want of a graphics adapter: prints why the test skips.

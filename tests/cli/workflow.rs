@@ -1,47 +1,9 @@
 //! The workflow features through the `comd` binary: decks, restarts (bit for bit), damaged
 //! checkpoints, signals, trajectories (checked with ASE), replicas and plots.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-const BIN: &str = env!("CARGO_BIN_EXE_comd");
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn pots() -> String {
-    root().join("../shared/potentials").display().to_string()
-}
-
-fn comd(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN).current_dir(dir).args(args).output().expect("run comd")
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let o = comd(dir, args);
-    assert!(o.status.success(), "comd {args:?} failed: {}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn fails(dir: &Path, args: &[&str], status: i32, msg: &str) {
-    let o = comd(dir, args);
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(status), "comd {args:?}: {err}");
-    assert!(err.contains(msg), "comd {args:?}: expected '{msg}' in: {err}");
-    assert_eq!(err.trim().lines().count(), 1, "one-line error expected: {err}");
-}
-
-/// Thermo rows (step, energies, temperature, atoms), without the timing column.
-fn rows(out: &str, from: u64) -> Vec<String> {
-    out.lines()
-        .filter_map(|l| {
-            let f: Vec<&str> = l.split_whitespace().collect();
-            let step: u64 = f.first()?.parse().ok()?;
-            (f.len() == 8 && f[2].starts_with('-') && step >= from).then(|| [&f[..6], &f[7..]].concat().join(" "))
-        })
-        .collect()
-}
+use crate::common::{fails_in as fails, ok_in as ok, pots, root, rows_from as rows};
+use std::path::Path;
+use std::process::Command;
 
 #[test]
 fn every_deck_in_inputs_runs() {
@@ -209,7 +171,7 @@ fn sigint_checkpoints_and_the_restart_finishes() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let base = ["-x", "6", "-y", "6", "-z", "6", "-n", "1000", "-N", "10000000"];
-    let child = Command::new(BIN).current_dir(d).args(base).args(["--checkpoint", "c.bin", "--yaml", "run.yaml"])
+    let child = crate::common::comd().current_dir(d).args(base).args(["--checkpoint", "c.bin", "--yaml", "run.yaml"])
         .stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
     std::thread::sleep(std::time::Duration::from_millis(1500));
     let kill = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();

@@ -3,7 +3,6 @@
 //! The files are never copied into the repository. They are read from `../shared/potentials`
 //! (beside the crate) and from Debian's `lammps-data` package. Outside CI a missing file
 //! skips the test with a message; in CI (`CI` set) it fails the test.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 
