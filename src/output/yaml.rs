@@ -25,6 +25,40 @@ fn q(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
+/// `text` as a YAML number, if it is one: integers as they are, other numbers with a decimal
+/// point and a signed exponent (`1.0e+20`), the form YAML 1.1 readers (PyYAML) need as well.
+fn number(text: &str) -> Option<String> {
+    let t = text.trim();
+    if t.is_empty() || !t.chars().all(|c| c.is_ascii_digit() || "+-.eE".contains(c)) {
+        return None;
+    }
+    if let Ok(i) = t.parse::<i64>() {
+        return Some(i.to_string());
+    }
+    let x: f64 = t.parse().ok().filter(|x: &f64| x.is_finite())?;
+    let s = format!("{x:?}");
+    let Some((m, e)) = s.split_once('e') else { return Some(s) };
+    let m = if m.contains('.') { m.to_string() } else { format!("{m}.0") };
+    let e = if e.starts_with('-') { e.to_string() } else { format!("+{e}") };
+    Some(format!("{m}e{e}"))
+}
+
+/// One `key: value` line of CoMD's parameter and potential blocks: a number is written as a
+/// YAML number; CoMD's "number unit" values (`Time step: 1 fs`) are kept as CoMD's string and
+/// followed by the number with its unit in the key (`Time step (fs): 1`); the rest are strings.
+fn scalar(o: &mut String, indent: &str, key: &str, value: &str) {
+    if let Some(n) = number(value) {
+        let _ = writeln!(o, "{indent}{key}: {n}");
+        return;
+    }
+    let _ = writeln!(o, "{indent}{key}: {}", q(value));
+    if let Some((n, unit)) = value.split_once(' ').and_then(|(n, u)| Some((number(n)?, u)))
+        .filter(|(_, u)| !u.is_empty() && !u.contains(' '))
+    {
+        let _ = writeln!(o, "{indent}{key} ({unit}): {n}");
+    }
+}
+
 fn vec3<T: std::fmt::Display>(v: [T; 3]) -> String {
     format!("[{}, {}, {}]", v[0], v[1], v[2])
 }
@@ -66,7 +100,8 @@ pub fn render(r: &Report) -> String {
     // Command line: the same lines as the screen block, which are valid YAML mappings.
     for line in screen::parameters(c, r.pot_dir).lines().filter(|l| !l.is_empty()) {
         if let Some((k, v)) = line.split_once(": ") {
-            let _ = writeln!(o, "{k}: {}", q(v));
+            let (indent, key) = k.split_at(k.len() - k.trim_start().len());
+            scalar(&mut o, indent, key, v);
         } else {
             let _ = writeln!(o, "{line}");
         }
@@ -78,7 +113,7 @@ pub fn render(r: &Report) -> String {
         vec3(s.proc_grid), vec3(gs), gs[0] * gs[1] * gs[2], vec3(s.box_size), vec3(s.box_size.map(|b| b / s.cutoff)), s.max_occupancy, s.capacity);
     let _ = writeln!(o, "Potential data:");
     for (k, v) in &s.potential {
-        let _ = writeln!(o, "  {k}: {}", q(v));
+        scalar(&mut o, "  ", k, v);
     }
     let _ = writeln!(o, "Thermo:\n  Columns: [Loop, Time(fs), Total Energy, Potential Energy, Kinetic Energy, Temperature, Performance(us/atom), Atoms, Pressure]\n  Units: [step, fs, eV/atom, eV/atom, eV/atom, K, us/atom, count, GPa]\n  Rows:");
     for t in r.rows {
@@ -117,4 +152,27 @@ pub fn render(r: &Report) -> String {
             num(t.atom_rate), num(t.all_atom_rate), num(t.atoms_per_us));
     }
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_yaml_numbers_and_units_move_into_the_key() {
+        assert_eq!(number("29").as_deref(), Some("29"));
+        assert_eq!(number("-1").as_deref(), Some("-1"));
+        assert_eq!(number("3.615").as_deref(), Some("3.615"));
+        assert_eq!(number("1e-05").as_deref(), Some("1.0e-5"));
+        assert_eq!(number("2.5e20").as_deref(), Some("2.5e+20"));
+        assert_eq!(number("inf"), None);
+        assert_eq!(number("Cu"), None);
+        assert_eq!(number(""), None);
+        let mut o = String::new();
+        scalar(&mut o, "  ", "Time step", "1 fs");
+        scalar(&mut o, "  ", "nx", "20");
+        scalar(&mut o, "  ", "Species name", "Cu");
+        scalar(&mut o, "  ", "Potential type", "Lennard-Jones");
+        assert_eq!(o, "  Time step: '1 fs'\n  Time step (fs): 1\n  nx: 20\n  Species name: 'Cu'\n  Potential type: 'Lennard-Jones'\n");
+    }
 }

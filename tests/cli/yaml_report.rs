@@ -21,6 +21,15 @@ fn yaml_report_parses_and_holds_thermo_and_validation() {
         assert_eq!(r[0].as_u64().unwrap().to_string(), s[0]);
         assert_eq!(format!("{:.12}", r[2].as_f64().unwrap()), s[2]);
     }
+    // CoMD's parameters are numbers; its "number unit" strings stay, with the number beside
+    let params = &y["Command Line Parameters"];
+    assert_eq!(params["nx"].as_i64(), Some(5));
+    assert_eq!(params["nSteps"].as_i64(), Some(20));
+    assert_eq!(params["Time step"].as_str(), Some("1 fs"));
+    assert_eq!(params["Time step (fs)"].as_f64(), Some(1.0));
+    assert_eq!(params["Initial Temperature (K)"].as_f64(), Some(600.0));
+    assert_eq!(y["Potential data"]["Mass (amu)"].as_f64(), Some(63.55));
+    assert_eq!(y["Potential data"]["Species name"].as_str(), Some("Cu"));
     let v = &y["Simulation Validation"];
     assert_eq!(v["Final atom count"].as_i64(), Some(500));
     assert_eq!(v["Atoms lost"].as_i64(), Some(0));
