@@ -77,8 +77,9 @@ impl EngineKind {
 }
 
 /// A time-stepping engine for one rank: the stages of velocity Verlet ([`Stages`], also
-/// callable one by one, as the benches do) and what the run reads back.
-pub trait Engine: Stages {
+/// callable one by one, as the benches do) and what the run reads back. `Send`, so an
+/// embedding (the Python package) can keep one and step it inside its own rayon pool.
+pub trait Engine: Stages + Send {
     /// Which path this is.
     fn kind(&self) -> EngineKind;
     /// Advances `n` velocity-Verlet steps of `dt`, then sums the global energies.
