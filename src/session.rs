@@ -312,7 +312,7 @@ impl Session {
     /// # Errors
     /// An unwritable path.
     pub fn checkpoint(&mut self, path: &Path) -> anyhow::Result<()> {
-        crate::config::check_writable(path)?;
+        crate::config::check_writable(path).map_err(|e| anyhow::Error::new(FileError(format!("{e:#}"))))?;
         let frame = report::gather_frame(self.engine.as_ref(), &mut self.comm, self.step, &self.cfg, self.box_max, (self.e0, self.n0))
             .context("gathering the atoms")?;
         let bytes = checkpoint::encode(&Checkpoint::from_frame(&frame, &self.flags));
