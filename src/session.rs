@@ -280,6 +280,34 @@ impl Session {
         all
     }
 
+    /// Positions (absolute, Å) in gid order as `3n` values, for gids `0..n` (else `None`):
+    /// one scatter pass over the engine's own arrays, in this session's pool.
+    pub fn positions_flat(&self) -> Option<Vec<Real>> {
+        let (gids, r) = self.engine.gid_positions()?;
+        let n = gids.len();
+        if gids.iter().any(|&g| g < 0 || g as usize >= n) {
+            return None;
+        }
+        // each worker owns a range of gids and scans every atom for those in it: the writes
+        // of one worker stay in its part of the output
+        use rayon::prelude::*;
+        let mut out = vec![0.0; 3 * n];
+        let o = self.origin;
+        let per = n.div_ceil(self.pool.current_num_threads()).max(1);
+        self.pool.install(|| {
+            out.par_chunks_mut(3 * per).enumerate().for_each(|(c, part)| {
+                let lo = c * per;
+                for (&g, r) in gids.iter().zip(r) {
+                    let k = (g as usize).wrapping_sub(lo);
+                    if k < per {
+                        part[3 * k..3 * k + 3].copy_from_slice(&[r[0] + o[0], r[1] + o[1], r[2] + o[2]]);
+                    }
+                }
+            })
+        });
+        Some(out)
+    }
+
     /// Replaces positions (absolute, Å) and momenta (internal units) of every atom, in gid
     /// order, then recomputes forces and energies (the engine is built anew from the atoms,
     /// through the factory). Positions are wrapped into the box.

@@ -273,9 +273,12 @@ impl Engine {
 
     /// Positions only (Å, gid order): the cheap read.
     fn positions<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray2<f64>> {
-        let recs = self.get().records();
-        let r: Vec<f64> = recs.iter().flat_map(|a| a.r).collect();
-        PyArray2::from_owned_array(py, Array2::from_shape_vec((recs.len(), 3), r).expect("3 columns"))
+        let r = {
+            let s = self.get();
+            s.positions_flat().unwrap_or_else(|| s.records().iter().flat_map(|a| a.r).collect())
+        };
+        let n = r.len() / 3;
+        PyArray2::from_owned_array(py, Array2::from_shape_vec((n, 3), r).expect("3 columns"))
     }
 
     /// Replaces positions (Å) and momenta (internal units), gid order; forces recomputed.

@@ -103,6 +103,11 @@ pub trait Engine: Stages + Send {
     fn list_builds(&self) -> Option<u64> {
         None
     }
+    /// The owned atoms' gids and positions as two matching slices, on a path that stores
+    /// them so (`None`: read [`Engine::records`]); the cheap read of an embedding.
+    fn gid_positions(&self) -> Option<(&[i32], &[Real3])> {
+        None
+    }
 }
 
 /// One atom of a structure to start from.
