@@ -65,6 +65,9 @@ pub struct Session {
     out: Vec<u8>,
     /// Seconds per step, measured on the last chunk.
     step_seconds: f64,
+    /// Whether the engine's energies (and virial, per-atom energies) are those of this step;
+    /// chunks that end between print steps skip them ([`crate::engine::verlet::steps`]).
+    fresh: bool,
 }
 
 impl Session {
@@ -138,6 +141,7 @@ impl Session {
             prev_row_step: step as i64 - 1,
             out: Vec::new(),
             step_seconds: 0.0,
+            fresh: true,
         };
         s.header();
         s.print_row();
@@ -165,7 +169,7 @@ impl Session {
         let n = self.engine.n_local() as i64;
         let elapsed = self.timers.take_elapsed(Timer::Timestep);
         let mut row = report::thermo_row(self.engine.as_ref(), n, self.step, self.cfg.dt, elapsed, self.step as i64 - self.prev_row_step);
-        row.pressure = self.pressure();
+        row.pressure = report::pressure(self.engine.as_ref(), &mut self.comm, self.box_max);
         self.prev_row_step = self.step as i64;
         self.out.extend_from_slice(screen::thermo_row(&row).as_bytes());
         self.rows.push(row);
@@ -189,16 +193,15 @@ impl Session {
             let t = Instant::now();
             self.timers.start(Timer::Timestep);
             let (engine, comm, timers, dt) = (&mut self.engine, &mut self.comm, &mut self.timers, self.cfg.dt);
-            let r = self.pool.install(|| engine.timestep(next - self.step, dt, comm, timers));
+            let energies = next % rate == 0;
+            let r = self.pool.install(|| crate::engine::verlet::steps(engine.as_mut(), next - self.step, dt, energies, comm, timers));
+            self.fresh = energies;
             self.timers.stop(Timer::Timestep);
             self.step_seconds = t.elapsed().as_secs_f64() / (next - self.step) as f64;
             r.with_context(|| format!("between steps {} and {next}", self.step))?;
             self.step = next;
-            let (ep, ek) = (self.engine.e_potential(), self.engine.e_kinetic());
-            if !ep.is_finite() || !ek.is_finite() {
-                return Err(crate::error::RunError::NonFiniteEnergy { what: if ep.is_finite() { "kinetic" } else { "potential" } }.into());
-            }
-            if self.step % rate == 0 {
+            if self.fresh {
+                self.check_energies()?;
                 self.print_row();
             }
             if self.step < target && !keep_going(self.take_output()) {
@@ -206,6 +209,29 @@ impl Session {
             }
         }
         Ok(self.step - first)
+    }
+
+    fn check_energies(&self) -> anyhow::Result<()> {
+        let (ep, ek) = (self.engine.e_potential(), self.engine.e_kinetic());
+        if !ep.is_finite() || !ek.is_finite() {
+            return Err(crate::error::RunError::NonFiniteEnergy { what: if ep.is_finite() { "kinetic" } else { "potential" } }.into());
+        }
+        Ok(())
+    }
+
+    /// Brings the energies, virial and per-atom energies up to the current step (one force
+    /// call with energies, if the last chunk skipped them); every reader of them calls it.
+    ///
+    /// # Errors
+    /// A non-finite state (the run was unstable).
+    pub fn refresh(&mut self) -> anyhow::Result<()> {
+        if !self.fresh {
+            let (engine, comm, timers) = (&mut self.engine, &mut self.comm, &mut self.timers);
+            self.pool.install(|| crate::engine::verlet::energies(engine.as_mut(), comm, timers))?;
+            self.fresh = true;
+            self.check_energies()?;
+        }
+        Ok(())
     }
 
     /// Takes the screen output produced since the last call.
@@ -239,23 +265,27 @@ impl Session {
     }
 
     /// Global potential and kinetic energy, eV.
-    pub fn energies(&self) -> (Real, Real) {
-        (self.engine.e_potential(), self.engine.e_kinetic())
+    pub fn energies(&mut self) -> anyhow::Result<(Real, Real)> {
+        self.refresh()?;
+        Ok((self.engine.e_potential(), self.engine.e_kinetic()))
     }
 
     /// Temperature, K, as the thermo rows compute it.
-    pub fn temperature(&self) -> Real {
-        report::thermo_row(self.engine.as_ref(), self.engine.n_local() as i64, self.step, self.cfg.dt, 0.0, 1).temperature
+    pub fn temperature(&mut self) -> anyhow::Result<Real> {
+        self.refresh()?;
+        Ok(report::thermo_row(self.engine.as_ref(), self.engine.n_local() as i64, self.step, self.cfg.dt, 0.0, 1).temperature)
     }
 
     /// Pressure from the virial, GPa.
-    pub fn pressure(&mut self) -> Real {
-        report::pressure(self.engine.as_ref(), &mut self.comm, self.box_max)
+    pub fn pressure(&mut self) -> anyhow::Result<Real> {
+        self.refresh()?;
+        Ok(report::pressure(self.engine.as_ref(), &mut self.comm, self.box_max))
     }
 
     /// The virial `W = Σ_pairs d·f`, eV.
-    pub fn virial(&self) -> Real {
-        self.engine.virial()
+    pub fn virial(&mut self) -> anyhow::Result<Real> {
+        self.refresh()?;
+        Ok(self.engine.virial())
     }
 
     /// The box: lower corner and edge lengths, Å.
@@ -269,7 +299,11 @@ impl Session {
     }
 
     /// Every atom's record, sorted by gid, positions absolute (origin added).
-    pub fn records(&self) -> Vec<AtomRecord> {
+    ///
+    /// # Errors
+    /// A non-finite state ([`Session::refresh`]).
+    pub fn records(&mut self) -> anyhow::Result<Vec<AtomRecord>> {
+        self.refresh()?;
         let mut all = self.engine.records();
         all.sort_unstable_by_key(|a| a.gid);
         for a in &mut all {
@@ -277,7 +311,7 @@ impl Session {
                 a.r[k] += self.origin[k];
             }
         }
-        all
+        Ok(all)
     }
 
     /// Positions (absolute, Å) in gid order as `3n` values, for gids `0..n` (else `None`):
@@ -315,7 +349,7 @@ impl Session {
     /// # Errors
     /// Arrays of the wrong length, non-finite values, or a start-up failure.
     pub fn set_state(&mut self, r: &[Real3], p: &[Real3]) -> anyhow::Result<()> {
-        let recs = self.records();
+        let recs = self.records()?;
         if r.len() != recs.len() || p.len() != recs.len() {
             return Err(usage(format!("expected {} atoms, got {} positions and {} momenta", recs.len(), r.len(), p.len())));
         }
@@ -331,6 +365,7 @@ impl Session {
         let s = Structure { origin: [0.0; 3], lengths, atoms };
         let (cfg, pot, comm, timers) = (&self.cfg, &self.pot, &mut self.comm, &mut self.timers);
         self.engine = self.pool.install(|| engine::start(cfg, pot, Start::Atoms(s), comm, timers))?;
+        self.fresh = true;
         Ok(())
     }
 
@@ -340,6 +375,7 @@ impl Session {
     /// # Errors
     /// An unwritable path.
     pub fn checkpoint(&mut self, path: &Path) -> anyhow::Result<()> {
+        self.refresh()?;
         crate::config::check_writable(path).map_err(|e| anyhow::Error::new(FileError(format!("{e:#}"))))?;
         let frame = report::gather_frame(self.engine.as_ref(), &mut self.comm, self.step, &self.cfg, self.box_max, (self.e0, self.n0))
             .context("gathering the atoms")?;
@@ -349,11 +385,12 @@ impl Session {
 
     /// The snapshot the renderer draws (colours by energy need per-atom energies: they are
     /// those of the last step).
-    pub fn frame(&mut self) -> crate::observer::Frame {
+    pub fn frame(&mut self) -> anyhow::Result<crate::observer::Frame> {
+        self.refresh()?;
         let mut f = report::gather_frame(self.engine.as_ref(), &mut self.comm, self.step, &self.cfg, self.box_max, (self.e0, self.n0))
             .expect("one rank is rank 0");
         f.box_max = self.box_max;
-        f
+        Ok(f)
     }
 }
 

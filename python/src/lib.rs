@@ -217,19 +217,19 @@ impl Engine {
         self.get().n_atoms()
     }
     #[getter]
-    fn energies(&self) -> (f64, f64) {
-        self.get().energies()
+    fn energies(&self) -> PyResult<(f64, f64)> {
+        self.get().energies().map_err(to_py)
     }
     #[getter]
-    fn temperature(&self) -> f64 {
-        self.get().temperature()
+    fn temperature(&self) -> PyResult<f64> {
+        self.get().temperature().map_err(to_py)
     }
     #[getter]
-    fn virial(&self) -> f64 {
-        self.get().virial()
+    fn virial(&self) -> PyResult<f64> {
+        self.get().virial().map_err(to_py)
     }
-    fn pressure(&mut self) -> f64 {
-        self.get_mut().pressure()
+    fn pressure(&mut self) -> PyResult<f64> {
+        self.get_mut().pressure().map_err(to_py)
     }
     /// Lower corner and edge lengths of the box, Å.
     #[getter]
@@ -256,8 +256,8 @@ impl Engine {
     fn arrays<'py>(
         &self,
         py: Python<'py>,
-    ) -> (Bound<'py, PyArray1<i64>>, Bound<'py, PyArray2<f64>>, Bound<'py, PyArray2<f64>>, Bound<'py, PyArray2<f64>>, Bound<'py, PyArray1<f64>>) {
-        let recs = self.get().records();
+    ) -> PyResult<(Bound<'py, PyArray1<i64>>, Bound<'py, PyArray2<f64>>, Bound<'py, PyArray2<f64>>, Bound<'py, PyArray2<f64>>, Bound<'py, PyArray1<f64>>)> {
+        let recs = self.get().records().map_err(to_py)?;
         let n = recs.len();
         let (mut ids, mut r, mut p, mut f, mut u) = (Vec::with_capacity(n), Vec::with_capacity(3 * n), Vec::with_capacity(3 * n), Vec::with_capacity(3 * n), Vec::with_capacity(n));
         for a in &recs {
@@ -268,17 +268,20 @@ impl Engine {
             u.push(a.u);
         }
         let m = |v: Vec<f64>| PyArray2::from_owned_array(py, Array2::from_shape_vec((n, 3), v).expect("3 columns"));
-        (PyArray1::from_vec(py, ids), m(r), m(p), m(f), PyArray1::from_vec(py, u))
+        Ok((PyArray1::from_vec(py, ids), m(r), m(p), m(f), PyArray1::from_vec(py, u)))
     }
 
     /// Positions only (Å, gid order): the cheap read.
-    fn positions<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray2<f64>> {
+    fn positions<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyArray2<f64>>> {
         let r = {
-            let s = self.get();
-            s.positions_flat().unwrap_or_else(|| s.records().iter().flat_map(|a| a.r).collect())
+            let mut s = self.get();
+            match s.positions_flat() {
+                Some(r) => r,
+                None => s.records().map_err(to_py)?.iter().flat_map(|a| a.r).collect(),
+            }
         };
         let n = r.len() / 3;
-        PyArray2::from_owned_array(py, Array2::from_shape_vec((n, 3), r).expect("3 columns"))
+        Ok(PyArray2::from_owned_array(py, Array2::from_shape_vec((n, 3), r).expect("3 columns")))
     }
 
     /// Replaces positions (Å) and momenta (internal units), gid order; forces recomputed.
@@ -305,7 +308,7 @@ impl Engine {
         let cli = comd::cli::CommandLine::try_parse_from(&argv).map_err(|e| PyValueError::new_err(format!("comd: {}", comd::cli::error_line(&e))))?;
         let cli = cli.resolve().map_err(to_py)?;
         cli.viewer.validate().map_err(|e| PyValueError::new_err(format!("comd: {e}")))?;
-        let snap = self.get_mut().frame().snapshot();
+        let snap = self.get_mut().frame().map_err(to_py)?.snapshot();
         let (w, h, pixels) = py.detach(|| {
             guarded(|| {
                 let mut cap = comd::capture::OffscreenCapture::new(&cli.viewer).map_err(|e| PyRuntimeError::new_err(format!("comd: error: offscreen capture: {e}")))?;
