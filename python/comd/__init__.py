@@ -145,8 +145,8 @@ class Simulation:
     cells), ``lat`` (Å), ``temp`` (K), ``delta`` (Å), ``dt`` (fs), ``print_rate`` (steps between
     thermo rows), ``seed``, ``exact`` (CoMD's loop order, to the bit), ``threads`` (this
     simulation's own thread pool), ``skin`` (Å). ``structure`` starts from an ``ase.Atoms`` or
-    ``(positions, cell)`` arrays instead of CoMD's lattice; atoms without velocities get
-    Maxwell-Boltzmann velocities for ``temp``. ``verbose=True`` writes the binary's screen output
+    ``(positions, cell)`` arrays instead of CoMD's lattice; an ``Atoms`` with momenta keeps
+    them, otherwise the atoms get Maxwell-Boltzmann velocities for ``temp``. ``verbose=True`` writes the binary's screen output
     (header, thermo rows) to ``sys.stdout``.
 
     Not yet: ``structure=PATH`` (reading structure files) and thermostat/ensemble options

@@ -39,14 +39,13 @@ def _lengths(atoms):
 
 def atoms_arrays(atoms):
     """(positions wrapped into the box, origin, lengths, velocities in Å/fs or None) of
-    ``atoms``; velocities only if some atom moves."""
+    ``atoms``; velocities if the Atoms have momenta (even all zero), else None (drawn for
+    the temperature)."""
     lengths = _lengths(atoms)
     r = _wrap(np.asarray(atoms.get_positions(), dtype=np.float64), lengths)
     v = None
     if atoms.has("momenta"):
-        v_ase = atoms.get_velocities()
-        if np.any(v_ase != 0):
-            v = np.ascontiguousarray(v_ase * units.fs)  # Å per ASE time unit -> Å/fs
+        v = np.ascontiguousarray(atoms.get_velocities() * units.fs)  # Å per ASE time unit -> Å/fs
     return r, (0.0, 0.0, 0.0), tuple(lengths), v
 
 

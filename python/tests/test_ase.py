@@ -137,3 +137,12 @@ def test_to_ase_and_from_ase():
         comd.Simulation.from_ase(bulk("Al", "fcc", a=4.05, cubic=True).repeat((5, 5, 5)))
     with pytest.raises(ValueError, match="orthorhombic"):
         comd.Simulation.from_ase(bulk("Cu", "fcc", a=3.615).repeat((6, 6, 6)))
+
+
+def test_from_ase_keeps_zero_momenta_and_draws_without_them():
+    atoms = crystal(5, rattle=0)
+    drawn = comd.Simulation.from_ase(atoms, temp=300.0)
+    assert np.isclose(drawn.temperature, 300.0, rtol=1e-9)
+    atoms.set_momenta(np.zeros((len(atoms), 3)))
+    still = comd.Simulation.from_ase(atoms, temp=300.0)
+    assert still.temperature == 0.0
