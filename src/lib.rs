@@ -23,6 +23,7 @@
 #![warn(missing_docs)]
 #![deny(unsafe_code)]
 
+pub mod app;
 pub mod checkpoint;
 pub mod cli;
 pub mod comm;
@@ -41,6 +42,7 @@ pub mod potential;
 pub mod progress;
 pub mod records;
 pub mod rng;
+pub mod session;
 pub mod signals;
 pub mod simulation;
 pub mod snapshot;

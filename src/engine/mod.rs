@@ -77,8 +77,9 @@ impl EngineKind {
 }
 
 /// A time-stepping engine for one rank: the stages of velocity Verlet ([`Stages`], also
-/// callable one by one, as the benches do) and what the run reads back.
-pub trait Engine: Stages {
+/// callable one by one, as the benches do) and what the run reads back. `Send`, so an
+/// embedding (the Python package) can keep one and step it inside its own rayon pool.
+pub trait Engine: Stages + Send {
     /// Which path this is.
     fn kind(&self) -> EngineKind;
     /// Advances `n` velocity-Verlet steps of `dt`, then sums the global energies.
@@ -100,6 +101,11 @@ pub trait Engine: Stages {
     /// Neighbour-list builds so far (start-up and rebuilds) on a path that keeps lists: the
     /// same on every rank (the decision to rebuild is global).
     fn list_builds(&self) -> Option<u64> {
+        None
+    }
+    /// The owned atoms' gids and positions as two matching slices, on a path that stores
+    /// them so (`None`: read [`Engine::records`]); the cheap read of an embedding.
+    fn gid_positions(&self) -> Option<(&[i32], &[Real3])> {
         None
     }
 }

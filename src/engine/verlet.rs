@@ -51,12 +51,31 @@ pub fn redistribute(s: &mut dyn Stages, comm: &mut dyn Comm, timers: &mut Timers
 /// Advances `n` steps of size `dt`, then sums the energies (CoMD `timestep` +
 /// `kineticEnergy`).
 pub fn timestep(s: &mut dyn Stages, n: u64, dt: Real, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError> {
+    steps(s, n, dt, true, comm, timers)
+}
+
+/// Advances `n` steps of size `dt`; with `energies`, the last force call computes per-atom
+/// energies and the sums follow ([`timestep`]). Without, neither: the energies are stale
+/// until [`energies`] is called (an embedding that steps one at a time pays for them only
+/// when it reads them). The positions, momenta and forces are the same bits either way.
+pub fn steps(s: &mut dyn Stages, n: u64, dt: Real, energies: bool, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError> {
     for step in 0..n {
         timers.time(Timer::Velocity, |_| s.kick(0.5 * dt));
         timers.time(Timer::Position, |_| s.drift(dt));
         redistribute(s, comm, timers)?;
-        force(s, step + 1 == n, comm, timers)?;
+        force(s, energies && step + 1 == n, comm, timers)?;
         timers.time(Timer::Velocity, |_| s.kick(0.5 * dt));
     }
+    if energies {
+        s.sum_energies(comm, timers)
+    } else {
+        Ok(())
+    }
+}
+
+/// The energies of the current positions after [`steps`] without them: the force call again,
+/// with per-atom energies (the same forces: same positions, same lists), then the sums.
+pub fn energies(s: &mut dyn Stages, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError> {
+    force(s, true, comm, timers)?;
     s.sum_energies(comm, timers)
 }

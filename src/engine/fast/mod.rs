@@ -357,6 +357,10 @@ impl Engine for FastEngine {
             })
             .collect()
     }
+    fn gid_positions(&self) -> Option<(&[i32], &[Real3])> {
+        let n = self.parts.n_own;
+        Some((&self.parts.gid[..n], &self.parts.r[..n]))
+    }
     fn layout(&self) -> Layout {
         let cells = super::exact::cells::LinkCells::new(&self.domain, self.ff.kernel().cutoff()).expect("checked by the sanity checks");
         let mut count = vec![0usize; cells.n_local_boxes];

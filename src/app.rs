@@ -1,35 +1,41 @@
 //! The `comd` binary: parse the command line (and deck), build the run, map errors and
 //! signals to exit statuses.
 
-use comd::checkpoint::{CheckpointWriter, RunFlags};
-use comd::cli::{CommandLine, ViewerArgs, WorkflowArgs};
-use comd::config::{check_writable, RunConfig};
-use comd::error::{exit_status, usage};
-use comd::observer::Observer;
-use comd::simulation::Outcome;
-use comd::snapshot::RunControl;
-use comd::trajectory::{Format, TrajectoryWriter};
-use std::process::ExitCode;
+use crate::checkpoint::{CheckpointWriter, RunFlags};
+use crate::cli::{CommandLine, ViewerArgs, WorkflowArgs};
+use crate::config::{check_writable, RunConfig};
+use crate::error::{exit_status, usage};
+use crate::observer::Observer;
+use crate::simulation::Outcome;
+use crate::snapshot::RunControl;
+use crate::trajectory::{Format, TrajectoryWriter};
 use std::sync::Arc;
 
-fn main() -> ExitCode {
-    let args = match CommandLine::try_parse_from(std::env::args_os()) {
+/// Runs the command line `argv` (program name first) to its end; returns the exit status.
+/// Installs SIGINT/SIGTERM handlers for the rest of the process (Ctrl-C stops the run
+/// cleanly, as in the binary).
+pub fn main<I, T>(argv: I) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString>,
+{
+    let args = match CommandLine::try_parse_from(argv) {
         Ok(a) => a,
         Err(e) => {
             use clap::error::ErrorKind;
             if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
                 let _ = e.print();
-                return ExitCode::SUCCESS;
+                return 0;
             }
-            say_error(&format!("comd: {}", comd::cli::error_line(&e)));
-            return ExitCode::from(2);
+            say_error(&format!("comd: {}", crate::cli::error_line(&e)));
+            return 2;
         }
     };
     match run(&args) {
-        Ok(status) => ExitCode::from(status),
+        Ok(status) => status,
         Err(err) => {
             say_error(&format!("comd: error: {err:#}"));
-            ExitCode::from(exit_status(&err))
+            exit_status(&err)
         }
     }
 }
@@ -45,7 +51,7 @@ fn run(args: &CommandLine) -> anyhow::Result<u8> {
         check_writable(p)?;
     }
     if let Some(p) = &w.plot {
-        comd::plot::check_path(p)?;
+        crate::plot::check_path(p)?;
     }
     for warning in &cfg.warnings {
         eprintln!("comd: {warning}");
@@ -59,10 +65,10 @@ fn run(args: &CommandLine) -> anyhow::Result<u8> {
     let v = cli.viewer.clone();
     v.validate().map_err(usage)?;
     if v.wants_window() {
-        comd::viewer::check_window_available().map_err(usage)?;
+        crate::viewer::check_window_available().map_err(usage)?;
     }
-    let control = Arc::new(comd::snapshot::RunControl::new());
-    let interrupt = comd::signals::install(control.clone())?;
+    let control = Arc::new(crate::snapshot::RunControl::new());
+    let interrupt = crate::signals::install(control.clone())?;
     // A scoped pool: every worker thread has exited when `build_scoped` returns. The GPU
     // (window or offscreen capture) is created and dropped on a worker; a worker still
     // unwinding its thread-locals while `exit` tears down the Vulkan driver's globals made
@@ -90,7 +96,7 @@ fn with_window(cfg: RunConfig, w: WorkflowArgs, v: ViewerArgs, control: Arc<RunC
     std::thread::scope(|scope| {
         let sim = scope.spawn(move || pool.install(|| simulate(&cfg2, &w, &v2, control2, Some(tx), Some(rank_tx))));
         if let Ok(0) = rank_rx.recv() {
-            match comd::viewer::run_window(&v, rx, control.clone()) {
+            match crate::viewer::run_window(&v, rx, control.clone()) {
                 // closing the window (q, Esc, the close button) ends the run cleanly: the
                 // current step finishes, then the final row, validation, timers and YAML
                 Ok(()) => control.request_stop(),
@@ -117,19 +123,19 @@ fn simulate(
     w: &WorkflowArgs,
     v: &ViewerArgs,
     control: Arc<RunControl>,
-    window: Option<crossbeam_channel::Sender<comd::snapshot::Snapshot>>,
+    window: Option<crossbeam_channel::Sender<crate::snapshot::Snapshot>>,
     rank_tx: Option<crossbeam_channel::Sender<usize>>,
 ) -> anyhow::Result<Outcome> {
-    let mut comm = comd::comm::init()?;
+    let mut comm = crate::comm::init()?;
     if let Some(t) = rank_tx {
         let _ = t.send(comm.rank());
     }
     let rank0 = comm.rank() == 0;
-    let (pot, pot_dir) = comd::potential::build(cfg, comm.as_mut())?;
-    let flags = RunFlags::new(cfg, comd::engine::EngineKind::of(cfg), &pot);
+    let (pot, pot_dir) = crate::potential::build(cfg, comm.as_mut())?;
+    let flags = RunFlags::new(cfg, crate::engine::EngineKind::of(cfg), &pot);
     // the checkpoint is read once, here: its step places the trajectories, its atoms start the engine
     let restart = match &cfg.restart {
-        Some(p) => Some(comd::checkpoint::load(cfg, &flags, p, comm.as_mut())?),
+        Some(p) => Some(crate::checkpoint::load(cfg, &flags, p, comm.as_mut())?),
         None => None,
     };
     let start = restart.as_ref().map(|ck| ck.step);
@@ -150,8 +156,8 @@ fn simulate(
     let capture_every = v.gif_every.min(v.frames_every());
     let mut window_feed: Option<Box<dyn Observer>> = match window {
         #[cfg(feature = "viewer")]
-        Some(tx) if rank0 => Some(Box::new(comd::observer::feeds::WindowFeed::new(tx, window_every))),
-        Some(_) => Some(Box::new(comd::observer::Cadence(Some(window_every)))),
+        Some(tx) if rank0 => Some(Box::new(crate::observer::feeds::WindowFeed::new(tx, window_every))),
+        Some(_) => Some(Box::new(crate::observer::Cadence(Some(window_every)))),
         None => None,
     };
     let mut capture_feed: Option<Box<dyn Observer>> = if v.wants_capture() { Some(capture_observer(v, capture_every, rank0)?) } else { None };
@@ -167,21 +173,21 @@ fn simulate(
     if let Some(o) = ckpt.as_mut() {
         observers.push(o);
     }
-    let mut progress = if rank0 { comd::progress::Progress::new(start.unwrap_or(0), cfg.n_steps, w.quiet) } else { None };
-    let hooks = comd::simulation::Hooks {
+    let mut progress = if rank0 { crate::progress::Progress::new(start.unwrap_or(0), cfg.n_steps, w.quiet) } else { None };
+    let hooks = crate::simulation::Hooks {
         observers,
         control: Some(control),
         progress: progress.take().map(|mut p| Box::new(move |s| p.update(s)) as Box<dyn FnMut(u64)>),
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let outcome = comd::simulation::run(cfg, &pot, &pot_dir, restart, comm.as_mut(), hooks, &mut out)?;
+    let outcome = crate::simulation::run(cfg, &pot, &pot_dir, restart, comm.as_mut(), hooks, &mut out)?;
     if let Some(c) = ckpt.as_mut() {
         c.commit()?;
     }
     if let (Some(p), true) = (&w.plot, rank0) {
         let title = format!("comd-rs: {}, {} steps", if cfg.doeam { "EAM" } else { "Lennard-Jones" }, outcome.last_step);
-        comd::plot::write(p, &outcome.rows, &title)?;
+        crate::plot::write(p, &outcome.rows, &title)?;
     }
     Ok(outcome)
 }
@@ -190,12 +196,12 @@ fn simulate(
 /// before the run), its cadence elsewhere.
 fn capture_observer(v: &ViewerArgs, every: u64, rank0: bool) -> anyhow::Result<Box<dyn Observer>> {
     if !rank0 {
-        return Ok(Box::new(comd::observer::Cadence(Some(every))));
+        return Ok(Box::new(crate::observer::Cadence(Some(every))));
     }
     #[cfg(feature = "viewer")]
     {
-        let cap = comd::capture::OffscreenCapture::new(v).map_err(|e| usage(format!("offscreen capture: {e}")))?;
-        Ok(Box::new(comd::observer::feeds::CaptureFeed::new(cap, every)))
+        let cap = crate::capture::OffscreenCapture::new(v).map_err(|e| usage(format!("offscreen capture: {e}")))?;
+        Ok(Box::new(crate::observer::feeds::CaptureFeed::new(cap, every)))
     }
     #[cfg(not(feature = "viewer"))]
     {

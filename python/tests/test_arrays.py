@@ -1,0 +1,79 @@
+"""Arrays: shapes, dtypes, read-only copies in id order; setters."""
+
+import numpy as np
+import pytest
+
+import comd
+
+
+@pytest.fixture
+def sim():
+    s = comd.Simulation(nx=5, ny=5, nz=5, temp=300.0)
+    s.run(10)
+    return s
+
+
+def test_shapes_dtypes_and_read_only_flags(sim):
+    n = sim.n_atoms
+    assert n == 500
+    for name, shape, dtype in [
+        ("positions", (n, 3), np.float64),
+        ("velocities", (n, 3), np.float64),
+        ("forces", (n, 3), np.float64),
+        ("energies", (n,), np.float64),
+        ("ids", (n,), np.int64),
+    ]:
+        a = getattr(sim, name)
+        assert a.shape == shape and a.dtype == dtype, name
+        assert not a.flags.writeable, name
+        assert a.flags.c_contiguous and a.flags.owndata or a.base is not None
+        with pytest.raises(ValueError):
+            a[0] = 0
+    assert np.array_equal(sim.ids, np.arange(n))
+    # copies: reading twice gives equal, distinct arrays; stepping does not change a copy
+    r = sim.positions
+    sim.run(5)
+    assert not np.array_equal(r, sim.positions)
+
+
+def test_scalars_agree_with_the_arrays(sim):
+    n = sim.n_atoms
+    assert sim.time == sim.step * 1.0 == 10.0
+    assert np.isclose(sim.energies.sum(), sim.potential_energy, rtol=1e-12)
+    v = sim.velocities
+    ke = 0.5 * sim.mass * comd._comd.AMU_TO_INTERNAL_MASS * (v * v).sum()
+    assert np.isclose(ke, sim.kinetic_energy, rtol=1e-12)
+    assert np.isclose(sim.temperature, sim.kinetic_energy / n / (1.5 * comd._comd.KB_EV), rtol=1e-12)
+    assert np.isclose(sim.thermo["temperature"][-1], sim.temperature, rtol=1e-12)
+    assert np.all(np.isfinite(sim.forces)) and np.abs(sim.forces).max() > 0
+
+
+def test_setting_velocities_then_run_0_changes_the_temperature(sim):
+    t0 = sim.temperature
+    sim.velocities = 2.0 * sim.velocities
+    sim.run(0)
+    assert np.isclose(sim.temperature, 4.0 * t0, rtol=1e-12)
+    sim.velocities = np.zeros((sim.n_atoms, 3))
+    assert sim.temperature == 0.0 and sim.kinetic_energy == 0.0
+
+
+def test_setting_positions_recomputes_forces(sim):
+    perfect = comd.Simulation(nx=5, ny=5, nz=5, temp=0.0)
+    assert np.abs(perfect.forces).max() < 1e-10
+    perfect.positions = sim.positions
+    assert np.allclose(perfect.forces, sim.forces, rtol=0, atol=1e-10)
+    assert np.isclose(perfect.potential_energy, sim.potential_energy, rtol=1e-12)
+    # positions outside the box are wrapped back in, energies unchanged
+    perfect.positions = sim.positions + perfect.cell
+    assert np.isclose(perfect.potential_energy, sim.potential_energy, rtol=1e-12)
+    with pytest.raises(ValueError, match="comd: "):
+        perfect.positions = np.zeros((3, 3))
+
+
+def test_structure_from_arrays_starts_as_the_lattice(sim):
+    lattice = comd.Simulation(nx=5, ny=5, nz=5, temp=0.0)
+    arrays = comd.Simulation(structure=(lattice.positions, lattice.cell), temp=0.0)
+    assert arrays.n_atoms == lattice.n_atoms
+    assert np.isclose(arrays.potential_energy, lattice.potential_energy, rtol=1e-13)
+    with pytest.raises(ValueError, match="not yet available"):
+        comd.Simulation(structure="crystal.xyz")
