@@ -36,6 +36,7 @@ pub mod fixed;
 pub mod lattice;
 pub mod observer;
 pub mod output;
+pub mod paths;
 pub mod plot;
 pub mod potential;
 pub mod progress;

@@ -3,7 +3,7 @@
 
 use comd::checkpoint::{CheckpointWriter, RunFlags};
 use comd::cli::{CommandLine, ViewerArgs, WorkflowArgs};
-use comd::config::{check_writable, RunConfig};
+use comd::config::RunConfig;
 use comd::error::{exit_status, usage};
 use comd::observer::Observer;
 use comd::simulation::Outcome;
@@ -41,9 +41,8 @@ fn run(args: &CommandLine) -> anyhow::Result<u8> {
     if w.checkpoint_every.is_some() && w.checkpoint.is_none() {
         return Err(usage("--checkpoint-every needs --checkpoint PATH"));
     }
-    for p in [&w.xyz, &w.lammps_dump, &w.checkpoint].into_iter().flatten() {
-        check_writable(p)?;
-    }
+    comd::files::survive_file_size_limit()?;
+    comd::paths::check(&cli, &cfg)?;
     if let Some(p) = &w.plot {
         comd::plot::check_path(p)?;
     }
