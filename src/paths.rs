@@ -7,7 +7,8 @@
 //! intermediate dumps `PATH.step<N>` of `--dump-state-every` and the `frame-NNNNN.png` files
 //! of `--frames DIR`. Two clashes are allowed, as documented: `--checkpoint` equal to
 //! `--restart` (the checkpoint is read completely before it is replaced), and a trajectory
-//! appended to on a restart (it is not an input here).
+//! appended to on a restart (it is not an input here). Outputs may share a character
+//! device (`/dev/null`).
 //!
 //! The probe of each output does what the write will do ([`crate::files::probe`]), so a bad
 //! name, a missing or read-only directory, a FIFO without reader or a socket is exit status
@@ -91,6 +92,8 @@ pub fn inputs(cli: &Cli, cfg: &RunConfig) -> Vec<Named> {
 struct Identity {
     canon: PathBuf,
     inode: Option<(u64, u64)>,
+    /// A character device (`/dev/null`): any number of outputs may go there.
+    char_device: bool,
 }
 
 fn identity(p: &Path) -> Identity {
@@ -100,7 +103,8 @@ fn identity(p: &Path) -> Identity {
         let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()));
         dir.join(p.file_name().unwrap_or_default())
     });
-    Identity { canon, inode: meta.map(|m| (m.dev(), m.ino())) }
+    let char_device = meta.as_ref().is_some_and(|m| std::os::unix::fs::FileTypeExt::is_char_device(&m.file_type()));
+    Identity { canon, inode: meta.map(|m| (m.dev(), m.ino())), char_device }
 }
 
 /// True when `a` and `b` can be the same file (or `b` is a member of `a`'s family, or the
@@ -111,7 +115,7 @@ fn same(a: &Named, ia: &Identity, b: &Named, ib: &Identity) -> bool {
         let base = fi.canon.file_name().unwrap_or_default().to_string_lossy().into_owned();
         o.canon.parent() == fi.canon.parent() && member(&base, &o.canon.file_name().unwrap_or_default().to_string_lossy())
     };
-    let direct = a.family.is_none() && b.family.is_none() && (ia.canon == ib.canon || (ia.inode.is_some() && ia.inode == ib.inode));
+    let direct = a.family.is_none() && b.family.is_none() && !(ia.char_device && ib.char_device) && (ia.canon == ib.canon || (ia.inode.is_some() && ia.inode == ib.inode));
     direct || in_family(a, ia, ib) || in_family(b, ib, ia)
 }
 
