@@ -141,3 +141,111 @@ fn devices_are_written_in_place_never_replaced() {
     let left: Vec<_> = std::fs::read_dir(d).unwrap().flatten().map(|e| e.file_name()).collect();
     assert_eq!(left.len(), 3, "nothing but null, full and p.svg: {left:?}");
 }
+
+/// Runs `comd SMALL args` on a `size_kb` tmpfs mounted in a private mount namespace
+/// (`unshare -rm`, no root needed) at `dir/full`, after filling `fill_kb` of it; copies what
+/// is left on it to `dir/out` (`fill` excluded). `None` (outside CI) when mounting is not
+/// allowed here.
+fn on_full_disk(dir: &Path, size_kb: u32, fill_kb: u32, args: &[&str]) -> Option<(Output, Vec<String>)> {
+    let (full, out) = (dir.join("full"), dir.join("out"));
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&full).unwrap();
+    std::fs::create_dir_all(&out).unwrap();
+    let script = format!(
+        "mount -t tmpfs -o size={size_kb}k tmpfs full || exit 99; cd full; \
+         [ {fill_kb} -gt 0 ] && dd if=/dev/zero of=fill bs=1k count={fill_kb} 2>/dev/null; rm -f ../out/*; \
+         \"$@\"; rc=$?; rm -f fill; cp -a . ../out/; exit $rc"
+    );
+    let o = run_with(dir, &["unshare", "-rm", "sh", "-c", &script, "sh"], args);
+    if o.status.code() == Some(99) {
+        assert!(std::env::var_os("CI").is_none(), "CI must allow mounting a tmpfs (unshare -rm): {}", stderr(&o));
+        eprintln!("skipping: cannot mount a tmpfs here ({})", stderr(&o).trim());
+        return None;
+    }
+    let mut left: Vec<String> = std::fs::read_dir(&out).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    left.sort();
+    Some((o, left))
+}
+
+#[test]
+fn a_full_disk_is_exit_1_with_one_line_and_leaves_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for args in [&["--checkpoint", "c.ckpt"][..], &["--dump-state", "s"], &["--yaml", "y.yaml"], &["--plot", "p.svg"]] {
+        let Some((o, left)) = on_full_disk(d, 16, 12, args) else { return };
+        assert_fails(&o, 1, "No space left on device");
+        assert!(left.is_empty(), "{args:?} left {left:?}");
+    }
+}
+
+#[test]
+fn a_full_disk_under_a_screenshot_or_gif_is_exit_1_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for args in [&["--screenshot", "p.png"][..], &["--gif", "g.gif", "--size", "320x200", "--gif-every", "2"]] {
+        let Some((o, left)) = on_full_disk(d, 16, 8, args) else { return };
+        if std::env::var_os("CI").is_none() && stderr(&o).contains("adapter") {
+            eprintln!("skipping: no graphics adapter ({})", stderr(&o).trim());
+            return;
+        }
+        assert_fails(&o, 1, "No space left on device");
+        assert!(!stderr(&o).contains("wrote"), "{}", stderr(&o));
+        assert_eq!(stderr(&o).matches("No space left").count(), 1, "the error is said once: {}", stderr(&o));
+        assert!(left.is_empty(), "{args:?} left {left:?}");
+    }
+}
+
+/// The frames of a trajectory as ASE reads them: (frames, atoms in the last one).
+fn ase_frames(path: &Path, format: &str) -> (usize, usize) {
+    let py = "import ase.io,sys; f=ase.io.read(sys.argv[1], index=':', format=sys.argv[2]); print(len(f), len(f[-1]))";
+    let o = Command::new("python3").args(["-c", py]).arg(path).arg(format).output().unwrap();
+    assert!(o.status.success(), "ASE cannot read {}: {}", path.display(), String::from_utf8_lossy(&o.stderr));
+    let s = String::from_utf8_lossy(&o.stdout);
+    let v: Vec<usize> = s.split_whitespace().map(|t| t.parse().unwrap()).collect();
+    (v[0], v[1])
+}
+
+#[test]
+fn trajectories_on_a_full_disk_keep_whole_frames_or_vanish() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for (flag, name, format) in [("--xyz", "t.xyz", "extxyz"), ("--lammps-dump", "t.dump", "lammps-dump-text")] {
+        let reference = tempfile::tempdir().unwrap();
+        assert_ok(&run(reference.path(), &["-N", "40", flag, name]));
+        let whole = std::fs::read(reference.path().join(name)).unwrap();
+        let Some((o, left)) = on_full_disk(d, 64, 0, &["-N", "40", flag, name]) else { return };
+        assert_fails(&o, 1, "complete frame(s) only");
+        assert_eq!(left, [name]);
+        let part = std::fs::read(d.join("out").join(name)).unwrap();
+        assert!(part.len() < whole.len() && whole.starts_with(&part), "{name}: not a prefix of the whole run's file");
+        let (frames, atoms) = ase_frames(&d.join("out").join(name), format);
+        let (all, _) = ase_frames(&reference.path().join(name), format);
+        assert!(frames >= 1 && frames < all && atoms == 256, "{name}: {frames} frames of {all}, {atoms} atoms");
+        let expected_len: usize = whole.len() * frames / all; // frames are nearly the same size
+        assert!(part.len().abs_diff(expected_len) < whole.len() / all / 4, "{name} ends at a frame boundary");
+        // no room for even one frame: no file at all
+        let Some((o, left)) = on_full_disk(d, 16, 0, &["-N", "40", flag, name]) else { return };
+        assert_fails(&o, 1, "no complete frame");
+        assert!(left.is_empty(), "{left:?}");
+    }
+}
+
+#[test]
+fn a_restart_appending_to_a_trajectory_with_missing_frames_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert_ok(&run(d, &["-N", "30", "--xyz", "t.xyz", "--checkpoint", "c.ckpt"]));
+    // keep only the first frame (256 atoms + 2 lines): frames 10 and 20 are lost
+    let text = std::fs::read_to_string(d.join("t.xyz")).unwrap();
+    let first: String = text.lines().take(258).map(|l| format!("{l}\n")).collect();
+    std::fs::write(d.join("t.xyz"), first).unwrap();
+    let o = run(d, &["-N", "40", "--restart", "c.ckpt", "--xyz", "t.xyz"]);
+    assert_ok(&o);
+    assert!(stderr(&o).contains("trajectory t.xyz: its last frame is step 0 but the run continues from step 30: the frames of steps 10 to 20 are missing"), "{}", stderr(&o));
+    assert_eq!(ase_frames(&d.join("t.xyz"), "extxyz").0, 3, "frames 0, 30, 40");
+    // a complete trajectory restarts silently
+    assert_ok(&run(d, &["-N", "30", "--xyz", "u.xyz", "--checkpoint", "c.ckpt"]));
+    let o = run(d, &["-N", "40", "--restart", "c.ckpt", "--xyz", "u.xyz"]);
+    assert_ok(&o);
+    assert!(!stderr(&o).contains("missing"), "{}", stderr(&o));
+}
