@@ -127,8 +127,10 @@ impl RunConfig {
         if cfg.dump_every.is_some() && cfg.dump_state.is_none() {
             return Err(usage("--dump-state-every needs --dump-state PATH"));
         }
-        for p in [&cfg.dump_state, &match &cfg.yaml { YamlTarget::Path(p) => Some(p.clone()), _ => None }].into_iter().flatten() {
-            check_writable(p)?;
+        for (flag, p) in [("--dump-state", &cfg.dump_state), ("--yaml", &match &cfg.yaml { YamlTarget::Path(p) => Some(p.clone()), _ => None })] {
+            if let Some(p) = p {
+                crate::files::probe(p, false).map_err(|e| usage(format!("{flag} {}: {e}", p.display())))?;
+            }
         }
         Ok(cfg)
     }

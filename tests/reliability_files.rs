@@ -249,3 +249,51 @@ fn a_restart_appending_to_a_trajectory_with_missing_frames_says_so() {
     assert_ok(&o);
     assert!(!stderr(&o).contains("missing"), "{}", stderr(&o));
 }
+
+#[test]
+fn bad_output_paths_are_exit_2_before_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let long = "x".repeat(300);
+    std::fs::create_dir(d.join("ro")).unwrap();
+    let Some((o, _)) = on_full_disk(d, 64, 0, &["--version"]) else { return };
+    assert_ok(&o);
+    // a read-only directory: a read-only bind mount, so that root is refused too
+    let script = "mount --bind ro ro && mount -o remount,bind,ro ro || exit 99; \"$@\"";
+    for (flag, name) in [("--xyz", long.as_str()), ("--checkpoint", long.as_str()), ("--dump-state", "nodir/s"), ("--plot", "nodir/p.svg")] {
+        let t = std::time::Instant::now();
+        let o = run(d, &["-N", "100000", flag, name]);
+        assert_fails(&o, 2, flag);
+        assert!(stderr(&o).contains("at most 255") || stderr(&o).contains("does not exist"), "{}", stderr(&o));
+        assert!(t.elapsed().as_secs() < 20, "found before a 100000-step run");
+    }
+    for flag in ["--xyz", "--yaml", "--checkpoint"] {
+        let o = run_with(d, &["unshare", "-rm", "sh", "-c", script, "sh"], &["-N", "100000", flag, "ro/f"]);
+        assert_fails(&o, 2, &format!("{flag} ro/f: cannot write in ro"));
+    }
+    assert_eq!(std::fs::read_dir(d.join("ro")).unwrap().count(), 0);
+}
+
+#[test]
+fn leftovers_of_killed_writes_are_removed_by_the_next_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let host = Command::new("uname").arg("-n").output().unwrap();
+    let host = String::from_utf8_lossy(&host.stdout).trim().to_string();
+    let mut child = Command::new("true").spawn().unwrap();
+    let dead = child.id();
+    child.wait().unwrap();
+    let stale = format!(".c.ckpt.{host}.{dead}.tmp");
+    let foreign = format!(".c.ckpt.elsewhere.{dead}.tmp");
+    let alive = format!(".c.ckpt.{host}.{}.tmp", std::process::id());
+    for n in [&stale, &foreign, &alive] {
+        std::fs::write(d.join(n), "half a checkpoint").unwrap();
+    }
+    assert_ok(&run(d, &["--checkpoint", "c.ckpt"]));
+    assert!(!d.join(&stale).exists(), "the dead process's temp file is gone");
+    assert!(d.join(&foreign).exists() && d.join(&alive).exists(), "another host's and a live process's stay");
+    // a kill -9 in the middle of a write leaves such a file, named after its target
+    let mut names: Vec<String> = std::fs::read_dir(d).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(names, [foreign, alive, "c.ckpt".to_string()].map(|s| s.to_string()).into_iter().collect::<std::collections::BTreeSet<_>>().into_iter().collect::<Vec<_>>());
+}
