@@ -3,7 +3,7 @@
 
 use crate::checkpoint::{CheckpointWriter, RunFlags};
 use crate::cli::{CommandLine, ViewerArgs, WorkflowArgs};
-use crate::config::{check_writable, RunConfig};
+use crate::config::RunConfig;
 use crate::error::{exit_status, usage};
 use crate::observer::Observer;
 use crate::simulation::Outcome;
@@ -47,9 +47,8 @@ fn run(args: &CommandLine) -> anyhow::Result<u8> {
     if w.checkpoint_every.is_some() && w.checkpoint.is_none() {
         return Err(usage("--checkpoint-every needs --checkpoint PATH"));
     }
-    for p in [&w.xyz, &w.lammps_dump, &w.checkpoint].into_iter().flatten() {
-        check_writable(p)?;
-    }
+    crate::files::survive_file_size_limit()?;
+    crate::paths::check(&cli, &cfg)?;
     if let Some(p) = &w.plot {
         crate::plot::check_path(p)?;
     }

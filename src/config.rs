@@ -127,8 +127,10 @@ impl RunConfig {
         if cfg.dump_every.is_some() && cfg.dump_state.is_none() {
             return Err(usage("--dump-state-every needs --dump-state PATH"));
         }
-        for p in [&cfg.dump_state, &match &cfg.yaml { YamlTarget::Path(p) => Some(p.clone()), _ => None }].into_iter().flatten() {
-            check_writable(p)?;
+        for (flag, p) in [("--dump-state", &cfg.dump_state), ("--yaml", &match &cfg.yaml { YamlTarget::Path(p) => Some(p.clone()), _ => None })] {
+            if let Some(p) = p {
+                crate::files::probe(p, false).map_err(|e| usage(format!("{flag} {}: {e}", p.display())))?;
+            }
         }
         Ok(cfg)
     }
@@ -175,25 +177,8 @@ impl RunConfig {
     }
 }
 
-/// Fails with a usage error unless a file can be created at `path` (the file itself is not
-/// left behind).
+/// Fails with a usage error unless a file can be written at `path`, found by doing what the
+/// write will do (see [`crate::files::probe`]; nothing is left behind).
 pub fn check_writable(path: &std::path::Path) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if path.is_dir() {
-        return Err(usage(format!("{}: is a directory, expected a file path", path.display())));
-    }
-    if !dir.is_dir() {
-        return Err(usage(format!("{}: directory {} does not exist", path.display(), dir.display())));
-    }
-    let probe = dir.join(format!(".comd-rs-write-test-{}", std::process::id()));
-    match std::fs::File::create(&probe) {
-        Ok(_) => {
-            let _ = std::fs::remove_file(&probe);
-            Ok(())
-        }
-        Err(e) => Err(usage(format!("{}: cannot write in {}: {e}", path.display(), dir.display()))),
-    }
+    crate::files::probe(path, false).map_err(|e| usage(format!("{}: {e}", path.display())))
 }

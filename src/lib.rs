@@ -37,6 +37,7 @@ pub mod fixed;
 pub mod lattice;
 pub mod observer;
 pub mod output;
+pub mod paths;
 pub mod plot;
 pub mod potential;
 pub mod progress;

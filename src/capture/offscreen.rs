@@ -54,7 +54,7 @@ impl OffscreenCapture {
         if let Some(dir) = &args.frames {
             std::fs::create_dir_all(dir).map_err(|e| CaptureError::io(dir, e))?;
         }
-        let writer = Writer::spawn(4);
+        let writer = Writer::spawn_returning_errors(4);
         if let Some(path) = &args.gif {
             let (width, height) = (args.size.width, args.size.height);
             writer.submit(Job::GifStart {
@@ -158,7 +158,7 @@ impl OffscreenCapture {
     /// Returns the files produced (frames directory counted once).
     ///
     /// # Errors
-    /// The first error met while rendering or writing (all are also printed on stderr).
+    /// The first error met while rendering or writing.
     pub fn finish(mut self, last: &Snapshot) -> Result<Vec<PathBuf>, CaptureError> {
         let mut first_err = None;
         if let Some(path) = self.args.screenshot.clone() {

@@ -1,16 +1,19 @@
 //! Animated GIF recording with `image`'s `GifEncoder` (infinite loop).
 //!
-//! Frames are appended to a temporary file next to the target; [`GifRecorder::finish`]
-//! flushes and renames it, so the GIF on disk is always a complete, valid file. A recording
+//! Frames are appended to a temporary file next to the target ([`AtomicFile`]);
+//! [`GifRecorder::finish`] writes the trailer, syncs and renames it, so the GIF on disk is
+//! always a complete, valid file. The encoder writes through a [`CheckedWriter`]: `image`'s
+//! encoder writes the trailer in its `Drop`, where an I/O error would be lost (or panic), so
+//! the first error is kept aside and checked after every frame and at the end. A recording
 //! with no frames still yields a valid one-frame GIF (a blank frame of the recording size),
 //! which is friendlier than an empty or missing file when a run ends early. A recorder that
 //! is dropped without `finish` deletes its temporary file.
 
-use super::{temp_path, CaptureError};
+use super::CaptureError;
+use crate::files::{AtomicFile, CheckedWriter, ErrorSlot};
 use crate::render::Image;
 use image::codecs::gif::{GifEncoder, Repeat};
 use image::Delay;
-use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
@@ -21,8 +24,9 @@ const SPEED: i32 = 20;
 /// An animated GIF being written.
 pub struct GifRecorder {
     path: PathBuf,
-    tmp: PathBuf,
-    encoder: Option<GifEncoder<BufWriter<File>>>,
+    out: Option<AtomicFile>,
+    errors: ErrorSlot,
+    encoder: Option<GifEncoder<BufWriter<CheckedWriter>>>,
     width: u32,
     height: u32,
     delay_ms: u32,
@@ -40,18 +44,20 @@ impl GifRecorder {
         height: u32,
         delay_ms: u32,
     ) -> Result<Self, CaptureError> {
-        let tmp = temp_path(path);
-        let file = File::create(&tmp).map_err(|e| CaptureError::io(path, e))?;
-        let mut encoder = GifEncoder::new_with_speed(BufWriter::new(file), SPEED);
+        let out = AtomicFile::create(path).map_err(|e| CaptureError::io(path, e))?;
+        let errors = ErrorSlot::default();
+        let file = out.file().try_clone().map_err(|e| CaptureError::io(path, e))?;
+        let mut encoder = GifEncoder::new_with_speed(BufWriter::new(CheckedWriter::new(file, &errors)), SPEED);
         encoder
             .set_repeat(Repeat::Infinite)
-            .map_err(|source| CaptureError::Encode {
+            .map_err(|error| CaptureError::Encode {
                 path: path.to_path_buf(),
-                source,
+                error,
             })?;
         Ok(GifRecorder {
             path: path.to_path_buf(),
-            tmp,
+            out: Some(out),
+            errors,
             encoder: Some(encoder),
             width,
             height,
@@ -96,10 +102,14 @@ impl GifRecorder {
         let delay = Delay::from_numer_denom_ms(self.delay_ms, 1);
         encoder
             .encode_frame(image::Frame::from_parts(buf, 0, 0, delay))
-            .map_err(|source| CaptureError::Encode {
+            .map_err(|error| CaptureError::Encode {
                 path: self.path.clone(),
-                source,
+                error,
             })?;
+        if let Some(e) = self.errors.take() {
+            self.encoder = None; // the file is abandoned: nothing more is written
+            return Err(CaptureError::io(&self.path, e));
+        }
         self.frames += 1;
         Ok(())
     }
@@ -114,43 +124,24 @@ impl GifRecorder {
             self.add(blank)?;
             self.frames = 0;
         }
-        // Dropping the encoder writes the GIF trailer (0x3B) and flushes the BufWriter, but
-        // both swallow I/O errors, so check the result on disk before publishing it.
+        // Dropping the encoder writes the GIF trailer (0x3B) and flushes the BufWriter; the
+        // checked writer kept any error of those writes
         drop(self.encoder.take());
-        let complete = gif_is_complete(&self.tmp).map_err(|e| CaptureError::io(&self.path, e))?;
-        if !complete {
-            let _ = std::fs::remove_file(&self.tmp);
-            let err = std::io::Error::other("incomplete GIF (disk full?)");
-            return Err(CaptureError::io(&self.path, err));
+        if let Some(e) = self.errors.take() {
+            return Err(CaptureError::io(&self.path, e));
         }
-        std::fs::rename(&self.tmp, &self.path).map_err(|e| {
-            let _ = std::fs::remove_file(&self.tmp);
-            CaptureError::io(&self.path, e)
-        })?;
+        let out = self.out.take().ok_or(CaptureError::WriterGone)?;
+        out.commit().map_err(|e| CaptureError::io(&self.path, e))?;
         Ok((self.path.clone(), self.frames))
     }
 }
 
-/// Header says GIF and the last byte is the trailer.
-fn gif_is_complete(path: &Path) -> std::io::Result<bool> {
-    use std::io::{Read, Seek, SeekFrom};
-    let mut f = File::open(path)?;
-    let mut head = [0u8; 4];
-    let mut tail = [0u8; 1];
-    if f.metadata()?.len() < 14 {
-        return Ok(false);
-    }
-    f.read_exact(&mut head)?;
-    f.seek(SeekFrom::End(-1))?;
-    f.read_exact(&mut tail)?;
-    Ok(&head == b"GIF8" && tail[0] == 0x3B)
-}
-
 impl Drop for GifRecorder {
+    /// An unfinished recording leaves nothing: the encoder goes first (its trailer lands in
+    /// the temporary file), then the [`AtomicFile`] removes that file.
     fn drop(&mut self) {
-        if self.encoder.take().is_some() {
-            let _ = std::fs::remove_file(&self.tmp);
-        }
+        drop(self.encoder.take());
+        drop(self.out.take());
     }
 }
 
@@ -158,6 +149,7 @@ impl Drop for GifRecorder {
 mod tests {
     use super::*;
     use image::AnimationDecoder;
+    use std::fs::File;
 
     fn decode(path: &Path) -> Vec<image::Frame> {
         let file = std::io::BufReader::new(File::open(path).unwrap());

@@ -7,8 +7,8 @@
 //! the other. It has no wgpu type in it: files are written from plain RGBA bytes, on any
 //! thread, and tested without a device.
 //!
-//! [`png`] and [`gif`] always write through a temporary file and a rename, so a file on disk
-//! is either complete or absent; [`writer`] does the encoding on a background thread so
+//! [`png`] and [`gif`] always write through [`crate::files::AtomicFile`] (a temporary file
+//! and a rename, every write checked), so a file on disk is either complete or absent; [`writer`] does the encoding on a background thread so
 //! neither the window nor the simulation waits for the GIF quantiser; [`next_free_name`]
 //! hands out `screenshot-NNN.png`-style names that never overwrite a file.
 //!
@@ -31,20 +31,20 @@ pub enum CaptureError {
     #[error(transparent)]
     Gpu(#[from] GpuError),
     /// A file could not be created, written or renamed.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {error}", path.display())]
     Io {
         /// The file concerned.
         path: PathBuf,
         /// The OS error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The image encoder failed.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {error}", path.display())]
     Encode {
         /// The file concerned.
         path: PathBuf,
         /// The encoder's error.
-        source: image::ImageError,
+        error: image::ImageError,
     },
     /// Copying the rendered image back from the device failed.
     #[error("reading the rendered image back failed: {0}")]
@@ -73,21 +73,12 @@ impl From<ReadbackError> for CaptureError {
 }
 
 impl CaptureError {
-    pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> Self {
+    pub(crate) fn io(path: &std::path::Path, error: std::io::Error) -> Self {
         CaptureError::Io {
             path: path.to_path_buf(),
-            source,
+            error,
         }
     }
-}
-
-/// `dir/.name.tmp`: the temporary file that is renamed to `path` once complete.
-pub(crate) fn temp_path(path: &std::path::Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
 }
 
 /// The first `dir/prefix-NNN.ext` with `NNN >= *next` that does not exist, advancing `next`
@@ -97,7 +88,7 @@ pub fn next_free_name(dir: &std::path::Path, prefix: &str, ext: &str, next: &mut
     loop {
         let path = dir.join(format!("{prefix}-{:03}.{ext}", *next));
         *next += 1;
-        if !path.exists() && !temp_path(&path).exists() {
+        if !path.exists() && !crate::files::temp_path(&path).exists() {
             return path;
         }
     }

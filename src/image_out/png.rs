@@ -1,7 +1,11 @@
-//! PNG files, written atomically (temporary file, then rename).
+//! PNG files, written atomically (temporary file, then rename) through an explicit encoder,
+//! so every write error — including the last flush — is seen.
 
-use super::{temp_path, CaptureError};
+use super::CaptureError;
+use crate::files::AtomicFile;
 use crate::render::Image;
+use image::ImageEncoder;
+use std::io::{BufWriter, Write};
 use std::path::Path;
 
 /// Writes `frame` to `path` as an 8-bit RGBA PNG. The file appears complete or not at all.
@@ -9,24 +13,14 @@ use std::path::Path;
 /// # Errors
 /// [`CaptureError::Io`]/[`CaptureError::Encode`] naming the file.
 pub fn write_png(path: &Path, frame: &Image) -> Result<(), CaptureError> {
-    let tmp = temp_path(path);
-    let result = image::save_buffer_with_format(
-        &tmp,
-        &frame.rgba,
-        frame.width,
-        frame.height,
-        image::ExtendedColorType::Rgba8,
-        image::ImageFormat::Png,
-    )
-    .map_err(|source| CaptureError::Encode {
-        path: path.to_path_buf(),
-        source,
-    })
-    .and_then(|()| std::fs::rename(&tmp, path).map_err(|e| CaptureError::io(path, e)));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    let out = AtomicFile::create(path).map_err(|e| CaptureError::io(path, e))?;
+    let mut buf = BufWriter::new(out.file());
+    image::codecs::png::PngEncoder::new(&mut buf)
+        .write_image(&frame.rgba, frame.width, frame.height, image::ExtendedColorType::Rgba8)
+        .map_err(|error| CaptureError::Encode { path: path.to_path_buf(), error })?;
+    buf.flush().map_err(|e| CaptureError::io(path, e))?;
+    drop(buf);
+    out.commit().map_err(|e| CaptureError::io(path, e))
 }
 
 #[cfg(test)]

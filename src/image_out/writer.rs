@@ -3,8 +3,9 @@
 //! PNG encoding takes ~10 ms per 720p frame and GIF quantisation ~60-130 ms; doing that on
 //! the window thread would stall interaction, doing it on the simulation thread would slow
 //! the physics. The thread owns at most one [`GifRecorder`] at a time and reports each file
-//! it completes on stderr (`comd: wrote …`), plus every error, which it also keeps so
-//! [`Writer::finish`] can return them to the caller.
+//! it completes on stderr (`comd: wrote …`), plus every error (unless its caller reports
+//! them, [`Writer::spawn_returning_errors`]), which it also keeps so [`Writer::finish`] can
+//! return them to the caller.
 
 use super::gif::GifRecorder;
 use super::png::write_png;
@@ -44,7 +45,19 @@ pub struct Writer {
 
 impl Writer {
     /// Starts the thread. `queue` bounds the number of pending jobs (frames are big).
+    /// Errors are printed as they happen (the window has no other way to show them) and
+    /// returned by [`Writer::finish`].
     pub fn spawn(queue: usize) -> Writer {
+        Writer::start(queue, true)
+    }
+
+    /// [`Writer::spawn`] for a caller that reports the errors [`Writer::finish`] returns
+    /// itself (offscreen capture: the run's one error line), so they are not printed twice.
+    pub fn spawn_returning_errors(queue: usize) -> Writer {
+        Writer::start(queue, false)
+    }
+
+    fn start(queue: usize, print_errors: bool) -> Writer {
         let (tx, rx) = crossbeam_channel::bounded::<Job>(queue.max(1));
         let handle = std::thread::Builder::new()
             .name("comd-capture".into())
@@ -54,7 +67,9 @@ impl Writer {
                 let mut report = |r: Result<String, CaptureError>| match r {
                     Ok(msg) => eprintln!("comd: wrote {msg}"),
                     Err(e) => {
-                        eprintln!("comd: capture error: {e}");
+                        if print_errors {
+                            eprintln!("comd: capture error: {e}");
+                        }
                         errors.push(e);
                     }
                 };

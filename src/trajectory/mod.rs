@@ -1,21 +1,21 @@
 //! Trajectory files: extended XYZ ([`xyz`]) and LAMMPS text dumps ([`lammps`]), written by
 //! an [`Observer`] every `--dump-every` steps, at step 0 and at the final step.
 //!
-//! Frames are appended through a buffer that is flushed after every frame, so a file always
-//! ends with complete frames unless the process is killed in the middle of one. On a restart
-//! the file is scanned, everything from the first frame at or after the checkpoint's step
-//! (and any incomplete tail) is cut off, and the run appends from there: a run interrupted
-//! and restarted writes the same file as an uninterrupted one.
+//! Each frame is written whole, and a failed write cuts the file back to its complete frames
+//! ([`file`]), so a file always ends with complete frames unless the process is killed in
+//! the middle of one. On a restart the file is scanned, everything from the first frame at
+//! or after the checkpoint's step (and any incomplete tail) is cut off, and the run appends
+//! from there: a run interrupted and restarted writes the same file as an uninterrupted one.
+//! Frames missing before the restart step are stated on stderr.
 //!
 //! Only rank 0 opens files; other ranks hold a writer without a file (observers must exist
 //! on every rank because their cadence drives a collective gather).
 
+mod file;
 pub mod lammps;
 pub mod xyz;
 
 use crate::observer::{Frame, Observer};
-use anyhow::Context;
-use std::io::{Seek, Write};
 use std::path::{Path, PathBuf};
 
 /// Trajectory file format.
@@ -83,13 +83,14 @@ pub const FULL_DIGITS: usize = 17;
 pub struct TrajectoryWriter {
     format: Format,
     path: PathBuf,
-    out: Option<std::io::BufWriter<std::fs::File>>,
+    out: Option<file::TrajectoryFile>,
     rank0: bool,
     resume_at: Option<u64>,
     every: u64,
     digits: usize,
     last_step: Option<u64>,
     buf: String,
+    failed: bool,
 }
 
 impl TrajectoryWriter {
@@ -109,12 +110,25 @@ impl TrajectoryWriter {
             digits: if full_precision { FULL_DIGITS } else { DEFAULT_DIGITS },
             last_step: None,
             buf: String::new(),
+            failed: false,
         })
     }
 
-    fn write(&mut self, frame: &Frame) -> anyhow::Result<()> {
+    fn write(&mut self, frame: &Frame, last: bool) -> anyhow::Result<()> {
+        if self.failed {
+            return Ok(()); // reported once, when it happened; the file keeps whole frames
+        }
+        let res = self.write_frame(frame, last);
+        self.failed = res.is_err();
+        res
+    }
+
+    fn write_frame(&mut self, frame: &Frame, last: bool) -> anyhow::Result<()> {
         if self.last_step == Some(frame.step) {
-            return Ok(());
+            return match (&mut self.out, last) {
+                (Some(out), true) => out.append(b"", true),
+                _ => Ok(()),
+            };
         }
         self.buf.clear();
         match self.format {
@@ -122,37 +136,14 @@ impl TrajectoryWriter {
             Format::Lammps => lammps::format_frame(&mut self.buf, frame, self.digits),
         }
         if self.rank0 && self.out.is_none() {
-            self.out = Some(open(&self.path, self.format, self.resume_at)?);
+            self.out = Some(file::TrajectoryFile::open(&self.path, self.format, self.resume_at, self.every)?);
         }
         if let Some(out) = &mut self.out {
-            out.write_all(self.buf.as_bytes())
-                .and_then(|_| out.flush())
-                .with_context(|| format!("writing the trajectory {}", self.path.display()))?;
+            out.append(self.buf.as_bytes(), last)?;
         }
         self.last_step = Some(frame.step);
         Ok(())
     }
-}
-
-fn open(path: &Path, format: Format, resume_at: Option<u64>) -> anyhow::Result<std::io::BufWriter<std::fs::File>> {
-    let ctx = || format!("opening the trajectory {}", path.display());
-    let file = match resume_at {
-        Some(step) if path.exists() => {
-            let bytes = std::fs::read(path).with_context(ctx)?;
-            let text = String::from_utf8_lossy(&bytes);
-            let scan = match format {
-                Format::Xyz => xyz::scan(&text),
-                Format::Lammps => lammps::scan(&text),
-            };
-            let keep = scan.keep_before(step);
-            let mut f = std::fs::OpenOptions::new().write(true).open(path).with_context(ctx)?;
-            f.set_len(keep as u64).with_context(ctx)?;
-            f.seek(std::io::SeekFrom::End(0)).with_context(ctx)?;
-            f
-        }
-        _ => std::fs::File::create(path).with_context(ctx)?,
-    };
-    Ok(std::io::BufWriter::new(file))
 }
 
 impl Observer for TrajectoryWriter {
@@ -160,10 +151,10 @@ impl Observer for TrajectoryWriter {
         Some(self.every)
     }
     fn observe(&mut self, frame: &Frame) -> anyhow::Result<()> {
-        self.write(frame)
+        self.write(frame, false)
     }
     fn finish(&mut self, frame: &Frame) -> anyhow::Result<()> {
-        self.write(frame)
+        self.write(frame, true)
     }
 }
 
