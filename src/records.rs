@@ -15,7 +15,8 @@ pub struct AtomRecord {
     pub p: [f64; 3],
     /// Force.
     pub f: [f64; 3],
-    /// Per-atom energy.
+    /// Per-atom energy in CoMD's unit ([`crate::potential::Potential::u_unit`]: eV for EAM,
+    /// 4ε for Lennard-Jones), on both paths.
     pub u: f64,
     /// Periodic image counters: the unwrapped position is `r + image * box length`.
     pub image: [i32; 3],
