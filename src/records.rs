@@ -25,6 +25,23 @@ pub struct AtomRecord {
     pub r_ref: [f64; 3],
 }
 
+impl AtomRecord {
+    /// The record with its position wrapped into the box `[0, lengths)` and the image
+    /// counters moved by as many box lengths, so `r + image·L` stays the same path. Every
+    /// written position goes through here (state dumps, trajectories, data files); the
+    /// engines keep their own positions (the default path wraps only at list rebuilds).
+    pub fn wrapped(&self, lengths: [f64; 3]) -> AtomRecord {
+        let mut a = *self;
+        for k in 0..3 {
+            if let Some((x, n)) = crate::domain::wrap(a.r[k], lengths[k]) {
+                a.r[k] = x;
+                a.image[k] += n;
+            }
+        }
+        a
+    }
+}
+
 const RECORD_BYTES: usize = 8 + 13 * 8 + 12;
 
 /// Serialises records for a gather.

@@ -48,6 +48,13 @@ impl Frame {
         self.step as f64 * self.dt
     }
 
+    /// The frame with every position wrapped into the box ([`AtomRecord::wrapped`]), as
+    /// files show it (not for checkpoints: they keep the engine's bits).
+    pub fn wrapped(&self) -> Frame {
+        let lengths: [f64; 3] = std::array::from_fn(|k| self.box_max[k] - self.box_min[k]);
+        Frame { atoms: self.atoms.iter().map(|a| a.wrapped(lengths)).collect(), ..self.clone() }
+    }
+
     /// Temperature, K.
     pub fn temperature(&self) -> f64 {
         (self.e_kinetic / self.atoms.len().max(1) as f64) / (crate::constants::KB_EV * 1.5)

@@ -233,7 +233,7 @@ impl Run<'_, '_> {
                 let path = cfg.dump_state.as_ref().ok_or_else(|| usage("--dump-state-every needs --dump-state"))?;
                 let mut name = path.as_os_str().to_owned();
                 name.push(format!(".step{step}"));
-                report::write_dump(self.engine.as_ref(), self.comm, std::path::Path::new(&name), step)?;
+                report::write_dump(self.engine.as_ref(), self.comm, std::path::Path::new(&name), step, self.setup.global_max)?;
             }
         }
         let observers = &mut self.hooks.observers;
@@ -299,7 +299,7 @@ impl Run<'_, '_> {
             self.say(&screen::timestamp("Ending simulation"))?;
             self.say(&screen::validation(&validation))?;
             if let Some(path) = &self.cfg.dump_state {
-                report::write_dump(self.engine.as_ref(), self.comm, path, self.step)?;
+                report::write_dump(self.engine.as_ref(), self.comm, path, self.step, self.setup.global_max)?;
             }
         }
         if self.hooks.observers.iter().any(|o| o.wants_final_frame()) {

@@ -63,9 +63,11 @@ pub fn gather_records(engine: &dyn Engine, comm: &mut dyn Comm) -> Option<(Vec<A
     Some(all.into_iter().unzip())
 }
 
-/// Writes the state dump of all atoms at `step` to `path` (rank 0).
-pub fn write_dump(engine: &dyn Engine, comm: &mut dyn Comm, path: &std::path::Path, step: u64) -> anyhow::Result<()> {
-    if let Some((mut all, _)) = gather_records(engine, comm) {
+/// Writes the state dump of all atoms at `step` to `path` (rank 0), positions wrapped into
+/// the box `lengths`.
+pub fn write_dump(engine: &dyn Engine, comm: &mut dyn Comm, path: &std::path::Path, step: u64, lengths: [Real; 3]) -> anyhow::Result<()> {
+    if let Some((all, _)) = gather_records(engine, comm) {
+        let mut all: Vec<AtomRecord> = all.iter().map(|a| a.wrapped(lengths)).collect();
         dump::write(path, step, engine.e_potential(), engine.e_kinetic(), &mut all)
             .with_context(|| format!("writing the state dump {}", path.display()))?;
     }

@@ -117,6 +117,7 @@ impl TrajectoryWriter {
             return Ok(());
         }
         self.buf.clear();
+        let frame = &frame.wrapped(); // positions in [0, L), image flags moved with them
         match self.format {
             Format::Xyz => xyz::format_frame(&mut self.buf, frame, self.digits),
             Format::Lammps => lammps::format_frame(&mut self.buf, frame, self.digits),
