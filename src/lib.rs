@@ -44,6 +44,7 @@ pub mod rng;
 pub mod signals;
 pub mod simulation;
 pub mod snapshot;
+pub mod structure;
 pub mod timers;
 pub mod trajectory;
 pub mod types;

@@ -81,7 +81,7 @@ impl FastEngine {
         let mut parts = Particles::default();
         parts.gid = atoms.iter().map(|a| a.gid).collect();
         parts.p = atoms.iter().map(|a| a.p).collect();
-        parts.image = vec![[0; 3]; atoms.len()];
+        parts.image = atoms.iter().map(|a| a.image).collect();
         parts.n_own = atoms.len();
         if let Some(t) = temp {
             let mut n = [atoms.len() as i64];
