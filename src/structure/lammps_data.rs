@@ -13,6 +13,7 @@ use std::collections::HashMap;
 #[derive(Debug, Default)]
 struct Header {
     n_atoms: Option<usize>,
+    atoms_line: usize,
     n_types: Option<usize>,
     bounds: [Option<(f64, f64)>; 3],
 }
@@ -53,7 +54,7 @@ pub fn parse(text: &str) -> Result<Parsed, ReadError> {
         header_line(&mut h, code, n)?;
     }
     let n_atoms = h.n_atoms.ok_or_else(|| ReadError::at(lines.last, "the header has no 'N atoms' line"))?;
-    super::checks::atoms_fit(n_atoms).map_err(|e| ReadError::at(lines.last, e.msg))?;
+    super::checks::atoms_fit(n_atoms).map_err(|e| ReadError::at(h.atoms_line, e.msg))?;
     let n_types = h.n_types.unwrap_or(1);
     let axes = ["x", "y", "z"];
     let mut origin = [0.0; 3];
@@ -123,7 +124,7 @@ fn header_line(h: &mut Header, code: &str, n: usize) -> Result<(), ReadError> {
         Ok(v as usize)
     };
     match toks.as_slice() {
-        [c, "atoms"] => h.n_atoms = Some(count(c)?),
+        [c, "atoms"] => (h.n_atoms, h.atoms_line) = (Some(count(c)?), n),
         [c, "atom", "types"] => h.n_types = Some(count(c)?.max(1)),
         [c, "bonds" | "angles" | "dihedrals" | "impropers" | "ellipsoids" | "lines" | "triangles" | "bodies"] => {
             if count(c)? > 0 {
@@ -277,7 +278,7 @@ Atoms # atomic\n\n1 1 0.5 0.5 0.5\n5 1 2.5 0.5 0.5 1 0 -1\n3 1 4.5 0.5 0.5\n\nVe
             (DATA.replace("\nMasses", "0.5 0 0 xy xz yz\nMasses"), 9, "tilted"),
             (DATA.replace("Atoms # atomic", "Atoms # full"), 14, "atom style 'full'"),
             (DATA.replace("3 1 4.5", "1 1 4.5"), 18, "appears twice"),
-            (DATA.replace("3 -1 0 0\n", ""), 22, "truncated"),
+            (DATA.replace("3 -1 0 0\n", ""), 23, "truncated"),
             (DATA.replace("5 1 2.5", "5 2 2.5"), 17, "atom type 2"),
         ];
         for (text, line, needle) in cases {
