@@ -139,7 +139,7 @@ fn simulate(
     let start = restart.as_ref().map(|ck| ck.step);
     let every = w.dump_every.map_or(cfg.print_rate, |k| k as u64);
     let traj = |path: &Option<std::path::PathBuf>, fmt| -> anyhow::Result<Option<TrajectoryWriter>> {
-        path.as_ref().map(|p| TrajectoryWriter::create(p, fmt, every, w.full_precision, start, rank0)).transpose()
+        path.as_ref().map(|p| Ok(TrajectoryWriter::create(p, fmt, every, w.full_precision, start, rank0)?.with_time(w.dump_time))).transpose()
     };
     let mut xyz = traj(&w.xyz, Format::Xyz)?;
     let mut lammps = traj(&w.lammps_dump, Format::Lammps)?;

@@ -32,6 +32,12 @@ pub struct Frame {
     pub e_kinetic: f64,
     /// Atom mass, internal units.
     pub mass: f64,
+    /// Species name of every atom (the potential's, `Cu`).
+    pub species: String,
+    /// The unit of the records' per-atom energy `u`, eV (`Potential::u_unit`): eV = `u · u_unit`.
+    pub u_unit: f64,
+    /// Pressure (virial and kinetic parts), GPa.
+    pub pressure: f64,
     /// Total energy per atom at step 0, eV (the validation block; carried across restarts).
     pub e_initial: f64,
     /// Atoms at step 0.

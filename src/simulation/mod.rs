@@ -57,6 +57,8 @@ struct Run<'a, 'h> {
     pot_dir: &'a str,
     engine: Box<dyn Engine>,
     setup: Setup,
+    /// The potential's species and the unit of the per-atom energies (for frames).
+    species: (String, Real),
     /// Total energy per atom and atom count at step 0 (carried across restarts).
     e0: Real,
     n0: i64,
@@ -196,6 +198,7 @@ fn prolog<'a, 'h>(
         pot_dir,
         engine,
         setup,
+        species: (pot.species().to_string(), pot.u_unit()),
         e0,
         n0,
         first_step,
@@ -257,7 +260,7 @@ impl Run<'_, '_> {
         let observers = &mut self.hooks.observers;
         let due: Vec<usize> = (0..observers.len()).filter(|&i| observers[i].every().is_some_and(|k| step % k == 0 && step < cfg.n_steps)).collect();
         if !due.is_empty() {
-            if let Some(frame) = report::gather_frame(self.engine.as_ref(), self.comm, step, cfg, self.setup.global_max, (self.e0, self.n0)) {
+            if let Some(frame) = report::gather_frame(self.engine.as_ref(), self.comm, step, cfg, self.setup.global_max, (self.e0, self.n0), &self.species) {
                 for i in due {
                     self.hooks.observers[i].observe(&frame)?;
                 }
@@ -322,7 +325,7 @@ impl Run<'_, '_> {
         }
         if self.hooks.observers.iter().any(|o| o.wants_final_frame()) {
             let initial = (self.e0, self.n0);
-            if let Some(frame) = report::gather_frame(self.engine.as_ref(), self.comm, self.step, self.cfg, self.setup.global_max, initial) {
+            if let Some(frame) = report::gather_frame(self.engine.as_ref(), self.comm, self.step, self.cfg, self.setup.global_max, initial, &self.species) {
                 for o in self.hooks.observers.iter_mut() {
                     o.finish(&frame)?;
                 }

@@ -75,7 +75,8 @@ pub fn write_dump(engine: &dyn Engine, comm: &mut dyn Comm, path: &std::path::Pa
 }
 
 /// The frame observers see at `step` (on rank 0; `None` elsewhere).
-pub fn gather_frame(engine: &dyn Engine, comm: &mut dyn Comm, step: u64, cfg: &RunConfig, global_max: [Real; 3], initial: (Real, i64)) -> Option<Frame> {
+pub fn gather_frame(engine: &dyn Engine, comm: &mut dyn Comm, step: u64, cfg: &RunConfig, global_max: [Real; 3], initial: (Real, i64), species: &(String, Real)) -> Option<Frame> {
+    let pressure = pressure(engine, comm, global_max);
     let (atoms, ranks) = gather_records(engine, comm)?;
     Some(Frame {
         step,
@@ -86,6 +87,9 @@ pub fn gather_frame(engine: &dyn Engine, comm: &mut dyn Comm, step: u64, cfg: &R
         e_potential: engine.e_potential(),
         e_kinetic: engine.e_kinetic(),
         mass: engine.mass(),
+        species: species.0.clone(),
+        u_unit: species.1,
+        pressure,
         e_initial: initial.0,
         n_initial: initial.1,
         atoms,
