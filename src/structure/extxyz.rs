@@ -197,7 +197,7 @@ fn atom_of(text: &str, line: usize, index: usize, props: &[Property], frame: &mu
         return Err(ReadError::at(line, format!("{} columns, Properties describes {want} (is the atom count right?)", toks.len())));
     }
     let mut atom = FileAtom { gid: index as i64, line, kind: 0, r: [0.0; 3], v: None, mass: None };
-    let mut species = None;
+    let mut species: Option<std::borrow::Cow<str>> = None;
     let mut col = 0;
     for p in props {
         let t = &toks[col..col + p.cols];
@@ -207,10 +207,10 @@ fn atom_of(text: &str, line: usize, index: usize, props: &[Property], frame: &mu
             "pos" => atom.r = vec3("a position")?,
             "momenta" => atom.v = Some(vec3("a momentum")?),
             "velo" | "vel" | "velocities" if frame.velocity_unit == VelocityUnit::AngstromPerFs => atom.v = Some(vec3("a velocity")?),
-            "species" => species = Some(t[0].to_string()),
+            "species" => species = Some(t[0].into()),
             "Z" if species.is_none() => {
                 let z = integer(t[0], "Z", line)?;
-                species = Some(if z == 29 { "Cu".to_string() } else { format!("element Z={z}") });
+                species = Some(if z == 29 { "Cu".into() } else { format!("element Z={z}").into() });
             }
             "masses" => {
                 let m = real(t[0], "a mass", line)?;
@@ -228,10 +228,10 @@ fn atom_of(text: &str, line: usize, index: usize, props: &[Property], frame: &mu
         }
     }
     let name = species.unwrap_or_default();
-    atom.kind = match frame.species.iter().position(|s| s.as_deref() == Some(name.as_str())) {
+    atom.kind = match frame.species.iter().position(|s| s.as_deref() == Some(&*name)) {
         Some(k) => k,
         None => {
-            frame.species.push(Some(name));
+            frame.species.push(Some(name.into_owned()));
             frame.species.len() - 1
         }
     };
