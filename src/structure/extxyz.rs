@@ -18,8 +18,7 @@ struct Property {
 pub fn parse(text: &str) -> Result<Parsed, ReadError> {
     let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l));
     let mut last = None;
-    loop {
-        let Some((n_line, count)) = lines.by_ref().find(|(_, l)| !l.trim().is_empty()) else { break };
+    while let Some((n_line, count)) = lines.by_ref().find(|(_, l)| !l.trim().is_empty()) {
         let n = count_of(count, n_line, last.is_some())?;
         super::checks::atoms_fit(n).map_err(|e| ReadError::at(n_line, e.msg))?;
         let (h_line, header) = lines.next().ok_or_else(|| ReadError::at(n_line, "truncated: the file ends before the comment line of this frame"))?;
@@ -161,7 +160,7 @@ fn header_of(line: &str, n_line: usize) -> Result<(Vec<Property>, Parsed), ReadE
 /// `Properties=name:type:cols:...`.
 fn properties(value: &str, n_line: usize) -> Result<Vec<Property>, ReadError> {
     let parts: Vec<&str> = value.split(':').collect();
-    if parts.len() % 3 != 0 {
+    if !parts.len().is_multiple_of(3) {
         return Err(ReadError::at(n_line, format!("Properties='{value}': expected name:type:columns triples")));
     }
     let mut out = Vec::new();

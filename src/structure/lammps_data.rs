@@ -60,14 +60,14 @@ pub fn parse(text: &str) -> Result<Parsed, ReadError> {
     let mut lengths = [0.0; 3];
     for a in 0..3 {
         let (lo, hi) = h.bounds[a].ok_or_else(|| ReadError::at(lines.last, format!("the header has no '{0}lo {0}hi' line", axes[a])))?;
-        if !(hi > lo) {
+        if hi <= lo {
             return Err(ReadError::at(0, format!("the box is empty along {}: {0}lo {lo} ≥ {0}hi {hi}", axes[a])));
         }
         (origin[a], lengths[a]) = (lo, hi - lo);
     }
     let mut out = Parsed { origin, lengths, species: vec![None; n_types], velocity_unit: VelocityUnit::AngstromPerPs, atoms: Vec::new() };
     let mut masses: Vec<Option<f64>> = vec![None; n_types];
-    let mut velocities: Option<Vec<(i64, [f64; 3])>> = None;
+    let mut velocities: Option<Velocities> = None;
     let mut seen_atoms = false;
     while let Some((n, code, comment)) = section {
         let name = code.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -140,7 +140,7 @@ fn header_line(h: &mut Header, code: &str, n: usize) -> Result<(), ReadError> {
                 "z" => 2,
                 _ => return Err(ReadError::at(n, format!("unknown header line '{code}'"))),
             };
-            h.bounds[a] = Some((real(lo, &format!("{l}"), n)?, real(hi, &format!("{h2}"), n)?));
+            h.bounds[a] = Some((real(lo, l, n)?, real(hi, h2, n)?));
         }
         [a, b, c, "xy", "xz", "yz"] => {
             let t = [real(a, "xy", n)?, real(b, "xz", n)?, real(c, "yz", n)?];
@@ -226,7 +226,10 @@ fn read_atoms<'a>(lines: &mut Lines<'a>, count: usize, n_types: usize, l: &[f64;
     after_entries(lines, "Atoms", count)
 }
 
-fn read_velocities<'a>(lines: &mut Lines<'a>, count: usize) -> Result<(Vec<(i64, [f64; 3])>, Next<'a>), ReadError> {
+/// Velocities by atom id, sorted by id.
+type Velocities = Vec<(i64, [f64; 3])>;
+
+fn read_velocities<'a>(lines: &mut Lines<'a>, count: usize) -> Result<(Velocities, Next<'a>), ReadError> {
     let mut v = Vec::with_capacity(count.min(1 << 20));
     let mut line_of = Vec::with_capacity(count.min(1 << 20));
     for i in 0..count {
