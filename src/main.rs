@@ -132,10 +132,7 @@ fn simulate(
         Some(p) => Some(comd::checkpoint::load(cfg, &flags, p, comm.as_mut())?),
         None => None,
     };
-    let structure = match &cfg.structure {
-        Some(p) => Some(load_structure(cfg, &pot, p, restart.as_ref(), comm.as_mut())?),
-        None => None,
-    };
+    let structure = cfg.structure.as_ref().map(|p| load_structure(cfg, &pot, p, restart.as_ref(), comm.as_mut())).transpose()?;
     let start = restart.as_ref().map(|ck| ck.step);
     let every = w.dump_every.map_or(cfg.print_rate, |k| k as u64);
     let traj = |path: &Option<std::path::PathBuf>, fmt| -> anyhow::Result<Option<TrajectoryWriter>> {

@@ -32,8 +32,8 @@ impl AtomRecord {
     /// engines keep their own positions (the default path wraps only at list rebuilds).
     pub fn wrapped(&self, lengths: [f64; 3]) -> AtomRecord {
         let mut a = *self;
-        for k in 0..3 {
-            if let Some((x, n)) = crate::domain::wrap(a.r[k], lengths[k]) {
+        for (k, &l) in lengths.iter().enumerate() {
+            if let Some((x, n)) = crate::domain::wrap(a.r[k], l) {
                 a.r[k] = x;
                 a.image[k] += n;
             }

@@ -5,7 +5,6 @@
 
 use super::{Parsed, ReadError};
 use crate::cli::StructureFormat;
-use std::collections::HashMap;
 use std::path::Path;
 
 /// Closest allowed distance between two atoms, Å.
@@ -70,39 +69,50 @@ pub fn box_fits(p: &Parsed, cutoff: f64, proc_grid: [usize; 3]) -> Result<(), Re
     atoms_fit(p.atoms.len())
 }
 
-/// No two atoms closer than [`MIN_DISTANCE`] (nearest periodic image): bins of at least that
-/// width, each atom against the atoms of its own and the neighbouring bins.
+/// No two atoms closer than [`MIN_DISTANCE`] (nearest periodic image): a cell list (bins at
+/// least that wide, about one atom each), each atom against the atoms of its own and the
+/// neighbouring bins. Reports the pair that comes first in the file.
 pub fn spacing(p: &Parsed) -> Result<(), ReadError> {
     let l = p.lengths;
-    let nb: [i64; 3] = std::array::from_fn(|k| ((l[k] / MIN_DISTANCE).floor() as i64).clamp(1, 1 << 20));
+    let n = p.atoms.len().max(1) as f64;
+    let width = (l[0] * l[1] * l[2] / n).cbrt().max(MIN_DISTANCE);
+    let nb: [usize; 3] = std::array::from_fn(|k| ((l[k] / width).floor() as usize).clamp(1, 1 << 10));
     let wrapped: Vec<[f64; 3]> = p.atoms.iter().map(|a| std::array::from_fn(|k| (a.r[k] - p.origin[k]).rem_euclid(l[k]))).collect();
-    let bin_of = |r: &[f64; 3]| -> [i64; 3] { std::array::from_fn(|k| ((r[k] / l[k] * nb[k] as f64) as i64).clamp(0, nb[k] - 1)) };
-    let mut bins: HashMap<[i64; 3], Vec<usize>> = HashMap::with_capacity(p.atoms.len());
-    for (i, r) in wrapped.iter().enumerate() {
-        bins.entry(bin_of(r)).or_default().push(i);
+    let coord = |r: &[f64; 3]| -> [usize; 3] { std::array::from_fn(|k| ((r[k] / l[k] * nb[k] as f64) as usize).min(nb[k] - 1)) };
+    let index = |c: [usize; 3]| c[0] + nb[0] * (c[1] + nb[1] * c[2]);
+    // counting sort of the atoms by bin
+    let mut start = vec![0usize; nb[0] * nb[1] * nb[2] + 1];
+    let bins: Vec<usize> = wrapped.iter().map(|r| index(coord(r))).collect();
+    bins.iter().for_each(|&b| start[b + 1] += 1);
+    (1..start.len()).for_each(|b| start[b] += start[b - 1]);
+    let mut order = vec![0usize; wrapped.len()];
+    let mut fill = start.clone();
+    for (i, &b) in bins.iter().enumerate() {
+        order[fill[b]] = i;
+        fill[b] += 1;
     }
     let mut worst: Option<(f64, usize, usize)> = None;
+    let mut seen = Vec::with_capacity(27);
     for (i, r) in wrapped.iter().enumerate() {
-        let b = bin_of(r);
-        let mut seen = Vec::with_capacity(27);
-        for d in 0..27i64 {
-            let o = [d % 3 - 1, (d / 3) % 3 - 1, d / 9 - 1];
-            let key: [i64; 3] = std::array::from_fn(|k| (b[k] + o[k]).rem_euclid(nb[k]));
+        let c = coord(r);
+        seen.clear();
+        for d in 0..27usize {
+            let o = [d % 3, (d / 3) % 3, d / 9];
+            let key = index(std::array::from_fn(|k| (c[k] + nb[k] + o[k] - 1) % nb[k]));
             if seen.contains(&key) {
                 continue;
             }
             seen.push(key);
-            for &j in bins.get(&key).into_iter().flatten().filter(|&&j| j > i) {
+            for &j in order[start[key]..start[key + 1]].iter().filter(|&&j| j > i) {
                 let d2: f64 = (0..3)
                     .map(|k| {
-                        let x = wrapped[i][k] - wrapped[j][k];
+                        let x = r[k] - wrapped[j][k];
                         let x = x - l[k] * (x / l[k]).round();
                         x * x
                     })
                     .sum();
-                let d = d2.sqrt();
-                if d < MIN_DISTANCE && worst.is_none_or(|w| (p.atoms[i].line, p.atoms[j].line) < (w.1, w.2)) {
-                    worst = Some((d, i, j));
+                if d2 < MIN_DISTANCE * MIN_DISTANCE && worst.is_none_or(|w| (p.atoms[i].line, p.atoms[j].line) < (p.atoms[w.1].line, p.atoms[w.2].line)) {
+                    worst = Some((d2.sqrt(), i, j));
                 }
             }
         }

@@ -21,7 +21,7 @@ pub fn render(frame: &Frame, species: &str) -> String {
     let _ = writeln!(s, "LAMMPS data file written by comd-rs: step {}, time {} fs (atom style atomic, metal units)\n", frame.step, frame.time());
     let _ = writeln!(s, "{} atoms\n1 atom types\n", frame.atoms.len());
     for (k, a) in ["x", "y", "z"].iter().enumerate() {
-        let _ = writeln!(s, "{} {} {a}lo {a}hi", n(frame.box_min[k] - frame.box_min[k]), n(frame.box_max[k] - frame.box_min[k]));
+        let _ = writeln!(s, "{} {} {a}lo {a}hi", n(0.0), n(frame.box_max[k] - frame.box_min[k]));
     }
     let _ = writeln!(s, "\nMasses\n\n1 {} # {species}\n\nAtoms # atomic\n", n(amu));
     for a in &frame.atoms {

@@ -18,8 +18,7 @@ struct Property {
 pub fn parse(text: &str) -> Result<Parsed, ReadError> {
     let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l));
     let mut last = None;
-    loop {
-        let Some((n_line, count)) = lines.by_ref().find(|(_, l)| !l.trim().is_empty()) else { break };
+    while let Some((n_line, count)) = lines.by_ref().find(|(_, l)| !l.trim().is_empty()) {
         let n = count_of(count, n_line, last.is_some())?;
         super::checks::atoms_fit(n).map_err(|e| ReadError::at(n_line, e.msg))?;
         let (h_line, header) = lines.next().ok_or_else(|| ReadError::at(n_line, "truncated: the file ends before the comment line of this frame"))?;
@@ -161,7 +160,7 @@ fn header_of(line: &str, n_line: usize) -> Result<(Vec<Property>, Parsed), ReadE
 /// `Properties=name:type:cols:...`.
 fn properties(value: &str, n_line: usize) -> Result<Vec<Property>, ReadError> {
     let parts: Vec<&str> = value.split(':').collect();
-    if parts.len() % 3 != 0 {
+    if !parts.len().is_multiple_of(3) {
         return Err(ReadError::at(n_line, format!("Properties='{value}': expected name:type:columns triples")));
     }
     let mut out = Vec::new();
@@ -197,7 +196,7 @@ fn atom_of(text: &str, line: usize, index: usize, props: &[Property], frame: &mu
         return Err(ReadError::at(line, format!("{} columns, Properties describes {want} (is the atom count right?)", toks.len())));
     }
     let mut atom = FileAtom { gid: index as i64, line, kind: 0, r: [0.0; 3], v: None, mass: None };
-    let mut species = None;
+    let mut species: Option<std::borrow::Cow<str>> = None;
     let mut col = 0;
     for p in props {
         let t = &toks[col..col + p.cols];
@@ -207,10 +206,10 @@ fn atom_of(text: &str, line: usize, index: usize, props: &[Property], frame: &mu
             "pos" => atom.r = vec3("a position")?,
             "momenta" => atom.v = Some(vec3("a momentum")?),
             "velo" | "vel" | "velocities" if frame.velocity_unit == VelocityUnit::AngstromPerFs => atom.v = Some(vec3("a velocity")?),
-            "species" => species = Some(t[0].to_string()),
+            "species" => species = Some(t[0].into()),
             "Z" if species.is_none() => {
                 let z = integer(t[0], "Z", line)?;
-                species = Some(if z == 29 { "Cu".to_string() } else { format!("element Z={z}") });
+                species = Some(if z == 29 { "Cu".into() } else { format!("element Z={z}").into() });
             }
             "masses" => {
                 let m = real(t[0], "a mass", line)?;
@@ -228,10 +227,10 @@ fn atom_of(text: &str, line: usize, index: usize, props: &[Property], frame: &mu
         }
     }
     let name = species.unwrap_or_default();
-    atom.kind = match frame.species.iter().position(|s| s.as_deref() == Some(name.as_str())) {
+    atom.kind = match frame.species.iter().position(|s| s.as_deref() == Some(&*name)) {
         Some(k) => k,
         None => {
-            frame.species.push(Some(name));
+            frame.species.push(Some(name.into_owned()));
             frame.species.len() - 1
         }
     };

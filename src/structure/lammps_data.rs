@@ -7,7 +7,6 @@
 //! as ASE and LAMMPS write it) and the style hint after `Atoms`.
 
 use super::{integer, real, FileAtom, Parsed, ReadError, VelocityUnit};
-use std::collections::HashMap;
 
 /// What the header declares.
 #[derive(Debug, Default)]
@@ -61,14 +60,14 @@ pub fn parse(text: &str) -> Result<Parsed, ReadError> {
     let mut lengths = [0.0; 3];
     for a in 0..3 {
         let (lo, hi) = h.bounds[a].ok_or_else(|| ReadError::at(lines.last, format!("the header has no '{0}lo {0}hi' line", axes[a])))?;
-        if !(hi > lo) {
+        if hi <= lo {
             return Err(ReadError::at(0, format!("the box is empty along {}: {0}lo {lo} ≥ {0}hi {hi}", axes[a])));
         }
         (origin[a], lengths[a]) = (lo, hi - lo);
     }
     let mut out = Parsed { origin, lengths, species: vec![None; n_types], velocity_unit: VelocityUnit::AngstromPerPs, atoms: Vec::new() };
     let mut masses: Vec<Option<f64>> = vec![None; n_types];
-    let mut velocities: Option<HashMap<i64, [f64; 3]>> = None;
+    let mut velocities: Option<Velocities> = None;
     let mut seen_atoms = false;
     while let Some((n, code, comment)) = section {
         let name = code.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -93,17 +92,19 @@ pub fn parse(text: &str) -> Result<Parsed, ReadError> {
     if !seen_atoms {
         return Err(ReadError::at(lines.last, "no Atoms section"));
     }
-    let mut ids = HashMap::with_capacity(out.atoms.len());
-    for (i, a) in out.atoms.iter_mut().enumerate() {
-        if let Some(first) = ids.insert(a.gid, i) {
-            let _ = first;
-            return Err(ReadError::at(a.line, format!("atom id {} appears twice", a.gid + 1)));
-        }
+    let mut ids: Vec<(i64, usize)> = out.atoms.iter().map(|a| a.gid).zip(0..).collect();
+    ids.sort_unstable();
+    if let Some(w) = ids.windows(2).find(|w| w[0].0 == w[1].0) {
+        let line = out.atoms[w[0].1.max(w[1].1)].line;
+        return Err(ReadError::at(line, format!("atom id {} appears twice", w[0].0 + 1)));
+    }
+    for a in &mut out.atoms {
         a.mass = masses[a.kind];
     }
     if let Some(v) = velocities {
         for a in &mut out.atoms {
-            a.v = Some(*v.get(&a.gid).ok_or_else(|| ReadError::at(a.line, format!("atom id {} has no line in the Velocities section", a.gid + 1)))?);
+            let k = v.binary_search_by_key(&a.gid, |e| e.0).map_err(|_| ReadError::at(a.line, format!("atom id {} has no line in the Velocities section", a.gid + 1)))?;
+            a.v = Some(v[k].1);
         }
     }
     Ok(out)
@@ -139,7 +140,7 @@ fn header_line(h: &mut Header, code: &str, n: usize) -> Result<(), ReadError> {
                 "z" => 2,
                 _ => return Err(ReadError::at(n, format!("unknown header line '{code}'"))),
             };
-            h.bounds[a] = Some((real(lo, &format!("{l}"), n)?, real(hi, &format!("{h2}"), n)?));
+            h.bounds[a] = Some((real(lo, l, n)?, real(hi, h2, n)?));
         }
         [a, b, c, "xy", "xz", "yz"] => {
             let t = [real(a, "xy", n)?, real(b, "xz", n)?, real(c, "yz", n)?];
@@ -225,17 +226,25 @@ fn read_atoms<'a>(lines: &mut Lines<'a>, count: usize, n_types: usize, l: &[f64;
     after_entries(lines, "Atoms", count)
 }
 
-fn read_velocities<'a>(lines: &mut Lines<'a>, count: usize) -> Result<(HashMap<i64, [f64; 3]>, Next<'a>), ReadError> {
-    let mut v = HashMap::with_capacity(count.min(1 << 20));
+/// Velocities by atom id, sorted by id.
+type Velocities = Vec<(i64, [f64; 3])>;
+
+fn read_velocities<'a>(lines: &mut Lines<'a>, count: usize) -> Result<(Velocities, Next<'a>), ReadError> {
+    let mut v = Vec::with_capacity(count.min(1 << 20));
+    let mut line_of = Vec::with_capacity(count.min(1 << 20));
     for i in 0..count {
         let (n, toks, _) = entry(lines, "Velocities", count, i)?;
         let [id, x, y, z] = toks.as_slice() else { return Err(ReadError::at(n, format!("{} columns: a Velocities line is 'id vx vy vz'", toks.len()))) };
-        let id = atom_id(id, n)?;
-        if v.insert(id, [real(x, "vx", n)?, real(y, "vy", n)?, real(z, "vz", n)?]).is_some() {
-            return Err(ReadError::at(n, format!("atom id {} appears twice in the Velocities section", id + 1)));
-        }
+        v.push((atom_id(id, n)?, [real(x, "vx", n)?, real(y, "vy", n)?, real(z, "vz", n)?]));
+        line_of.push(n);
     }
-    Ok((v, after_entries(lines, "Velocities", count)?))
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    order.sort_unstable_by_key(|&i| v[i].0);
+    if let Some(w) = order.windows(2).find(|w| v[w[0]].0 == v[w[1]].0) {
+        return Err(ReadError::at(line_of[w[0].max(w[1])], format!("atom id {} appears twice in the Velocities section", v[w[0]].0 + 1)));
+    }
+    let sorted = order.iter().map(|&i| v[i]).collect();
+    Ok((sorted, after_entries(lines, "Velocities", count)?))
 }
 
 /// Skips a section this reader does not use: up to the next line that opens one.
