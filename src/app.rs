@@ -137,10 +137,11 @@ fn simulate(
         Some(p) => Some(crate::checkpoint::load(cfg, &flags, p, comm.as_mut())?),
         None => None,
     };
+    let structure = cfg.structure.as_ref().map(|p| load_structure(cfg, &pot, p, restart.as_ref(), comm.as_mut())).transpose()?;
     let start = restart.as_ref().map(|ck| ck.step);
     let every = w.dump_every.map_or(cfg.print_rate, |k| k as u64);
     let traj = |path: &Option<std::path::PathBuf>, fmt| -> anyhow::Result<Option<TrajectoryWriter>> {
-        path.as_ref().map(|p| TrajectoryWriter::create(p, fmt, every, w.full_precision, start, rank0)).transpose()
+        path.as_ref().map(|p| Ok(TrajectoryWriter::create(p, fmt, every, w.full_precision, start, rank0)?.with_time(w.dump_time))).transpose()
     };
     let mut xyz = traj(&w.xyz, Format::Xyz)?;
     let mut lammps = traj(&w.lammps_dump, Format::Lammps)?;
@@ -148,8 +149,9 @@ fn simulate(
         Some(p) => Some(CheckpointWriter::new(p, w.checkpoint_every.map(|k| k as u64), flags, start.unwrap_or(0))),
         None => None,
     };
+    let mut data = cfg.write_data.as_ref().map(|p| crate::structure::data_file::DataWriter::new(p, pot.species()));
     let mut observers: Vec<&mut dyn Observer> = Vec::new();
-    let n_atoms = 4 * cfg.n_cells.iter().product::<usize>();
+    let n_atoms = structure.as_ref().map_or(4 * cfg.n_cells.iter().product::<usize>(), |s| s.atoms.len());
     // the window wants ~10 frames/s; a step of N atoms takes roughly N/5e6 s on two cores
     let window_every = (1_000_000 / n_atoms.max(1)).clamp(1, 100) as u64;
     let capture_every = v.gif_every.min(v.frames_every());
@@ -172,6 +174,9 @@ fn simulate(
     if let Some(o) = ckpt.as_mut() {
         observers.push(o);
     }
+    if let Some(o) = data.as_mut() {
+        observers.push(o);
+    }
     let mut progress = if rank0 { crate::progress::Progress::new(start.unwrap_or(0), cfg.n_steps, w.quiet) } else { None };
     let hooks = crate::simulation::Hooks {
         observers,
@@ -180,15 +185,44 @@ fn simulate(
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let outcome = crate::simulation::run(cfg, &pot, &pot_dir, restart, comm.as_mut(), hooks, &mut out)?;
+    let outcome = crate::simulation::run(cfg, &pot, &pot_dir, restart, structure, comm.as_mut(), hooks, &mut out)?;
     if let Some(c) = ckpt.as_mut() {
         c.commit()?;
+    }
+    if let Some(d) = data.as_mut() {
+        d.commit()?;
     }
     if let (Some(p), true) = (&w.plot, rank0) {
         let title = format!("comd-rs: {}, {} steps", if cfg.doeam { "EAM" } else { "Lennard-Jones" }, outcome.last_step);
         crate::plot::write(p, &outcome.rows, &title)?;
     }
     Ok(outcome)
+}
+
+/// The `--structure` file, checked (its warnings printed on rank 0); on a restart, the
+/// checkpoint must hold this structure's box and atom count.
+fn load_structure(
+    cfg: &RunConfig,
+    pot: &crate::potential::Potential,
+    path: &std::path::Path,
+    restart: Option<&crate::checkpoint::Checkpoint>,
+    comm: &mut dyn crate::comm::Comm,
+) -> anyhow::Result<crate::engine::Structure> {
+    let (s, warnings) = crate::structure::load(cfg, pot, path, comm)?;
+    if comm.rank() == 0 {
+        warnings.iter().for_each(|w| say_error(&format!("comd: {w}")));
+    }
+    if let Some(ck) = restart.filter(|ck| ck.box_max != s.lengths || ck.atoms.len() != s.atoms.len()) {
+        return Err(usage(format!(
+            "--restart: the checkpoint's box {:?} Å and {} atoms are not those of --structure {} ({:?} Å, {} atoms)",
+            ck.box_max,
+            ck.atoms.len(),
+            path.display(),
+            s.lengths,
+            s.atoms.len()
+        )));
+    }
+    Ok(s)
 }
 
 /// Offscreen capture on rank 0 (a GPU adapter is needed: its absence is a usage error found

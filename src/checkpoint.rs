@@ -80,7 +80,8 @@ impl RunFlags {
             pot_type: if cfg.doeam { cfg.pot_type as u8 } else { 0 },
             pot_name: if cfg.doeam { cfg.pot_name.clone() } else { String::new() },
             table_hash: if cfg.doeam { table_hash } else { 0 },
-            n_cells: cfg.n_cells.map(|v| v as u64),
+            // a structure run has no unit cells: 0x0x0 (the structure's box is checked on restart)
+            n_cells: if cfg.structure.is_some() { [0; 3] } else { cfg.n_cells.map(|v| v as u64) },
             lat_arg: cfg.lat_arg,
             dt: cfg.dt,
             temp: cfg.temp,
@@ -96,13 +97,14 @@ impl RunFlags {
     pub fn mismatch(&self, run: &RunFlags) -> Option<String> {
         let pot = |f: &RunFlags| if f.doeam { format!("EAM ({})", f.pot_name) } else { "Lennard-Jones".into() };
         let grid = |g: [u64; 3]| format!("{}x{}x{}", g[0], g[1], g[2]);
+        let cells = |g: [u64; 3]| if g == [0; 3] { "a --structure box (no unit cells)".to_string() } else { format!("{} unit cells", grid(g)) };
         let seed = |s: Option<u64>| s.map_or("none".into(), |v| v.to_string());
         let pairs: [(&str, String, String); 12] = [
             ("the potential (-e)", pot(self), pot(run)),
             ("-t/potType", self.pot_type.to_string(), run.pot_type.to_string()),
             ("-p/potName", self.pot_name.clone(), run.pot_name.clone()),
             ("the EAM tables (file contents)", format!("{:016x}", self.table_hash), format!("{:016x}", run.table_hash)),
-            ("-x/-y/-z", grid(self.n_cells), grid(run.n_cells)),
+            ("-x/-y/-z or --structure", cells(self.n_cells), cells(run.n_cells)),
             ("-l/lat", self.lat_arg.to_string(), run.lat_arg.to_string()),
             ("-D/dt", self.dt.to_string(), run.dt.to_string()),
             ("-T/temp", self.temp.to_string(), run.temp.to_string()),

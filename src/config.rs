@@ -1,7 +1,7 @@
 //! The validated run configuration (the "high level" arguments): command line and deck
 //! merged, defaults applied, and CoMD's sanity checks (spec §14) run before anything starts.
 
-use crate::cli::{Cli, PotType};
+use crate::cli::{Cli, PotType, StructureFormat};
 use crate::error::usage;
 use std::path::PathBuf;
 
@@ -62,6 +62,14 @@ pub struct RunConfig {
     pub seed: Option<u64>,
     /// Checkpoint to continue from (`--restart`).
     pub restart: Option<PathBuf>,
+    /// Structure file to start from (`--structure`) instead of CoMD's lattice.
+    pub structure: Option<PathBuf>,
+    /// Its format (`--structure-format`; `None`: from the extension).
+    pub structure_format: Option<StructureFormat>,
+    /// LAMMPS data file of the final state (`--write-data`).
+    pub write_data: Option<PathBuf>,
+    /// Whether `-T` was given (command line or deck): it then overrides a structure's velocities.
+    pub temp_given: bool,
 }
 
 impl RunConfig {
@@ -123,11 +131,16 @@ impl RunConfig {
             warnings,
             seed: cli.workflow.seed,
             restart: cli.workflow.restart.clone(),
+            structure: cli.structure.clone(),
+            structure_format: cli.structure_format,
+            write_data: cli.write_data.clone(),
+            temp_given: cli.temp.is_some(),
         };
+        check_structure_options(cli)?;
         if cfg.dump_every.is_some() && cfg.dump_state.is_none() {
             return Err(usage("--dump-state-every needs --dump-state PATH"));
         }
-        for (flag, p) in [("--dump-state", &cfg.dump_state), ("--yaml", &match &cfg.yaml { YamlTarget::Path(p) => Some(p.clone()), _ => None })] {
+        for (flag, p) in [("--dump-state", &cfg.dump_state), ("--write-data", &cfg.write_data), ("--yaml", &match &cfg.yaml { YamlTarget::Path(p) => Some(p.clone()), _ => None })] {
             if let Some(p) = p {
                 crate::files::probe(p, false).map_err(|e| usage(format!("{flag} {}: {e}", p.display())))?;
             }
@@ -160,7 +173,8 @@ impl RunConfig {
         }
         let names = ["-x", "-y", "-z"];
         let procs = ["-i", "-j", "-k"];
-        for a in 0..3 {
+        // a structure's box is checked against the ranks when it is read (crate::structure)
+        for a in (0..3).filter(|_| self.structure.is_none()) {
             let size = self.n_cells[a] as f64 * lat;
             let min = 2.0 * cutoff * self.proc_grid[a] as f64;
             let cells_per_rank = (size / self.proc_grid[a] as f64 / cutoff).floor();
@@ -175,6 +189,29 @@ impl RunConfig {
         }
         Ok(())
     }
+}
+
+/// `--structure` replaces the lattice options; `--structure-format` needs it.
+fn check_structure_options(cli: &Cli) -> anyhow::Result<()> {
+    let lattice = [("-x/--nx", cli.nx.is_some()), ("-y/--ny", cli.ny.is_some()), ("-z/--nz", cli.nz.is_some()), ("-l/--lat", cli.lat.is_some())];
+    let given: Vec<&str> = lattice.iter().filter(|(_, g)| *g).map(|(n, _)| *n).collect();
+    match &cli.structure {
+        Some(p) if !given.is_empty() => Err(usage(format!(
+            "{} cannot be used with --structure {}: the structure file gives the box and the atoms",
+            given.join(", "),
+            p.display()
+        ))),
+        None if cli.structure_format.is_some() => Err(usage("--structure-format needs --structure PATH")),
+        Some(p) if cli.write_data.as_ref().is_some_and(|w| same_file(w, p)) => {
+            Err(usage(format!("--write-data {}: is the --structure input; choose another path (no output overwrites an input)", p.display())))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether two paths name the same existing file.
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
 }
 
 /// Fails with a usage error unless a file can be written at `path`, found by doing what the

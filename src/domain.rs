@@ -97,6 +97,26 @@ impl Domain {
     }
 }
 
+/// `x` wrapped into `[0, l)` and the number of box lengths taken off (`None` if `x` is not
+/// finite or more than 2^31 boxes away).
+pub fn wrap(x: Real, l: Real) -> Option<(Real, i32)> {
+    let n = (x / l).floor();
+    if !n.is_finite() || n.abs() > i32::MAX as Real - 1.0 {
+        return None;
+    }
+    let (mut x, mut n) = (if n == 0.0 { x } else { x - n * l }, n as i32);
+    if x >= l {
+        (x, n) = (x - l, n + 1);
+    }
+    if x < 0.0 {
+        (x, n) = (x + l, n - 1);
+        if x >= l {
+            (x, n) = (0.0, n + 1);
+        }
+    }
+    Some((x, n))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,5 +131,22 @@ mod tests {
         assert_eq!(d.pbc_factor(face_plus(0)), -1.0);
         assert_eq!(d.pbc_factor(face_minus(1)), 1.0);
         assert_eq!(d.pbc_factor(face_minus(0)), 0.0);
+    }
+
+    #[test]
+    fn wrapping_lands_in_the_box_and_counts_the_boxes() {
+        assert_eq!(wrap(3.0, 10.0), Some((3.0, 0)));
+        assert_eq!(wrap(23.0, 10.0), Some((3.0, 2)));
+        assert_eq!(wrap(-7.0, 10.0), Some((3.0, -1)));
+        assert_eq!(wrap(10.0, 10.0), Some((0.0, 1)));
+        // a tiny negative coordinate rounds to L when shifted: it becomes 0, image 0
+        assert_eq!(wrap(-1e-17, 10.0), Some((0.0, 0)));
+        assert_eq!(wrap(f64::NAN, 10.0), None);
+        assert_eq!(wrap(1e300, 10.0), None);
+        for x in [-1e-300, 9.999999999999998, -20.000000000000004, 1e9 + 0.3] {
+            let (y, n) = wrap(x, 10.0).unwrap();
+            assert!((0.0..10.0).contains(&y), "{x} -> {y}");
+            assert!((y + n as f64 * 10.0 - x).abs() <= 1e-6, "{x}");
+        }
     }
 }

@@ -28,6 +28,8 @@ pub struct LatticeAtom {
     pub p: Real3,
     /// The displacement to add after thermalisation, Å.
     pub dr: Real3,
+    /// Periodic image counters (0 for the lattice; a structure's image flags).
+    pub image: [i32; 3],
 }
 
 /// What the initial crystal is made of, as numbers.
@@ -66,7 +68,7 @@ pub fn create(spec: &LatticeSpec, lo: Real3, hi: Real3) -> Vec<LatticeAtom> {
                     let gid = (ib as i64 + 4 * (iz + nz * (iy + ny * ix))) as i32;
                     let p = draw_momentum(gid, spec.mass, spec.temp, spec.seed);
                     let dr = draw_displacement(gid, spec.delta, spec.seed);
-                    atoms.push(LatticeAtom { gid, r, p, dr });
+                    atoms.push(LatticeAtom { gid, r, p, dr, image: [0; 3] });
                 }
             }
         }

@@ -47,6 +47,7 @@ pub mod session;
 pub mod signals;
 pub mod simulation;
 pub mod snapshot;
+pub mod structure;
 pub mod timers;
 pub mod trajectory;
 pub mod types;

@@ -15,13 +15,31 @@ pub struct AtomRecord {
     pub p: [f64; 3],
     /// Force.
     pub f: [f64; 3],
-    /// Per-atom energy.
+    /// Per-atom energy in CoMD's unit ([`crate::potential::Potential::u_unit`]: eV for EAM,
+    /// 4ε for Lennard-Jones), on both paths.
     pub u: f64,
     /// Periodic image counters: the unwrapped position is `r + image * box length`.
     pub image: [i32; 3],
     /// Fast path: position at the last neighbour-list rebuild (decides the next rebuild and
     /// the owning rank, so a restart continues bit for bit); the exact path stores `r`.
     pub r_ref: [f64; 3],
+}
+
+impl AtomRecord {
+    /// The record with its position wrapped into the box `[0, lengths)` and the image
+    /// counters moved by as many box lengths, so `r + image·L` stays the same path. Every
+    /// written position goes through here (state dumps, trajectories, data files); the
+    /// engines keep their own positions (the default path wraps only at list rebuilds).
+    pub fn wrapped(&self, lengths: [f64; 3]) -> AtomRecord {
+        let mut a = *self;
+        for (k, &l) in lengths.iter().enumerate() {
+            if let Some((x, n)) = crate::domain::wrap(a.r[k], l) {
+                a.r[k] = x;
+                a.image[k] += n;
+            }
+        }
+        a
+    }
 }
 
 const RECORD_BYTES: usize = 8 + 13 * 8 + 12;

@@ -377,7 +377,7 @@ impl Session {
     pub fn checkpoint(&mut self, path: &Path) -> anyhow::Result<()> {
         self.refresh()?;
         crate::config::check_writable(path).map_err(|e| anyhow::Error::new(FileError(format!("{e:#}"))))?;
-        let frame = report::gather_frame(self.engine.as_ref(), &mut self.comm, self.step, &self.cfg, self.box_max, (self.e0, self.n0))
+        let frame = report::gather_frame(self.engine.as_ref(), &mut self.comm, self.step, &self.cfg, self.box_max, (self.e0, self.n0), &(self.pot.species().to_string(), self.pot.u_unit()))
             .context("gathering the atoms")?;
         let bytes = checkpoint::encode(&Checkpoint::from_frame(&frame, &self.flags));
         crate::files::write_atomically(path, &bytes).with_context(|| format!("writing the checkpoint {}", path.display()))
@@ -387,7 +387,7 @@ impl Session {
     /// those of the last step).
     pub fn frame(&mut self) -> anyhow::Result<crate::observer::Frame> {
         self.refresh()?;
-        let mut f = report::gather_frame(self.engine.as_ref(), &mut self.comm, self.step, &self.cfg, self.box_max, (self.e0, self.n0))
+        let mut f = report::gather_frame(self.engine.as_ref(), &mut self.comm, self.step, &self.cfg, self.box_max, (self.e0, self.n0), &(self.pot.species().to_string(), self.pot.u_unit()))
             .expect("one rank is rank 0");
         f.box_max = self.box_max;
         Ok(f)

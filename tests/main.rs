@@ -10,3 +10,5 @@ mod files;
 mod mpi;
 mod potential;
 mod render;
+mod structure;
+mod trajectory;

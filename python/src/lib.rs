@@ -257,7 +257,10 @@ impl Engine {
         &self,
         py: Python<'py>,
     ) -> PyResult<(Bound<'py, PyArray1<i64>>, Bound<'py, PyArray2<f64>>, Bound<'py, PyArray2<f64>>, Bound<'py, PyArray2<f64>>, Bound<'py, PyArray1<f64>>)> {
-        let recs = self.get().records().map_err(to_py)?;
+        let (recs, u_unit) = {
+            let mut s = self.get();
+            (s.records().map_err(to_py)?, s.potential().u_unit()) // records hold CoMD's U unit
+        };
         let n = recs.len();
         let (mut ids, mut r, mut p, mut f, mut u) = (Vec::with_capacity(n), Vec::with_capacity(3 * n), Vec::with_capacity(3 * n), Vec::with_capacity(3 * n), Vec::with_capacity(n));
         for a in &recs {
@@ -265,7 +268,7 @@ impl Engine {
             r.extend_from_slice(&a.r);
             p.extend_from_slice(&a.p);
             f.extend_from_slice(&a.f);
-            u.push(a.u);
+            u.push(a.u * u_unit);
         }
         let m = |v: Vec<f64>| PyArray2::from_owned_array(py, Array2::from_shape_vec((n, 3), v).expect("3 columns"));
         Ok((PyArray1::from_vec(py, ids), m(r), m(p), m(f), PyArray1::from_vec(py, u)))

@@ -62,6 +62,15 @@ pub enum PotType {
     Setfl,
 }
 
+/// Structure file format (`--structure-format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StructureFormat {
+    /// Extended XYZ, as ASE and OVITO write it (`.xyz`, `.extxyz`).
+    Extxyz,
+    /// LAMMPS data file, atom style atomic (`.data`, `.lmp`).
+    Lammps,
+}
+
 /// comd-rs command line (parse it with [`CommandLine`], which also applies `--deck`).
 #[derive(Debug, Clone, Default, Parser)]
 #[command(
@@ -142,6 +151,15 @@ pub struct Cli {
     /// Do not write a YAML report
     #[arg(long)]
     pub no_yaml: bool,
+    /// Start from this structure (extended XYZ or LAMMPS data file) instead of -x -y -z -l
+    #[arg(long, value_name = "PATH")]
+    pub structure: Option<PathBuf>,
+    /// Format of --structure [default: from the extension: .xyz/.extxyz, .data/.lmp]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub structure_format: Option<StructureFormat>,
+    /// Write the final state as a LAMMPS data file (metal units, 17 significant digits)
+    #[arg(long, value_name = "PATH")]
+    pub write_data: Option<PathBuf>,
     /// Decks, trajectories, checkpoints, replicas, progress, plots.
     #[command(flatten)]
     pub workflow: WorkflowArgs,

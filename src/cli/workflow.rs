@@ -32,6 +32,10 @@ pub struct WorkflowArgs {
     /// Write trajectory numbers with 17 significant digits instead of 8
     #[arg(long = "full-precision")]
     pub full_precision: bool,
+    /// Start each --lammps-dump frame with `ITEM: TIME` (ps), as LAMMPS's `dump_modify time
+    /// yes` (OVITO reads it; MDAnalysis's dump reader does not)
+    #[arg(long = "dump-time")]
+    pub dump_time: bool,
     /// Write a checkpoint (binary, atomically replaced) at the end of the run, and every
     /// --checkpoint-every steps
     #[arg(long, value_name = "PATH")]

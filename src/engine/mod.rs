@@ -115,7 +115,8 @@ pub trait Engine: Stages + Send {
 pub struct StartAtom {
     /// Global id (distinct, ≥ 0).
     pub gid: i32,
-    /// Position, Å, inside the box.
+    /// Position, Å, anywhere: the factory wraps it into the box and counts the periodic
+    /// images, so `r` is the unwrapped position (a structure's image flags folded in).
     pub r: Real3,
     /// Momentum (internal units), if the structure has velocities.
     pub p: Option<Real3>,
@@ -165,7 +166,8 @@ pub fn start(cfg: &RunConfig, pot: &Potential, start: Start, comm: &mut dyn Comm
     let global_max = match &start {
         Start::Lattice => lattice_box,
         Start::Atoms(s) => s.lengths,
-        Start::Checkpoint(r) if r.box_max != lattice_box => {
+        // a structure run's box is checked against the structure by the caller
+        Start::Checkpoint(r) if cfg.structure.is_none() && r.box_max != lattice_box => {
             return Err(usage(format!("--restart: the checkpoint's box {:?} Å differs from this run's {lattice_box:?} Å", r.box_max)));
         }
         Start::Checkpoint(r) => r.box_max,
@@ -218,18 +220,22 @@ fn lattice_atoms(cfg: &RunConfig, pot: &Potential, lat: Real, domain: &Domain, c
     Ok(atoms)
 }
 
-/// This rank's atoms of a structure, relative to its origin, with drawn momenta if `draw`
-/// (some atom has none: then every atom's are drawn, to be thermalised; `dr` is zero).
+/// This rank's atoms of a structure, relative to its origin and wrapped into the box (the
+/// periodic images counted), with drawn momenta if `draw` (some atom has none: then every
+/// atom's are drawn, to be thermalised) and `-r`'s displacements drawn per gid.
 fn structure_atoms(cfg: &RunConfig, pot: &Potential, s: Structure, draw: bool, domain: &Domain) -> anyhow::Result<Vec<LatticeAtom>> {
     let mut mine = Vec::new();
     for a in &s.atoms {
-        let r: Real3 = std::array::from_fn(|k| a.r[k] - s.origin[k]);
-        if (0..3).any(|k| !(r[k] >= 0.0 && r[k] < s.lengths[k])) {
-            return Err(usage(format!("atom {} at {:?} Å lies outside the box", a.gid, a.r)));
+        let mut r: Real3 = std::array::from_fn(|k| a.r[k] - s.origin[k]);
+        let mut image = [0i32; 3];
+        for k in 0..3 {
+            let (x, n) = crate::domain::wrap(r[k], s.lengths[k]).ok_or_else(|| usage(format!("atom {} at {:?} Å is not in any periodic image of the box", a.gid, a.r)))?;
+            (r[k], image[k]) = (x, n);
         }
         if (0..3).all(|k| r[k] >= domain.local_min[k] && r[k] < domain.local_max[k]) {
             let p = if draw { crate::lattice::draw_momentum(a.gid, pot.mass(), cfg.temp, cfg.seed) } else { a.p.unwrap_or_default() };
-            mine.push(LatticeAtom { gid: a.gid, r, p, dr: [0.0; 3] });
+            let dr = if cfg.delta > 0.0 { crate::lattice::draw_displacement(a.gid, cfg.delta, cfg.seed) } else { [0.0; 3] };
+            mine.push(LatticeAtom { gid: a.gid, r, p, dr, image });
         }
     }
     Ok(mine)

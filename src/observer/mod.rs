@@ -32,6 +32,12 @@ pub struct Frame {
     pub e_kinetic: f64,
     /// Atom mass, internal units.
     pub mass: f64,
+    /// Species name of every atom (the potential's, `Cu`).
+    pub species: String,
+    /// The unit of the records' per-atom energy `u`, eV (`Potential::u_unit`): eV = `u · u_unit`.
+    pub u_unit: f64,
+    /// Pressure (virial and kinetic parts), GPa.
+    pub pressure: f64,
     /// Total energy per atom at step 0, eV (the validation block; carried across restarts).
     pub e_initial: f64,
     /// Atoms at step 0.
@@ -46,6 +52,13 @@ impl Frame {
     /// Simulated time, fs.
     pub fn time(&self) -> f64 {
         self.step as f64 * self.dt
+    }
+
+    /// The frame with every position wrapped into the box ([`AtomRecord::wrapped`]), as
+    /// files show it (not for checkpoints: they keep the engine's bits).
+    pub fn wrapped(&self) -> Frame {
+        let lengths: [f64; 3] = std::array::from_fn(|k| self.box_max[k] - self.box_min[k]);
+        Frame { atoms: self.atoms.iter().map(|a| a.wrapped(lengths)).collect(), ..self.clone() }
     }
 
     /// Temperature, K.

@@ -80,6 +80,25 @@ impl Potential {
         }
     }
 
+    /// The unit of CoMD's per-atom energy `U` (the state dumps' column), eV: `4ε` for
+    /// Lennard-Jones (CoMD sums the bare `(σ/r)¹² − (σ/r)⁶` halves per atom and multiplies
+    /// only the total by 4ε), 1 for EAM (eV). Every [`crate::records::AtomRecord`] holds `U`
+    /// in this unit on both paths; multiply by it for eV.
+    pub fn u_unit(&self) -> Real {
+        match self {
+            Potential::Lj(l) => 4.0 * l.epsilon,
+            Potential::Eam(_) => 1.0,
+        }
+    }
+
+    /// The species name (`Cu`).
+    pub fn species(&self) -> &str {
+        match self {
+            Potential::Lj(_) => "Cu",
+            Potential::Eam(t) => &t.name,
+        }
+    }
+
     /// Whether this is the EAM potential (CoMD prints its labels with other padding).
     pub fn is_eam(&self) -> bool {
         matches!(self, Potential::Eam(_))

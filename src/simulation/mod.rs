@@ -11,7 +11,7 @@ pub mod report;
 use crate::checkpoint::Checkpoint;
 use crate::comm::{self, Comm};
 use crate::config::{RunConfig, YamlTarget};
-use crate::engine::{self, Engine, EngineKind, Restore, Start};
+use crate::engine::{self, Engine, EngineKind, Restore, Start, Structure};
 use crate::error::{usage, RunError};
 use crate::observer::Observer;
 use crate::output::{self, screen, Platform, Setup, ThermoRow, TimerReport, Validation};
@@ -57,6 +57,8 @@ struct Run<'a, 'h> {
     pot_dir: &'a str,
     engine: Box<dyn Engine>,
     setup: Setup,
+    /// The potential's species and the unit of the per-atom energies (for frames).
+    species: (String, Real),
     /// Total energy per atom and atom count at step 0 (carried across restarts).
     e0: Real,
     n0: i64,
@@ -68,13 +70,16 @@ struct Run<'a, 'h> {
 }
 
 /// Runs the simulation described by `cfg` with the potential `pot` (its table found in
-/// `pot_dir`), from CoMD's lattice or from the checkpoint `restart` (read once, by the
-/// caller, with [`crate::checkpoint::load`]).
+/// `pot_dir`), from CoMD's lattice, from a `structure` (read by the caller with
+/// [`crate::structure::load`]) or from the checkpoint `restart` (read once, by the caller,
+/// with [`crate::checkpoint::load`]; it wins over the structure).
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     cfg: &RunConfig,
     pot: &Potential,
     pot_dir: &str,
     restart: Option<Checkpoint>,
+    structure: Option<Structure>,
     comm: &mut dyn Comm,
     hooks: Hooks,
     out: &mut dyn Write,
@@ -90,7 +95,8 @@ pub fn run(
     say(&screen::timestamp("Starting Initialization"))?;
     say(&screen::header(&platform))?;
     say(&screen::parameters(cfg, pot_dir))?;
-    let mut run = prolog(cfg, pot, restart, comm, hooks, out, timers, platform, pot_dir)?;
+    let begin = Begin { restart, structure };
+    let mut run = prolog(cfg, pot, begin, comm, hooks, out, timers, platform, pot_dir)?;
     run.timers.start(Timer::Loop);
     let result = run.main_loop();
     run.timers.stop(Timer::Loop);
@@ -105,13 +111,19 @@ fn say_on(rank0: bool, out: &mut dyn Write, s: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// What a run starts from (see [`run`]).
+struct Begin {
+    restart: Option<Checkpoint>,
+    structure: Option<Structure>,
+}
+
 /// CoMD's `initSimulation` and the setup report: the engine from the factory, the atom
 /// count and energy the validation compares with, the link-cell facts.
 #[allow(clippy::too_many_arguments)]
 fn prolog<'a, 'h>(
     cfg: &'a RunConfig,
     pot: &Potential,
-    restart: Option<Checkpoint>,
+    begin: Begin,
     comm: &'a mut dyn Comm,
     hooks: Hooks<'h>,
     out: &'a mut dyn Write,
@@ -120,13 +132,17 @@ fn prolog<'a, 'h>(
     pot_dir: &'a str,
 ) -> anyhow::Result<Run<'a, 'h>> {
     let lat = cfg.lattice(pot.lattice_constant());
-    let global_max = [0, 1, 2].map(|a| cfg.n_cells[a] as Real * lat);
-    let (start, initial) = match &restart {
-        Some(ck) => {
+    let restart = begin.restart;
+    let (start, initial, global_max) = match (&restart, begin.structure) {
+        (Some(ck), _) => {
             let r = Restore { atoms: ck.atoms.clone(), energies: (ck.e_potential, ck.e_kinetic), box_max: ck.box_max };
-            (Start::Checkpoint(r), Some((ck.e_initial, ck.n_initial, ck.step)))
+            (Start::Checkpoint(r), Some((ck.e_initial, ck.n_initial, ck.step)), ck.box_max)
         }
-        None => (Start::Lattice, None),
+        (None, Some(s)) => {
+            let lengths = s.lengths;
+            (Start::Atoms(s), None, lengths)
+        }
+        (None, None) => (Start::Lattice, None, [0, 1, 2].map(|a| cfg.n_cells[a] as Real * lat)),
     };
     let engine = engine::start(cfg, pot, start, comm, &mut timers)?;
     if let Some(ck) = &restart {
@@ -165,6 +181,10 @@ fn prolog<'a, 'h>(
     if let (Some(ck), Some(path)) = (&restart, &cfg.restart) {
         say_on(rank0, out, &format!("Restarted from {} at step {}\n\n", path.display(), ck.step))?;
     }
+    if let (None, Some(path)) = (&restart, &cfg.structure) {
+        let b = global_max;
+        say_on(rank0, out, &format!("Structure from {}: {n0} atoms, box {} x {} x {} Å\n\n", path.display(), b[0], b[1], b[2]))?;
+    }
     say_on(rank0, out, &screen::timestamp("Initialization Finished"))?;
     say_on(rank0, out, &screen::timestamp("Starting simulation"))?;
     say_on(rank0, out, screen::thermo_header())?;
@@ -178,6 +198,7 @@ fn prolog<'a, 'h>(
         pot_dir,
         engine,
         setup,
+        species: (pot.species().to_string(), pot.u_unit()),
         e0,
         n0,
         first_step,
@@ -233,13 +254,13 @@ impl Run<'_, '_> {
                 let path = cfg.dump_state.as_ref().ok_or_else(|| usage("--dump-state-every needs --dump-state"))?;
                 let mut name = path.as_os_str().to_owned();
                 name.push(format!(".step{step}"));
-                report::write_dump(self.engine.as_ref(), self.comm, std::path::Path::new(&name), step)?;
+                report::write_dump(self.engine.as_ref(), self.comm, std::path::Path::new(&name), step, self.setup.global_max)?;
             }
         }
         let observers = &mut self.hooks.observers;
         let due: Vec<usize> = (0..observers.len()).filter(|&i| observers[i].every().is_some_and(|k| step % k == 0 && step < cfg.n_steps)).collect();
         if !due.is_empty() {
-            if let Some(frame) = report::gather_frame(self.engine.as_ref(), self.comm, step, cfg, self.setup.global_max, (self.e0, self.n0)) {
+            if let Some(frame) = report::gather_frame(self.engine.as_ref(), self.comm, step, cfg, self.setup.global_max, (self.e0, self.n0), &self.species) {
                 for i in due {
                     self.hooks.observers[i].observe(&frame)?;
                 }
@@ -299,12 +320,12 @@ impl Run<'_, '_> {
             self.say(&screen::timestamp("Ending simulation"))?;
             self.say(&screen::validation(&validation))?;
             if let Some(path) = &self.cfg.dump_state {
-                report::write_dump(self.engine.as_ref(), self.comm, path, self.step)?;
+                report::write_dump(self.engine.as_ref(), self.comm, path, self.step, self.setup.global_max)?;
             }
         }
         if self.hooks.observers.iter().any(|o| o.wants_final_frame()) {
             let initial = (self.e0, self.n0);
-            if let Some(frame) = report::gather_frame(self.engine.as_ref(), self.comm, self.step, self.cfg, self.setup.global_max, initial) {
+            if let Some(frame) = report::gather_frame(self.engine.as_ref(), self.comm, self.step, self.cfg, self.setup.global_max, initial, &self.species) {
                 for o in self.hooks.observers.iter_mut() {
                     o.finish(&frame)?;
                 }

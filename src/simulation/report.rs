@@ -63,9 +63,11 @@ pub fn gather_records(engine: &dyn Engine, comm: &mut dyn Comm) -> Option<(Vec<A
     Some(all.into_iter().unzip())
 }
 
-/// Writes the state dump of all atoms at `step` to `path` (rank 0).
-pub fn write_dump(engine: &dyn Engine, comm: &mut dyn Comm, path: &std::path::Path, step: u64) -> anyhow::Result<()> {
-    if let Some((mut all, _)) = gather_records(engine, comm) {
+/// Writes the state dump of all atoms at `step` to `path` (rank 0), positions wrapped into
+/// the box `lengths`.
+pub fn write_dump(engine: &dyn Engine, comm: &mut dyn Comm, path: &std::path::Path, step: u64, lengths: [Real; 3]) -> anyhow::Result<()> {
+    if let Some((all, _)) = gather_records(engine, comm) {
+        let mut all: Vec<AtomRecord> = all.iter().map(|a| a.wrapped(lengths)).collect();
         dump::write(path, step, engine.e_potential(), engine.e_kinetic(), &mut all)
             .with_context(|| format!("writing the state dump {}", path.display()))?;
     }
@@ -73,7 +75,8 @@ pub fn write_dump(engine: &dyn Engine, comm: &mut dyn Comm, path: &std::path::Pa
 }
 
 /// The frame observers see at `step` (on rank 0; `None` elsewhere).
-pub fn gather_frame(engine: &dyn Engine, comm: &mut dyn Comm, step: u64, cfg: &RunConfig, global_max: [Real; 3], initial: (Real, i64)) -> Option<Frame> {
+pub fn gather_frame(engine: &dyn Engine, comm: &mut dyn Comm, step: u64, cfg: &RunConfig, global_max: [Real; 3], initial: (Real, i64), species: &(String, Real)) -> Option<Frame> {
+    let pressure = pressure(engine, comm, global_max);
     let (atoms, ranks) = gather_records(engine, comm)?;
     Some(Frame {
         step,
@@ -84,6 +87,9 @@ pub fn gather_frame(engine: &dyn Engine, comm: &mut dyn Comm, step: u64, cfg: &R
         e_potential: engine.e_potential(),
         e_kinetic: engine.e_kinetic(),
         mass: engine.mass(),
+        species: species.0.clone(),
+        u_unit: species.1,
+        pressure,
         e_initial: initial.0,
         n_initial: initial.1,
         atoms,

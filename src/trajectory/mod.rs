@@ -88,6 +88,8 @@ pub struct TrajectoryWriter {
     resume_at: Option<u64>,
     every: u64,
     digits: usize,
+    /// LAMMPS dumps: `ITEM: TIME` before each frame.
+    time: bool,
     last_step: Option<u64>,
     buf: String,
     failed: bool,
@@ -108,10 +110,17 @@ impl TrajectoryWriter {
             resume_at,
             every: every.max(1),
             digits: if full_precision { FULL_DIGITS } else { DEFAULT_DIGITS },
+            time: false,
             last_step: None,
             buf: String::new(),
             failed: false,
         })
+    }
+
+    /// LAMMPS dumps: start each frame with `ITEM: TIME` (ps) when `time` (`--dump-time`).
+    pub fn with_time(mut self, time: bool) -> Self {
+        self.time = time;
+        self
     }
 
     fn write(&mut self, frame: &Frame, last: bool) -> anyhow::Result<()> {
@@ -131,9 +140,10 @@ impl TrajectoryWriter {
             };
         }
         self.buf.clear();
+        let frame = &frame.wrapped(); // positions in [0, L), image flags moved with them
         match self.format {
             Format::Xyz => xyz::format_frame(&mut self.buf, frame, self.digits),
-            Format::Lammps => lammps::format_frame(&mut self.buf, frame, self.digits),
+            Format::Lammps => lammps::format_frame(&mut self.buf, frame, self.digits, self.time),
         }
         if self.rank0 && self.out.is_none() {
             self.out = Some(file::TrajectoryFile::open(&self.path, self.format, self.resume_at, self.every)?);
@@ -174,6 +184,9 @@ mod tests {
             e_potential: -1.0,
             e_kinetic: 0.5,
             mass: 2.0,
+            species: "Cu".into(),
+            u_unit: 1.0,
+            pressure: 0.0,
             e_initial: 0.0,
             n_initial: 2,
             atoms: vec![a, AtomRecord { gid: 1, ..a }],
@@ -188,7 +201,7 @@ mod tests {
             for step in [0, 10, 20] {
                 match fmt {
                     Format::Xyz => xyz::format_frame(&mut s, &frame(step), 8),
-                    Format::Lammps => lammps::format_frame(&mut s, &frame(step), 8),
+                    Format::Lammps => lammps::format_frame(&mut s, &frame(step), 8, step == 10),
                 }
             }
             let full = scan(&s);
@@ -204,10 +217,17 @@ mod tests {
     #[test]
     fn velocities_are_in_stated_units() {
         let mut s = String::new();
-        lammps::format_frame(&mut s, &frame(0), 8);
-        assert!(s.contains("1 1 1.0000000e+00 2.0000000e+00 3.0000000e+00 1 0 -1 1.0000000e+03 0.0000000e+00 -1.0000000e+03\n"), "{s}");
+        lammps::format_frame(&mut s, &frame(0), 8, false);
+        assert!(s.contains("1 1 Cu 1.0000000e+00 2.0000000e+00 3.0000000e+00 1 0 -1 1.0000000e+03 0.0000000e+00 -1.0000000e+03"), "{s}");
         s.clear();
         xyz::format_frame(&mut s, &frame(0), 17);
-        assert!(s.contains("Cu 1.0000000000000000e+00 2.0000000000000000e+00 3.0000000000000000e+00 1.0000000000000000e+00"), "{s}");
+        // pos, masses (amu), momenta (ASE units), velo (Å/fs), forces, energies, id
+        let atom = s.lines().nth(2).unwrap();
+        assert!(atom.starts_with("Cu 1.0000000000000000e+00 2.0000000000000000e+00 3.0000000000000000e+00 "), "{atom}");
+        let f: Vec<f64> = atom.split_whitespace().skip(1).map(|x| x.parse().unwrap()).collect();
+        assert_eq!(f.len(), 3 + 1 + 3 + 3 + 3 + 1 + 1, "{atom}");
+        assert_eq!(f[7..10], [1.0, 0.0, -1.0], "velo in Å/fs: {atom}");
+        let amu = 2.0 / crate::constants::amu_to_internal_mass();
+        assert!((f[3] - amu).abs() < 1e-15 * amu && (f[4] - amu / 0.09822694788464063).abs() < 1e-12 * f[4], "{atom}");
     }
 }

@@ -6,6 +6,7 @@
 pub mod eam;
 pub mod mpirun;
 pub mod oracle;
+pub mod structure;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -209,13 +209,20 @@ fn a_structure_of_the_lattice_sites_starts_as_the_lattice_does() {
 }
 
 #[test]
-fn a_structure_with_an_atom_outside_its_box_is_refused() {
+fn a_structure_with_an_atom_outside_its_box_is_wrapped_with_its_image_counted() {
+    // (issue 16: atoms outside the box are wrapped, their periodic images kept; this test
+    // asserted a refusal before)
     use comd::engine::{Start, StartAtom, Structure};
     let pot = Potential::Lj(LennardJones::default());
-    let cfg = common::config(&["-x", "4", "-y", "4", "-z", "4"]);
-    let atoms = vec![StartAtom { gid: 0, r: [1.0, 1.0, 1.0], p: None }, StartAtom { gid: 1, r: [1.0, 20.0, 1.0], p: None }];
-    let s = Structure { origin: [0.0; 3], lengths: [14.46; 3], atoms };
-    let (mut comm, mut timers) = (comd::comm::serial::Serial::new(), comd::timers::Timers::default());
-    let err = comd::engine::start(&cfg, &pot, Start::Atoms(s), &mut comm, &mut timers).err().expect("refused");
-    assert!(format!("{err:#}").contains("atom 1") && format!("{err:#}").contains("outside the box"), "{err:#}");
+    for args in [vec!["-x", "4", "-y", "4", "-z", "4"], vec!["-x", "4", "-y", "4", "-z", "4", "--exact"]] {
+        let cfg = common::config(&args);
+        let atoms = vec![StartAtom { gid: 0, r: [1.0, 1.0, 1.0], p: None }, StartAtom { gid: 1, r: [1.0, 20.0, -1.0], p: None }];
+        let s = Structure { origin: [0.0; 3], lengths: [14.46; 3], atoms };
+        let (mut comm, mut timers) = (comd::comm::serial::Serial::new(), comd::timers::Timers::default());
+        let e = comd::engine::start(&cfg, &pot, Start::Atoms(s), &mut comm, &mut timers).expect("wrapped");
+        let mut recs = e.records();
+        recs.sort_by_key(|r| r.gid);
+        assert_eq!(recs[1].image, [0, 1, -1], "{args:?}");
+        assert!((recs[1].r[1] - (20.0 - 14.46)).abs() < 1e-12 && (recs[1].r[2] - 13.46).abs() < 1e-12, "{:?}", recs[1].r);
+    }
 }

@@ -57,7 +57,7 @@ impl ExactEngine {
     pub fn start(domain: Domain, pot: &Potential, atoms: &[LatticeAtom], temp: Option<Real>, comm: &mut dyn Comm, timers: &mut Timers) -> Result<ExactEngine, RunError> {
         let mut e = ExactEngine::new(domain, pot)?;
         let sys = &mut e.sys;
-        let placed = atoms.iter().try_for_each(|a| sys.cells.put_atom(&mut sys.atoms, a.gid, 0, a.r, a.p).map(|_| ()));
+        let placed = atoms.iter().try_for_each(|a| sys.cells.put_atom_with_image(&mut sys.atoms, a.gid, 0, a.r, a.p, a.image).map(|_| ()));
         crate::comm::agree(comm, placed)?;
         sys.n_global = sys.sum_atoms(comm, timers);
         let slots: Vec<usize> = sys.local_slots().collect();

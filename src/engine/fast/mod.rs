@@ -81,7 +81,7 @@ impl FastEngine {
         let mut parts = Particles::default();
         parts.gid = atoms.iter().map(|a| a.gid).collect();
         parts.p = atoms.iter().map(|a| a.p).collect();
-        parts.image = vec![[0; 3]; atoms.len()];
+        parts.image = atoms.iter().map(|a| a.image).collect();
         parts.n_own = atoms.len();
         if let Some(t) = temp {
             let mut n = [atoms.len() as i64];
@@ -337,6 +337,8 @@ impl Engine for FastEngine {
         let d = &self.domain;
         let cut = self.ff.kernel().cutoff();
         let g: [usize; 3] = std::array::from_fn(|a| ((d.global_extent[a] / cut).floor() as usize).max(1));
+        // U in CoMD's unit (see Potential::u_unit), as the exact path stores it
+        let u_unit = self.ff.kernel().u_unit();
         (0..self.parts.n_own)
             .map(|i| {
                 let r = self.parts.r[i];
@@ -350,7 +352,7 @@ impl Engine for FastEngine {
                     r,
                     p: self.parts.p[i],
                     f: self.f[i],
-                    u: self.u[i],
+                    u: self.u[i] / u_unit,
                     image: self.parts.image[i],
                     r_ref: self.r_ref[i],
                 }
