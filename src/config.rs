@@ -124,6 +124,9 @@ impl RunConfig {
             seed: cli.workflow.seed,
             restart: cli.workflow.restart.clone(),
         };
+        if let Some(t) = cfg.threads.filter(|&t| t > MAX_THREADS) {
+            return Err(usage(format!("--threads: {t} is too many; allowed 1 to {MAX_THREADS}")));
+        }
         if cfg.dump_every.is_some() && cfg.dump_state.is_none() {
             return Err(usage("--dump-state-every needs --dump-state PATH"));
         }
@@ -174,6 +177,9 @@ impl RunConfig {
         Ok(())
     }
 }
+
+/// The most worker threads `--threads` accepts (each costs a stack and start-up time).
+pub const MAX_THREADS: usize = 1024;
 
 /// Fails with a usage error unless a file can be created at `path` (the file itself is not
 /// left behind).

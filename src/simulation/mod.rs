@@ -91,6 +91,9 @@ pub fn run(
     say(&screen::header(&platform))?;
     say(&screen::parameters(cfg, pot_dir))?;
     let mut run = prolog(cfg, pot, restart, comm, hooks, out, timers, platform, pot_dir)?;
+    if let Some(c) = &run.hooks.control {
+        c.set_running();
+    }
     run.timers.start(Timer::Loop);
     let result = run.main_loop();
     run.timers.stop(Timer::Loop);
@@ -218,7 +221,7 @@ impl Run<'_, '_> {
         self.prev_step = self.step as i64;
         self.say(&screen::thermo_row(&row))?;
         self.rows.push(row);
-        check_energies(&row)?;
+        check_energies(&row).with_context(|| format!("at step {}", self.step))?;
         if n != self.n0 {
             return Err(RunError::AtomsLost { lost: self.n0 - n, initial: self.n0, now: n }.into());
         }
@@ -269,11 +272,19 @@ impl Run<'_, '_> {
             }
         }
         let next = next.min(self.cfg.n_steps);
+        let control = self.hooks.control.clone();
+        let stop = move || control.as_ref().is_some_and(|c| c.stop_requested());
         self.timers.start(Timer::Timestep);
-        let r = self.engine.timestep(next - self.step, self.cfg.dt, self.comm, &mut self.timers);
+        let r = self.engine.timestep_until(next - self.step, self.cfg.dt, self.comm, &mut self.timers, &stop);
         self.timers.stop(Timer::Timestep);
-        comm::agree(self.comm, r).with_context(|| format!("between steps {} and {next}", self.step))?;
-        self.step = next;
+        let (done, r) = match r {
+            Ok(done) => (done, Ok(())),
+            Err((at, e)) => (at, Err(e)),
+        };
+        let found = self.step + done;
+        comm::agree(self.comm, r).with_context(|| format!("at step {found}"))?;
+        self.step = found;
+        let next = found;
         if let (Some(p), true) = (self.hooks.progress.as_mut(), self.comm.rank() == 0) {
             p(next);
         }
@@ -339,6 +350,10 @@ impl Run<'_, '_> {
             timers: Some(timers),
             error: result.as_ref().err().map(|e| format!("{e:#}")),
         });
+        let text = match (self.stopped_early, &self.hooks.control) {
+            (true, Some(c)) => format!("{text}Interrupted:\n  By: {}\n  Step: {}\n", c.stop_reason().unwrap_or("request"), self.step),
+            _ => text,
+        };
         crate::files::write_atomically(&path, text.as_bytes()).with_context(|| format!("writing the YAML report {}", path.display()))
     }
 }
