@@ -47,6 +47,8 @@ pub struct RunConfig {
     pub exact: bool,
     /// rayon threads (None: all cores).
     pub threads: Option<usize>,
+    /// Refuse a run whose memory estimate exceeds what is available (`--no-memory-check`: no).
+    pub memory_check: bool,
     /// Verlet skin of the default path, Å (`None`: the potential's default, chosen by the
     /// engine factory).
     pub skin: Option<f64>,
@@ -116,6 +118,7 @@ impl RunConfig {
             delta: cli.delta.unwrap_or(0.0),
             exact: cli.exact,
             threads: cli.threads.map(|t| t as usize),
+            memory_check: !cli.no_memory_check,
             skin: cli.skin,
             dump_state: cli.dump_state.clone(),
             dump_every: cli.dump_state_every.map(|k| k as u64),
@@ -158,6 +161,12 @@ impl RunConfig {
         }
         if !lattice_type.eq_ignore_ascii_case("FCC") {
             return Err(usage(format!("only the FCC lattice is supported, not '{lattice_type}'")));
+        }
+        if self.delta >= lat {
+            return Err(usage(format!(
+                "-r: a displacement of {} Å is not below the lattice constant {lat} Å (it would put atoms on other atoms' sites); use -r below {lat}",
+                self.delta
+            )));
         }
         let names = ["-x", "-y", "-z"];
         let procs = ["-i", "-j", "-k"];

@@ -108,3 +108,69 @@ fn an_instability_names_the_step_that_found_it() {
         assert!(!err.contains("between steps"), "{err}");
     }
 }
+
+/// `comd args` under `prlimit --as=bytes` and `timeout -s KILL 120`, waited for.
+fn run_limited(dir: &Path, bytes: u64, args: &[&str]) -> Output {
+    Command::new("timeout")
+        .args(["-s", "KILL", "120", "prlimit", &format!("--as={bytes}")])
+        .arg(comd().get_program())
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run comd under prlimit")
+}
+
+#[test]
+fn a_run_too_big_for_its_memory_is_refused_before_allocating() {
+    let dir = tempfile::tempdir().unwrap();
+    // 512 M unit cells: ~900 GiB on any machine this suite runs on
+    let t0 = Instant::now();
+    let out = run(dir.path(), &["-x", "800", "-y", "800", "-z", "800", "--no-yaml"]);
+    assert_fails(&out, 2, "GiB available: use fewer unit cells or more ranks");
+    assert!(t0.elapsed() < Duration::from_secs(10), "refused before allocating");
+    // under an address-space limit of 1 GB: 864 000 atoms (~0.5 GiB) fit, 4 M atoms do not
+    let pots = common::pots();
+    for path in [&[][..], &["--exact"][..], &["-e", "-d", &pots][..], &["-e", "-d", &pots, "--exact"][..]] {
+        let mut args = vec!["-x", "100", "-y", "100", "-z", "100", "-N", "1", "--no-yaml"];
+        args.extend_from_slice(path);
+        let out = run_limited(dir.path(), 1_000_000_000, &args);
+        assert_fails(&out, 2, "memory: the run needs ~");
+    }
+    let ok = run_limited(dir.path(), 1_000_000_000, &["-x", "30", "-y", "30", "-z", "30", "-N", "1", "--no-yaml"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+}
+
+#[test]
+fn no_memory_check_lets_a_refused_run_try() {
+    let dir = tempfile::tempdir().unwrap();
+    // refused under 400 MB of address space; with the override it gets past the check
+    // (and then fails in the allocator, which is what the check is there to prevent)
+    let args = ["-x", "60", "-y", "60", "-z", "60", "-N", "1", "--no-yaml"];
+    assert_fails(&run_limited(dir.path(), 400_000_000, &args), 2, "use fewer unit cells or more ranks");
+    let mut forced = args.to_vec();
+    forced.push("--no-memory-check");
+    let out = run_limited(dir.path(), 400_000_000, &forced);
+    assert!(!stderr(&out).contains("use fewer unit cells"), "{}", stderr(&out));
+    let small = run(dir.path(), &["-x", "4", "-y", "4", "-z", "4", "-N", "1", "--no-yaml", "--no-memory-check"]);
+    assert_eq!(small.status.code(), Some(0), "{}", stderr(&small));
+}
+
+#[test]
+fn nonsense_displacement_and_temperature_are_refused_before_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = ["-x", "4", "-y", "4", "-z", "4", "-N", "10", "--no-yaml"];
+    let with = |extra: &[&str]| {
+        let mut a = s.to_vec();
+        a.extend_from_slice(extra);
+        run(dir.path(), &a)
+    };
+    assert_fails(&with(&["-r", "1000"]), 2, "-r: a displacement of 1000 Å is not below the lattice constant 3.615 Å");
+    for t in ["1e15", "1e300"] {
+        let out = with(&["-T", t]);
+        assert_fails(&out, 2, "-T: at ");
+        assert!(!stderr(&out).contains("reduce -D"), "{}", stderr(&out));
+        assert!(stdout(&out).is_empty() || !stdout(&out).contains("Starting simulation"), "refused before the run");
+    }
+    // a hot but sane run still runs
+    assert_eq!(with(&["-T", "3000", "-r", "0.05"]).status.code(), Some(0));
+}

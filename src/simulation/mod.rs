@@ -84,6 +84,8 @@ pub fn run(
     let lat = cfg.lattice(pot.lattice_constant());
     cfg.sanity_check(comm.size(), pot.cutoff(), pot.lattice_type(), lat)?;
     let kind = EngineKind::of(cfg);
+    check_temperature(cfg, pot)?;
+    check_memory(cfg, pot, kind, lat, comm)?;
     let platform = Platform::detect(comm.describe(), comm.size() > 1 || cfg!(feature = "mpi"), rayon::current_num_threads(), kind.label().into());
     let rank0 = comm.rank() == 0;
     let mut say = |s: &str| say_on(rank0, out, s);
@@ -98,6 +100,41 @@ pub fn run(
     let result = run.main_loop();
     run.timers.stop(Timer::Loop);
     run.epilog(result)
+}
+
+/// Refuses a temperature whose rms speed would carry an atom over half the interaction
+/// range in one step (`-T 1e15` used to fail later with advice about -D and -r).
+fn check_temperature(cfg: &RunConfig, pot: &Potential) -> anyhow::Result<()> {
+    let v_rms = (3.0 * crate::constants::KB_EV * cfg.temp / pot.mass()).sqrt();
+    let limit = 0.5 * pot.cutoff();
+    if v_rms * cfg.dt > limit {
+        let t_max = cfg.temp * (limit / (v_rms * cfg.dt)).powi(2);
+        return Err(usage(format!(
+            "-T: at {} K an atom moves {:.3e} Å per {} fs step (rms), more than half the interaction range ({limit:.3} Å); use -T below {t_max:.3e} K (or a smaller -D)",
+            cfg.temp,
+            v_rms * cfg.dt,
+            cfg.dt
+        )));
+    }
+    Ok(())
+}
+
+/// Refuses a run whose estimated peak memory ([`crate::memory::estimate`]) exceeds what
+/// each rank can have, before the first large allocation; every rank returns the same.
+fn check_memory(cfg: &RunConfig, pot: &Potential, kind: EngineKind, lat: Real, comm: &mut dyn Comm) -> anyhow::Result<()> {
+    if !cfg.memory_check {
+        return Ok(());
+    }
+    let skin = cfg.skin.unwrap_or(pot.default_skin());
+    let p = crate::memory::Problem { exact: kind.is_exact(), eam: pot.is_eam(), n_cells: cfg.n_cells, proc_grid: cfg.proc_grid, lat, cutoff: pot.cutoff(), skin };
+    let avail = crate::memory::available(crate::memory::ranks_on_node(comm.size())).unwrap_or(f64::INFINITY);
+    // the largest need and the smallest availability of all ranks, in MiB
+    let mut v = [(crate::memory::estimate(&p) / 1048576.0).ceil() as i64, -((avail / 1048576.0).min(i64::MAX as f64 / 2.0).floor() as i64)];
+    comm.max_i64(&mut v);
+    match crate::memory::refusal(v[0] as f64 * 1048576.0, -v[1] as f64 * 1048576.0) {
+        Some(msg) => Err(usage(msg)),
+        None => Ok(()),
+    }
 }
 
 /// Writes `s` on rank 0.
