@@ -47,6 +47,8 @@ pub struct RunConfig {
     pub exact: bool,
     /// rayon threads (None: all cores).
     pub threads: Option<usize>,
+    /// Refuse a run whose memory estimate exceeds what is available (`--no-memory-check`: no).
+    pub memory_check: bool,
     /// Verlet skin of the default path, Å (`None`: the potential's default, chosen by the
     /// engine factory).
     pub skin: Option<f64>,
@@ -124,6 +126,7 @@ impl RunConfig {
             delta: cli.delta.unwrap_or(0.0),
             exact: cli.exact,
             threads: cli.threads.map(|t| t as usize),
+            memory_check: !cli.no_memory_check,
             skin: cli.skin,
             dump_state: cli.dump_state.clone(),
             dump_every: cli.dump_state_every.map(|k| k as u64),
@@ -137,6 +140,9 @@ impl RunConfig {
             temp_given: cli.temp.is_some(),
         };
         check_structure_options(cli)?;
+        if let Some(t) = cfg.threads.filter(|&t| t > MAX_THREADS) {
+            return Err(usage(format!("--threads: {t} is too many; allowed 1 to {MAX_THREADS}")));
+        }
         if cfg.dump_every.is_some() && cfg.dump_state.is_none() {
             return Err(usage("--dump-state-every needs --dump-state PATH"));
         }
@@ -171,6 +177,12 @@ impl RunConfig {
         if !lattice_type.eq_ignore_ascii_case("FCC") {
             return Err(usage(format!("only the FCC lattice is supported, not '{lattice_type}'")));
         }
+        if self.delta >= lat {
+            return Err(usage(format!(
+                "-r: a displacement of {} Å is not below the lattice constant {lat} Å (it would put atoms on other atoms' sites); use -r below {lat}",
+                self.delta
+            )));
+        }
         let names = ["-x", "-y", "-z"];
         let procs = ["-i", "-j", "-k"];
         // a structure's box is checked against the ranks when it is read (crate::structure)
@@ -190,6 +202,9 @@ impl RunConfig {
         Ok(())
     }
 }
+
+/// The most worker threads `--threads` accepts (each costs a stack and start-up time).
+pub const MAX_THREADS: usize = 1024;
 
 /// `--structure` replaces the lattice options; `--structure-format` needs it.
 fn check_structure_options(cli: &Cli) -> anyhow::Result<()> {

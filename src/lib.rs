@@ -35,6 +35,7 @@ pub mod error;
 pub mod files;
 pub mod fixed;
 pub mod lattice;
+pub mod memory;
 pub mod observer;
 pub mod output;
 pub mod paths;

@@ -5,7 +5,10 @@
 //! and turned into [`RunControl::request_stop`]: the loop finishes its step, the ranks agree
 //! to stop, the final row is printed, observers get the final frame (checkpoint,
 //! trajectories), the YAML report is written, and `main` exits with [`Interrupt::exit_status`].
-//! A second signal ends the process at once, with the same status.
+//! A second signal ends the process at once, with the same status. A signal during start-up
+//! (before the first step: lattice creation, thermalization, first force, thread pool) ends
+//! the process at once too: there is nothing to save yet, and start-up of a large system
+//! takes minutes.
 
 use crate::snapshot::RunControl;
 use signal_hook::consts::{SIGINT, SIGTERM};
@@ -50,8 +53,14 @@ pub fn install(control: Arc<RunControl>) -> anyhow::Result<Interrupt> {
         for sig in signals.forever() {
             if seen.compare_exchange(0, sig, Ordering::SeqCst, Ordering::SeqCst).is_ok() {
                 let name = if sig == SIGTERM { "SIGTERM" } else { "SIGINT" };
+                if !control.is_running() {
+                    // start-up (lattice, thermalization, first force, thread pool): no step
+                    // done, nothing to save; waiting for it to end could take minutes
+                    eprintln!("\ncomd: {name} received during start-up: quitting (no step done, nothing to save)");
+                    std::process::exit(i32::from(status_for(sig)));
+                }
                 eprintln!("\ncomd: {name} received: stopping after this step (send it again to quit at once)");
-                control.request_stop();
+                control.request_stop_for(name);
             } else {
                 eprintln!("\ncomd: second signal: quitting now");
                 std::process::exit(i32::from(status_for(seen.load(Ordering::SeqCst))));

@@ -105,6 +105,8 @@ pub struct RunControl {
     step_requests: AtomicU64,
     delay_us: AtomicU64,
     stop: AtomicBool,
+    running: AtomicBool,
+    reason: std::sync::OnceLock<&'static str>,
 }
 
 impl RunControl {
@@ -142,8 +144,26 @@ impl RunControl {
     pub fn request_stop(&self) {
         self.stop.store(true, Ordering::Relaxed);
     }
+    /// Ask the simulation to stop early for `reason` (a signal's name), kept for the report.
+    pub fn request_stop_for(&self, reason: &'static str) {
+        let _ = self.reason.set(reason);
+        self.request_stop();
+    }
+    /// Why the stop was requested, if [`RunControl::request_stop_for`] said so.
+    pub fn stop_reason(&self) -> Option<&'static str> {
+        self.reason.get().copied()
+    }
     /// Whether a stop was requested.
     pub fn stop_requested(&self) -> bool {
         self.stop.load(Ordering::Relaxed)
+    }
+    /// Marks the start of the time-step loop: from here on a stop is taken at the next step
+    /// (before it, in start-up, there is nothing to save and a signal ends the process).
+    pub fn set_running(&self) {
+        self.running.store(true, Ordering::SeqCst);
+    }
+    /// Whether the time-step loop has started.
+    pub fn is_running(&self) -> bool {
+        self.running.load(Ordering::SeqCst)
     }
 }

@@ -136,6 +136,9 @@ pub struct Cli {
     /// Worker threads for the force loops [default: all cores]
     #[arg(long, value_parser = positive_int, allow_negative_numbers = true)]
     pub threads: Option<i64>,
+    /// Run even if the memory estimate exceeds what this process can have
+    #[arg(long)]
+    pub no_memory_check: bool,
     /// Verlet-list skin of the default path, Å [default: 0.85 for LJ, 0.6 for EAM]
     #[arg(long, value_name = "Å", value_parser = skin, allow_negative_numbers = true, conflicts_with = "exact")]
     pub skin: Option<f64>,

@@ -84,6 +84,9 @@ pub trait Engine: Stages + Send {
     fn kind(&self) -> EngineKind;
     /// Advances `n` velocity-Verlet steps of `dt`, then sums the global energies.
     fn timestep(&mut self, n: u64, dt: Real, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError>;
+    /// Advances up to `n` steps, stopping after the step in which `stop` said so on any rank
+    /// ([`verlet::timestep_until`]); the steps done, or the failing step and its error.
+    fn timestep_until(&mut self, n: u64, dt: Real, comm: &mut dyn Comm, timers: &mut Timers, stop: &dyn Fn() -> bool) -> Result<u64, (u64, RunError)>;
     /// Global potential energy, eV (valid after start and after [`Engine::timestep`]).
     fn e_potential(&self) -> Real;
     /// Global kinetic energy, eV.

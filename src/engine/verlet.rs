@@ -59,18 +59,42 @@ pub fn timestep(s: &mut dyn Stages, n: u64, dt: Real, comm: &mut dyn Comm, timer
 /// until [`energies`] is called (an embedding that steps one at a time pays for them only
 /// when it reads them). The positions, momenta and forces are the same bits either way.
 pub fn steps(s: &mut dyn Stages, n: u64, dt: Real, energies: bool, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError> {
+    advance(s, n, dt, energies, comm, timers, &|| false).map(|_| ()).map_err(|(_, e)| e)
+}
+
+/// Like [`timestep`], but asks `stop` once in every step, before its force stage; the ranks
+/// agree on the answer (one integer maximum, made by every rank in the same step), and the
+/// step where any rank saw `true` is the last: it finishes (with energies) and the call
+/// returns the steps done. A stop is therefore seen within the step it was requested in.
+/// On failure, the error comes with the 1-based index of the step that found it.
+pub fn timestep_until(s: &mut dyn Stages, n: u64, dt: Real, comm: &mut dyn Comm, timers: &mut Timers, stop: &dyn Fn() -> bool) -> Result<u64, (u64, RunError)> {
+    advance(s, n, dt, true, comm, timers, stop)
+}
+
+/// The loop of [`steps`] and [`timestep_until`].
+fn advance(s: &mut dyn Stages, n: u64, dt: Real, energies: bool, comm: &mut dyn Comm, timers: &mut Timers, stop: &dyn Fn() -> bool) -> Result<u64, (u64, RunError)> {
+    let mut done = n;
     for step in 0..n {
+        let at = |e| (step + 1, e);
         timers.time(Timer::Velocity, |_| s.kick(0.5 * dt));
         timers.time(Timer::Position, |_| s.drift(dt));
-        redistribute(s, comm, timers)?;
-        force(s, energies && step + 1 == n, comm, timers)?;
+        redistribute(s, comm, timers).map_err(at)?;
+        let mut flag = [i64::from(step + 1 < n && stop())];
+        if comm.size() > 1 {
+            timers.time(Timer::CommReduce, |_| comm.max_i64(&mut flag));
+        }
+        let last = step + 1 == n || flag[0] != 0;
+        force(s, energies && last, comm, timers).map_err(at)?;
         timers.time(Timer::Velocity, |_| s.kick(0.5 * dt));
+        if last {
+            done = step + 1;
+            break;
+        }
     }
     if energies {
-        s.sum_energies(comm, timers)
-    } else {
-        Ok(())
+        s.sum_energies(comm, timers).map_err(|e| (done, e))?;
     }
+    Ok(done)
 }
 
 /// The energies of the current positions after [`steps`] without them: the force call again,
@@ -78,4 +102,64 @@ pub fn steps(s: &mut dyn Stages, n: u64, dt: Real, energies: bool, comm: &mut dy
 pub fn energies(s: &mut dyn Stages, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError> {
     force(s, true, comm, timers)?;
     s.sum_energies(comm, timers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::comm::serial::Serial;
+    use std::cell::Cell;
+
+    /// Counts the stages it is asked for.
+    #[derive(Default)]
+    struct Count {
+        drifts: u64,
+        forces_with_energies: u64,
+        sums: u64,
+    }
+
+    impl Stages for Count {
+        fn kick(&mut self, _: Real) {}
+        fn drift(&mut self, _: Real) {
+            self.drifts += 1;
+        }
+        fn redistribute(&mut self, _: &mut dyn Comm, _: &mut Timers) -> Result<(), RunError> {
+            Ok(())
+        }
+        fn force(&mut self, energies: bool, _: &mut dyn Comm, _: &mut Timers) -> Result<(), RunError> {
+            self.forces_with_energies += u64::from(energies);
+            if self.drifts == 7 {
+                return Err(RunError::NonFinite { gid: 3, what: "force" });
+            }
+            Ok(())
+        }
+        fn sum_energies(&mut self, _: &mut dyn Comm, _: &mut Timers) -> Result<(), RunError> {
+            self.sums += 1;
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_stop_ends_the_step_in_which_it_is_seen() {
+        let (mut s, mut comm, mut timers) = (Count::default(), Serial::new(), Timers::default());
+        let asked = Cell::new(0);
+        // the flag turns true during step 3 of 5
+        let stop = || {
+            asked.set(asked.get() + 1);
+            asked.get() >= 3
+        };
+        let done = timestep_until(&mut s, 5, 1.0, &mut comm, &mut timers, &stop).expect("steps");
+        assert_eq!(done, 3);
+        assert_eq!(s.drifts, 3, "no step after the one that saw the flag");
+        assert_eq!((s.forces_with_energies, s.sums), (1, 1), "the last step done has its energies");
+    }
+
+    #[test]
+    fn without_a_stop_every_step_runs_and_a_failure_names_its_step() {
+        let (mut s, mut comm, mut timers) = (Count::default(), Serial::new(), Timers::default());
+        assert_eq!(timestep_until(&mut s, 5, 1.0, &mut comm, &mut timers, &|| false), Ok(5));
+        assert_eq!((s.drifts, s.forces_with_energies), (5, 1));
+        let err = timestep_until(&mut s, 10, 1.0, &mut comm, &mut timers, &|| false).unwrap_err();
+        assert_eq!(err.0, 2, "the 7th drift overall is step 2 of this call");
+    }
 }

@@ -89,6 +89,8 @@ pub fn run(
     let lat = cfg.lattice(pot.lattice_constant());
     cfg.sanity_check(comm.size(), pot.cutoff(), pot.lattice_type(), lat)?;
     let kind = EngineKind::of(cfg);
+    check_temperature(cfg, pot)?;
+    check_memory(cfg, pot, kind, lat, comm)?;
     let platform = Platform::detect(comm.describe(), comm.size() > 1 || cfg!(feature = "mpi"), rayon::current_num_threads(), kind.label().into());
     let rank0 = comm.rank() == 0;
     let mut say = |s: &str| say_on(rank0, out, s);
@@ -97,10 +99,48 @@ pub fn run(
     say(&screen::parameters(cfg, pot_dir))?;
     let begin = Begin { restart, structure };
     let mut run = prolog(cfg, pot, begin, comm, hooks, out, timers, platform, pot_dir)?;
+    if let Some(c) = &run.hooks.control {
+        c.set_running();
+    }
     run.timers.start(Timer::Loop);
     let result = run.main_loop();
     run.timers.stop(Timer::Loop);
     run.epilog(result)
+}
+
+/// Refuses a temperature whose rms speed would carry an atom over half the interaction
+/// range in one step (`-T 1e15` used to fail later with advice about -D and -r).
+fn check_temperature(cfg: &RunConfig, pot: &Potential) -> anyhow::Result<()> {
+    let v_rms = (3.0 * crate::constants::KB_EV * cfg.temp / pot.mass()).sqrt();
+    let limit = 0.5 * pot.cutoff();
+    if v_rms * cfg.dt > limit {
+        let t_max = cfg.temp * (limit / (v_rms * cfg.dt)).powi(2);
+        return Err(usage(format!(
+            "-T: at {} K an atom moves {:.3e} Å per {} fs step (rms), more than half the interaction range ({limit:.3} Å); use -T below {t_max:.3e} K (or a smaller -D)",
+            cfg.temp,
+            v_rms * cfg.dt,
+            cfg.dt
+        )));
+    }
+    Ok(())
+}
+
+/// Refuses a run whose estimated peak memory ([`crate::memory::estimate`]) exceeds what
+/// each rank can have, before the first large allocation; every rank returns the same.
+fn check_memory(cfg: &RunConfig, pot: &Potential, kind: EngineKind, lat: Real, comm: &mut dyn Comm) -> anyhow::Result<()> {
+    if !cfg.memory_check {
+        return Ok(());
+    }
+    let skin = cfg.skin.unwrap_or(pot.default_skin());
+    let p = crate::memory::Problem { exact: kind.is_exact(), eam: pot.is_eam(), n_cells: cfg.n_cells, proc_grid: cfg.proc_grid, lat, cutoff: pot.cutoff(), skin };
+    let avail = crate::memory::available(crate::memory::ranks_on_node(comm.size())).unwrap_or(f64::INFINITY);
+    // the largest need and the smallest availability of all ranks, in MiB
+    let mut v = [(crate::memory::estimate(&p) / 1048576.0).ceil() as i64, -((avail / 1048576.0).min(i64::MAX as f64 / 2.0).floor() as i64)];
+    comm.max_i64(&mut v);
+    match crate::memory::refusal(v[0] as f64 * 1048576.0, -v[1] as f64 * 1048576.0) {
+        Some(msg) => Err(usage(msg)),
+        None => Ok(()),
+    }
 }
 
 /// Writes `s` on rank 0.
@@ -239,7 +279,7 @@ impl Run<'_, '_> {
         self.prev_step = self.step as i64;
         self.say(&screen::thermo_row(&row))?;
         self.rows.push(row);
-        check_energies(&row)?;
+        check_energies(&row).with_context(|| format!("at step {}", self.step))?;
         if n != self.n0 {
             return Err(RunError::AtomsLost { lost: self.n0 - n, initial: self.n0, now: n }.into());
         }
@@ -290,11 +330,19 @@ impl Run<'_, '_> {
             }
         }
         let next = next.min(self.cfg.n_steps);
+        let control = self.hooks.control.clone();
+        let stop = move || control.as_ref().is_some_and(|c| c.stop_requested());
         self.timers.start(Timer::Timestep);
-        let r = self.engine.timestep(next - self.step, self.cfg.dt, self.comm, &mut self.timers);
+        let r = self.engine.timestep_until(next - self.step, self.cfg.dt, self.comm, &mut self.timers, &stop);
         self.timers.stop(Timer::Timestep);
-        comm::agree(self.comm, r).with_context(|| format!("between steps {} and {next}", self.step))?;
-        self.step = next;
+        let (done, r) = match r {
+            Ok(done) => (done, Ok(())),
+            Err((at, e)) => (at, Err(e)),
+        };
+        let found = self.step + done;
+        comm::agree(self.comm, r).with_context(|| format!("at step {found}"))?;
+        self.step = found;
+        let next = found;
         if let (Some(p), true) = (self.hooks.progress.as_mut(), self.comm.rank() == 0) {
             p(next);
         }
@@ -360,6 +408,10 @@ impl Run<'_, '_> {
             timers: Some(timers),
             error: result.as_ref().err().map(|e| format!("{e:#}")),
         });
+        let text = match (self.stopped_early, &self.hooks.control) {
+            (true, Some(c)) => format!("{text}Interrupted:\n  By: {}\n  Step: {}\n", c.stop_reason().unwrap_or("request"), self.step),
+            _ => text,
+        };
         crate::files::write_atomically(&path, text.as_bytes()).with_context(|| format!("writing the YAML report {}", path.display()))
     }
 }

@@ -192,6 +192,9 @@ impl Engine for ExactEngine {
     fn timestep(&mut self, n: u64, dt: Real, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError> {
         verlet::timestep(self, n, dt, comm, timers)
     }
+    fn timestep_until(&mut self, n: u64, dt: Real, comm: &mut dyn Comm, timers: &mut Timers, stop: &dyn Fn() -> bool) -> Result<u64, (u64, RunError)> {
+        verlet::timestep_until(self, n, dt, comm, timers, stop)
+    }
     fn e_potential(&self) -> Real {
         self.sys.e_potential
     }
