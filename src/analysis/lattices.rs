@@ -87,3 +87,17 @@ pub fn jiggle(frame: &Frame, amp: f32, seed: u64) -> Frame {
         .collect();
     Frame { pos, ..frame.clone() }
 }
+
+/// The frames of the OVITO comparison (`tests/viewer_cna.rs`, `examples/cna_frames`,
+/// `tests/data/cna/ovito_cna.py`): perfect FCC, BCC and HCP, FCC with stacking faults,
+/// and FCC with small and large random displacements. (The melt comes from a hot run.)
+pub fn reference_frames() -> Vec<(&'static str, Frame)> {
+    vec![
+        ("fcc", fcc(6, 3.615)),
+        ("bcc", bcc(8, 2.87)),
+        ("hcp", stacked("ABABABABABAB", 8, 5, 2.556)),
+        ("fault", stacked("ABCABCACABCABCAB", 8, 5, 2.556)),
+        ("warm", jiggle(&fcc(6, 3.615), 0.15, 11)),
+        ("noisy", jiggle(&fcc(6, 3.615), 0.45, 5)),
+    ]
+}
