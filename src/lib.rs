@@ -23,6 +23,7 @@
 #![warn(missing_docs)]
 #![deny(unsafe_code)]
 
+pub mod analysis;
 pub mod app;
 pub mod checkpoint;
 pub mod cli;

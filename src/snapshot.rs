@@ -20,8 +20,10 @@ pub struct SnapshotAtom {
     pub rank: u32,
     /// Global atom id.
     pub gid: u32,
-    /// Padding to a 32-byte stride.
-    pub _pad: u32,
+    /// a-CNA structure class code ([`crate::analysis::cna::Structure`]), filled by the
+    /// viewer or capture when colouring by structure; 0 (other) otherwise. Keeps the
+    /// 32-byte stride.
+    pub structure: u32,
 }
 
 /// State of the simulation at one step, as sent to the viewer / capture.
@@ -72,7 +74,7 @@ impl Snapshot {
                             potential: -3.5 + 0.2 * (pos[1] / (n as f32 * lat)),
                             rank: u32::from(pos[0] >= 0.5 * n as f32 * lat),
                             gid,
-                            _pad: 0,
+                            structure: 0,
                         });
                     }
                 }

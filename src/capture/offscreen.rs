@@ -10,6 +10,7 @@
 //!
 //! The camera frames the box of the first snapshot seen, from `--view`.
 
+use crate::analysis::cna::label_snapshot;
 use crate::image_out::writer::{Job, Writer};
 use crate::image_out::CaptureError;
 use crate::render::camera::OrbitCamera;
@@ -136,6 +137,15 @@ impl OffscreenCapture {
             OrbitCamera::for_view(snap.box_min, snap.box_max, &view, w as f32 / h as f32)
         });
         let color: ColorBy = self.args.color;
+        let labelled;
+        let snap = if color == ColorBy::Structure {
+            let mut s = snap.clone();
+            label_snapshot(&mut s);
+            labelled = s;
+            &labelled
+        } else {
+            snap
+        };
         self.renderer
             .set_snapshot(&self.gpu.device, &self.gpu.queue, snap, color);
         let rates = Rates {

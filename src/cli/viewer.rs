@@ -21,15 +21,18 @@ pub enum ColorBy {
     Pe,
     /// MPI rank that owns the atom.
     Rank,
+    /// Adaptive common neighbour analysis class (FCC, HCP, BCC, ICO, other; OVITO's colours).
+    Structure,
 }
 
 impl ColorBy {
-    /// The next colouring in the cycle ke → pe → rank → ke (the viewer's `c` key).
+    /// The next colouring in the cycle ke → pe → rank → structure → ke (the viewer's `c` key).
     pub fn next(self) -> Self {
         match self {
             ColorBy::Ke => ColorBy::Pe,
             ColorBy::Pe => ColorBy::Rank,
-            ColorBy::Rank => ColorBy::Ke,
+            ColorBy::Rank => ColorBy::Structure,
+            ColorBy::Structure => ColorBy::Ke,
         }
     }
     /// Short label shown next to the colour legend.
@@ -38,6 +41,7 @@ impl ColorBy {
             ColorBy::Ke => "KINETIC EV",
             ColorBy::Pe => "POTENTIAL EV",
             ColorBy::Rank => "MPI RANK",
+            ColorBy::Structure => "A-CNA STRUCTURE",
         }
     }
 }

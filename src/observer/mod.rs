@@ -82,7 +82,7 @@ impl Frame {
                     potential: a.u as f32,
                     rank,
                     gid: a.gid as u32,
-                    _pad: 0,
+                    structure: 0,
                 }
             })
             .collect();

@@ -8,6 +8,7 @@
 //! The energy range is the 1st to 99th percentile of the snapshot, not min/max: one hot
 //! atom would otherwise wash the whole crystal out to a single colour.
 
+use crate::analysis::cna::Structure;
 use crate::cli::viewer::ColorBy;
 use crate::snapshot::{Snapshot, SnapshotAtom};
 
@@ -22,6 +23,8 @@ pub struct ColorScale {
     pub hi: f32,
     /// Number of ranks (colour-by-rank).
     pub n_ranks: u32,
+    /// Fraction of atoms per structure class (by code; colour-by-structure).
+    pub fractions: [f32; 5],
 }
 
 impl ColorScale {
@@ -31,7 +34,7 @@ impl ColorScale {
             ColorBy::Pe => |a| a.potential,
             _ => |a| a.kinetic,
         };
-        let (lo, hi) = if by == ColorBy::Rank || snap.atoms.is_empty() {
+        let (lo, hi) = if matches!(by, ColorBy::Rank | ColorBy::Structure) || snap.atoms.is_empty() {
             (0.0, 1.0)
         } else {
             let mut v: Vec<f32> = snap
@@ -48,6 +51,7 @@ impl ColorScale {
             lo,
             hi,
             n_ranks: snap.n_ranks.max(max_rank + 1).max(1),
+            fractions: structure_fractions(snap),
         }
     }
 
@@ -67,9 +71,20 @@ impl ColorScale {
             ColorBy::Ke => ramp(self.unit(a.kinetic)),
             ColorBy::Pe => ramp(self.unit(a.potential)),
             ColorBy::Rank => rank_color(a.rank),
+            ColorBy::Structure => Structure::from_code(a.structure as u8).color(),
         };
         [r, g, b, 255]
     }
+}
+
+/// Fraction of the atoms of `snap` in each structure class (index = class code).
+fn structure_fractions(snap: &Snapshot) -> [f32; 5] {
+    let mut n = [0usize; 5];
+    for a in &snap.atoms {
+        n[Structure::from_code(a.structure as u8) as usize] += 1;
+    }
+    let total = snap.atoms.len().max(1) as f32;
+    n.map(|k| k as f32 / total)
 }
 
 /// (lo, hi) percentiles of `v` (reordered in place); (0, 1) for an empty slice.
@@ -149,6 +164,7 @@ mod tests {
             lo: 1.0,
             hi: 1.0,
             n_ranks: 1,
+            fractions: [0.0; 5],
         };
         assert_eq!(s.unit(1.0), 0.5);
         let mut v: Vec<f32> = vec![];

@@ -8,6 +8,7 @@
 
 use crate::cli::viewer::ColorBy;
 use super::colormap::{ramp, rank_color, ColorScale};
+use crate::analysis::cna::Structure;
 use super::font::{push_text, text_width, Rect, LINE_H};
 use crate::snapshot::Snapshot;
 
@@ -87,6 +88,19 @@ pub fn layout(out: &mut Vec<Rect>, lines: &[String], scale: &ColorScale, width: 
     legend(out, scale, width, height, s);
 }
 
+/// Structure classes in the order of the legend's colour bar.
+const LEGEND_ORDER: [Structure; 5] =
+    [Structure::Fcc, Structure::Hcp, Structure::Bcc, Structure::Ico, Structure::Other];
+
+/// "FCC 97.0% HCP 1.0% …": the structure fractions, in legend order.
+pub fn structure_text(fractions: &[f32; 5]) -> String {
+    let parts: Vec<String> = LEGEND_ORDER
+        .iter()
+        .map(|s| format!("{} {:.1}%", s.name(), 100.0 * fractions[*s as usize]))
+        .collect();
+    parts.join(" ")
+}
+
 /// Colour bar with its title and end labels, bottom left.
 fn legend(out: &mut Vec<Rect>, scale: &ColorScale, width: u32, height: u32, s: u32) {
     let sf = s as f32;
@@ -102,8 +116,11 @@ fn legend(out: &mut Vec<Rect>, scale: &ColorScale, width: u32, height: u32, s: u
     }
     let rank = scale.by == ColorBy::Rank;
     let n_ranks = scale.n_ranks.max(1);
+    let structure = scale.by == ColorBy::Structure;
     let (left, right) = if rank {
         ("0".to_string(), format!("{}", n_ranks - 1))
+    } else if structure {
+        (structure_text(&scale.fractions), String::new())
     } else {
         (format!("{:.4}", scale.lo), format!("{:.4}", scale.hi))
     };
@@ -119,11 +136,13 @@ fn legend(out: &mut Vec<Rect>, scale: &ColorScale, width: u32, height: u32, s: u
     let (bx, by) = (x0 + pad, y0 + pad + line_h);
     push_text(out, scale.by.label(), bx, y0 + pad, s, DIM);
 
-    let segments = if rank { n_ranks.min(64) } else { 48 };
+    let segments = if rank { n_ranks.min(64) } else if structure { 5 } else { 48 };
     let w = bar_w / segments as f32;
     for i in 0..segments {
         let [cr, cg, cb] = if rank {
             rank_color(i)
+        } else if structure {
+            LEGEND_ORDER[i as usize].color()
         } else {
             ramp((i as f32 + 0.5) / segments as f32)
         };

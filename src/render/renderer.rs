@@ -162,6 +162,7 @@ impl Renderer {
                 lo: 0.0,
                 hi: 1.0,
                 n_ranks: 1,
+                fractions: [0.0; 5],
             },
             rect_scratch: Vec::new(),
         }

@@ -39,7 +39,7 @@ pub const BINDINGS: &[(&str, &str, Action)] = &[
     ("R", "RESET VIEW", Action::ResetView),
     ("O", "ORTHO / PERSPECTIVE", Action::ToggleOrtho),
     ("B", "BOX ON / OFF", Action::ToggleBox),
-    ("C", "COLOUR: KE / PE / RANK", Action::CycleColor),
+    ("C", "COLOUR: KE / PE / RANK / STRUCTURE", Action::CycleColor),
     ("SPACE", "PAUSE / RESUME SIMULATION", Action::TogglePause),
     (".", "ONE STEP (PAUSED)", Action::Step),
     ("+ / -", "LESS / MORE THROTTLE", Action::Faster),

@@ -23,6 +23,7 @@ pub mod keys;
 #[cfg(feature = "viewer")]
 pub mod pacing;
 #[cfg(feature = "viewer")]
+mod structure;
 mod surface;
 #[cfg(feature = "viewer")]
 mod window;

@@ -32,6 +32,7 @@
 use crate::cli::viewer::{ColorBy, ViewerArgs};
 use super::keys::{action_for, help_lines};
 use super::pacing::{Pacer, RateMeter};
+use super::structure::StructureCache;
 use super::surface::{Gfx, Presented};
 use crate::image_out::next_free_name;
 use crate::image_out::writer::{Job, Writer};
@@ -116,6 +117,7 @@ struct App {
     dropped_gif_frames: u64,
     name_counters: (u32, u32),
     reset_ortho: bool,
+    cna: StructureCache,
 }
 
 impl App {
@@ -154,6 +156,7 @@ impl App {
             dropped_gif_frames: 0,
             name_counters: (0, 0),
             reset_ortho: false,
+            cna: StructureCache::default(),
         }
     }
 
@@ -181,6 +184,9 @@ impl App {
         let t0 = Instant::now();
         let was_fresh = std::mem::take(&mut self.fresh);
         let status = self.status();
+        if let (true, ColorBy::Structure, Some(s)) = (was_fresh, self.color, self.snapshot.as_mut()) {
+            self.cna.label(s);
+        }
         let Some(gfx) = self.gfx.as_mut() else { return };
         let (w, h) = gfx.size();
         let empty = Snapshot {

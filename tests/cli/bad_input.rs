@@ -48,7 +48,7 @@ fn errors_keep_the_allowed_values_and_the_candidates_on_one_line() {
     let (o, _d) = run_in_tmp(&["-t", "alloy"]);
     assert_fails(&o, 2, "invalid value 'alloy' for '--potType <POT_TYPE>' [possible values: funcfl, setfl]");
     let (o, _d) = run_in_tmp(&["--color", "xx"]);
-    assert_fails(&o, 2, "[possible values: ke, pe, rank]");
+    assert_fails(&o, 2, "[possible values: ke, pe, rank, structure]");
     let (o, _d) = run_in_tmp(&["--exact=maybe"]);
     assert_fails(&o, 2, "[possible values: true, false]");
     let (o, _d) = run_in_tmp(&["--d", "5"]);

@@ -1,6 +1,7 @@
 //! Rendering (feature `viewer`): shaders validate, offscreen capture, PNG/GIF from the binary,
 //! and the live window under Xvfb read back by its pixels.
 mod capture_cli;
+mod cna;
 mod offscreen;
 mod shaders;
 mod viewer_window;

@@ -1,0 +1,56 @@
+use super::*;
+use crate::analysis::lattices::{bcc, fcc, hcp_layers, jiggle, stacked};
+
+fn all(classes: &[Structure], s: Structure) -> bool {
+    classes.iter().all(|&c| c == s)
+}
+
+#[test]
+fn perfect_crystals() {
+    let f = fcc(5, 3.615);
+    assert!(all(&classify(&f.pos, f.lo, f.hi), Structure::Fcc));
+    let b = bcc(6, 2.87);
+    assert!(all(&classify(&b.pos, b.lo, b.hi), Structure::Bcc));
+    let h = stacked("ABABABAB", 6, 4, 2.556);
+    assert!(all(&classify(&h.pos, h.lo, h.hi), Structure::Hcp));
+    let c = stacked("ABCABCABC", 6, 4, 2.556);
+    assert!(all(&classify(&c.pos, c.lo, c.hi), Structure::Fcc));
+}
+
+#[test]
+fn stacking_fault_layers_are_hcp() {
+    let stack = "ABCABCACABCABCAB";
+    let f = stacked(stack, 6, 4, 2.556);
+    let hcp = hcp_layers(stack);
+    let per_layer = f.pos.len() / stack.len();
+    let classes = classify(&f.pos, f.lo, f.hi);
+    for (i, c) in classes.iter().enumerate() {
+        let want = if hcp[i / per_layer] { Structure::Hcp } else { Structure::Fcc };
+        assert_eq!(*c, want, "atom {i}");
+    }
+    assert!(hcp.iter().any(|&h| h) && hcp.iter().any(|&h| !h));
+}
+
+#[test]
+fn small_thermal_noise_keeps_fcc_and_noise_gives_other() {
+    let f = fcc(5, 3.615);
+    let warm = jiggle(&f, 0.1, 7);
+    let fr = fractions(&classify(&warm.pos, warm.lo, warm.hi));
+    assert!(fr[Structure::Fcc as usize] > 0.99, "{fr:?}");
+    let hot = jiggle(&f, 1.2, 7);
+    let fr = fractions(&classify(&hot.pos, hot.lo, hot.hi));
+    assert!(fr[Structure::Other as usize] > 0.9, "{fr:?}");
+    assert!((fr.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+}
+
+#[test]
+fn chain_and_codes() {
+    assert_eq!(longest_chain(&[(0, 1), (2, 3)]), 1);
+    assert_eq!(longest_chain(&[(0, 1), (1, 2), (3, 4)]), 2);
+    assert_eq!(longest_chain(&[]), 0);
+    for s in Structure::ALL {
+        assert_eq!(Structure::from_code(s as u8), s);
+    }
+    assert_eq!(Structure::from_code(9), Structure::Other);
+    assert!(classify(&[], [0.0; 3], [1.0; 3]).is_empty());
+}

@@ -1,0 +1,45 @@
+//! Structure colouring in the window, throttled: a-CNA runs on the viewer's thread at most
+//! twice a second (the simulation never waits for it); snapshots in between reuse the last
+//! classes, matched by atom index (snapshots are sorted by gid).
+
+use crate::analysis::cna::label_snapshot;
+use crate::snapshot::Snapshot;
+use std::time::{Duration, Instant};
+
+/// Shortest time between two analyses.
+const EVERY: Duration = Duration::from_millis(500);
+
+/// The last classes computed and when.
+#[derive(Debug, Default)]
+pub(crate) struct StructureCache {
+    classes: Vec<u32>,
+    at: Option<Instant>,
+    logged: bool,
+}
+
+impl StructureCache {
+    /// Fills `snap`'s structure codes: a fresh analysis when the last one is old enough (or
+    /// does not fit the atom count), the cached classes otherwise.
+    pub(crate) fn label(&mut self, snap: &mut Snapshot) {
+        let due = self.at.is_none_or(|t| t.elapsed() >= EVERY);
+        if due || self.classes.len() != snap.atoms.len() {
+            let t0 = Instant::now();
+            label_snapshot(snap);
+            self.classes = snap.atoms.iter().map(|a| a.structure).collect();
+            self.at = Some(Instant::now());
+            if !self.logged {
+                self.logged = true;
+                eprintln!(
+                    "comd: a-CNA of {} atoms took {:.1} ms (runs at most every {} ms)",
+                    snap.atoms.len(),
+                    t0.elapsed().as_secs_f64() * 1e3,
+                    EVERY.as_millis()
+                );
+            }
+        } else {
+            for (a, &c) in snap.atoms.iter_mut().zip(&self.classes) {
+                a.structure = c;
+            }
+        }
+    }
+}
