@@ -108,42 +108,7 @@ impl Pipelines {
             step_mode: wgpu::VertexStepMode::Instance,
             attributes: &rect_attrs,
         };
-        let make = |spec: PipeSpec<'_>| {
-            device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
-                label: Some(spec.vs),
-                layout: Some(&shaders.layout),
-                vertex: wgpu::VertexState {
-                    module: spec.module,
-                    entry_point: Some(spec.vs),
-                    compilation_options: Default::default(),
-                    buffers: &[Some(spec.buffer)],
-                },
-                primitive: wgpu::PrimitiveState {
-                    topology: spec.topology,
-                    ..Default::default()
-                },
-                depth_stencil: Some(wgpu::DepthStencilState {
-                    format: DEPTH_FORMAT,
-                    depth_write_enabled: Some(spec.depth_write),
-                    depth_compare: Some(spec.depth_compare),
-                    stencil: Default::default(),
-                    bias: Default::default(),
-                }),
-                multisample: Default::default(),
-                fragment: Some(wgpu::FragmentState {
-                    module: spec.module,
-                    entry_point: Some(spec.fs),
-                    compilation_options: Default::default(),
-                    targets: &[Some(wgpu::ColorTargetState {
-                        format,
-                        blend: spec.blend,
-                        write_mask: wgpu::ColorWrites::ALL,
-                    })],
-                }),
-                multiview_mask: None,
-                cache: None,
-            })
-        };
+        let make = |spec: PipeSpec<'_>| make_pipeline(device, &shaders.layout, format, spec);
         use wgpu::{CompareFunction as Cmp, PrimitiveTopology as Topo};
         let atoms = |vs, fs| PipeSpec {
             module: &shaders.atoms,
@@ -185,6 +150,45 @@ impl Pipelines {
             }),
         }
     }
+}
+
+/// One render pipeline of the renderer's shared shape (depth test, one vertex buffer, one
+/// colour target), as `spec` varies it.
+fn make_pipeline(device: &wgpu::Device, layout: &wgpu::PipelineLayout, format: wgpu::TextureFormat, spec: PipeSpec<'_>) -> wgpu::RenderPipeline {
+    device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+        label: Some(spec.vs),
+        layout: Some(layout),
+        vertex: wgpu::VertexState {
+            module: spec.module,
+            entry_point: Some(spec.vs),
+            compilation_options: Default::default(),
+            buffers: &[Some(spec.buffer)],
+        },
+        primitive: wgpu::PrimitiveState {
+            topology: spec.topology,
+            ..Default::default()
+        },
+        depth_stencil: Some(wgpu::DepthStencilState {
+            format: DEPTH_FORMAT,
+            depth_write_enabled: Some(spec.depth_write),
+            depth_compare: Some(spec.depth_compare),
+            stencil: Default::default(),
+            bias: Default::default(),
+        }),
+        multisample: Default::default(),
+        fragment: Some(wgpu::FragmentState {
+            module: spec.module,
+            entry_point: Some(spec.fs),
+            compilation_options: Default::default(),
+            targets: &[Some(wgpu::ColorTargetState {
+                format,
+                blend: spec.blend,
+                write_mask: wgpu::ColorWrites::ALL,
+            })],
+        }),
+        multiview_mask: None,
+        cache: None,
+    })
 }
 
 struct PipeSpec<'a> {

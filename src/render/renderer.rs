@@ -243,30 +243,7 @@ impl Renderer {
             label: Some("frame"),
         });
         {
-            let [r, g, b] = BACKGROUND.map(|c| srgb_to_linear(c as f64 / 255.0));
-            let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
-                label: Some("scene"),
-                color_attachments: &[Some(wgpu::RenderPassColorAttachment {
-                    view: target.view,
-                    depth_slice: None,
-                    resolve_target: None,
-                    ops: wgpu::Operations {
-                        load: wgpu::LoadOp::Clear(wgpu::Color { r, g, b, a: 1.0 }),
-                        store: wgpu::StoreOp::Store,
-                    },
-                })],
-                depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
-                    view: &depth,
-                    depth_ops: Some(wgpu::Operations {
-                        load: wgpu::LoadOp::Clear(1.0),
-                        store: wgpu::StoreOp::Discard,
-                    }),
-                    stencil_ops: None,
-                }),
-                timestamp_writes: None,
-                occlusion_query_set: None,
-                multiview_mask: None,
-            });
+            let mut pass = scene_pass(&mut encoder, target.view, &depth);
             pass.set_bind_group(0, &self.bind_group, &[]);
             if self.n_atoms > 0 {
                 // Points smaller than ~3 px in radius become single-pixel dots (deeper atoms fill the gaps): a quarter
@@ -373,6 +350,36 @@ fn srgb_to_linear(c: f64) -> f64 {
     } else {
         ((c + 0.055) / 1.055).powf(2.4)
     }
+}
+
+
+/// The frame's one render pass: colour cleared to the background, depth cleared to 1 and
+/// discarded afterwards.
+fn scene_pass<'e>(encoder: &'e mut wgpu::CommandEncoder, view: &wgpu::TextureView, depth: &wgpu::TextureView) -> wgpu::RenderPass<'e> {
+    let [r, g, b] = BACKGROUND.map(|c| srgb_to_linear(c as f64 / 255.0));
+    encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+        label: Some("scene"),
+        color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+            view,
+            depth_slice: None,
+            resolve_target: None,
+            ops: wgpu::Operations {
+                load: wgpu::LoadOp::Clear(wgpu::Color { r, g, b, a: 1.0 }),
+                store: wgpu::StoreOp::Store,
+            },
+        })],
+        depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
+            view: depth,
+            depth_ops: Some(wgpu::Operations {
+                load: wgpu::LoadOp::Clear(1.0),
+                store: wgpu::StoreOp::Discard,
+            }),
+            stencil_ops: None,
+        }),
+        timestamp_writes: None,
+        occlusion_query_set: None,
+        multiview_mask: None,
+    })
 }
 
 #[cfg(test)]
