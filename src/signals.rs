@@ -6,9 +6,10 @@
 //! to stop, the final row is printed, observers get the final frame (checkpoint,
 //! trajectories), the YAML report is written, and `main` exits with [`Interrupt::exit_status`].
 //! A second signal ends the process at once, with the same status. A signal during start-up
-//! (before the first step: lattice creation, thermalization, first force, thread pool) ends
-//! the process at once too: there is nothing to save yet, and start-up of a large system
-//! takes minutes.
+//! (after the checks, before the first step: lattice creation, thermalization, first force)
+//! ends the process at once too: there is nothing to save yet, and start-up of a large system
+//! takes minutes. While the options and files are still being checked, a signal is a stop
+//! request like any other, so an error being reported is printed whole.
 
 use crate::snapshot::RunControl;
 use signal_hook::consts::{SIGINT, SIGTERM};
@@ -53,7 +54,7 @@ pub fn install(control: Arc<RunControl>) -> anyhow::Result<Interrupt> {
         for sig in signals.forever() {
             if seen.compare_exchange(0, sig, Ordering::SeqCst, Ordering::SeqCst).is_ok() {
                 let name = if sig == SIGTERM { "SIGTERM" } else { "SIGINT" };
-                if !control.is_running() {
+                if control.is_starting() {
                     // start-up (lattice, thermalization, first force, thread pool): no step
                     // done, nothing to save; waiting for it to end could take minutes
                     eprintln!("\ncomd: {name} received during start-up: quitting (no step done, nothing to save)");

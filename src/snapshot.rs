@@ -107,6 +107,7 @@ pub struct RunControl {
     step_requests: AtomicU64,
     delay_us: AtomicU64,
     stop: AtomicBool,
+    starting: AtomicBool,
     running: AtomicBool,
     reason: std::sync::OnceLock<&'static str>,
 }
@@ -158,6 +159,18 @@ impl RunControl {
     /// Whether a stop was requested.
     pub fn stop_requested(&self) -> bool {
         self.stop.load(Ordering::Relaxed)
+    }
+    /// Marks the start of start-up proper (the checks passed; lattice, thermalization, first
+    /// force follow): from here until [`RunControl::set_running`] a signal ends the process.
+    /// Before it, while options and files are checked, a signal is only a stop request, so an
+    /// error being reported (an MPI launcher terminating the other ranks of a failed check)
+    /// is still printed.
+    pub fn set_starting(&self) {
+        self.starting.store(true, Ordering::SeqCst);
+    }
+    /// Whether start-up proper is under way (and the loop not yet).
+    pub fn is_starting(&self) -> bool {
+        self.starting.load(Ordering::SeqCst) && !self.is_running()
     }
     /// Marks the start of the time-step loop: from here on a stop is taken at the next step
     /// (before it, in start-up, there is nothing to save and a signal ends the process).

@@ -184,6 +184,9 @@ fn prolog<'a, 'h>(
         }
         (None, None) => (Start::Lattice, None, [0, 1, 2].map(|a| cfg.n_cells[a] as Real * lat)),
     };
+    if let Some(c) = &hooks.control {
+        c.set_starting();
+    }
     let engine = engine::start(cfg, pot, start, comm, &mut timers)?;
     if let Some(ck) = &restart {
         let n = report::global_atoms(engine.as_ref(), comm, None);
