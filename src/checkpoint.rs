@@ -179,25 +179,10 @@ pub fn read_checked(flags: &RunFlags, path: &Path) -> Result<Vec<u8>, String> {
 /// [`RunFlags::new`]), and hands it to every rank. All ranks return the same result. The
 /// file is read once: the caller keeps the result for the engine and the trajectories.
 pub fn load(cfg: &RunConfig, flags: &RunFlags, path: &Path, comm: &mut dyn Comm) -> anyhow::Result<Checkpoint> {
-    let mut msg = Vec::new();
-    if comm.rank() == 0 {
-        match read_checked(flags, path) {
-            Ok(b) => {
-                msg.push(0);
-                msg.extend_from_slice(&b);
-            }
-            Err(e) => {
-                msg.push(1);
-                msg.extend_from_slice(e.as_bytes());
-            }
-        }
-    }
-    comm.broadcast_bytes(0, &mut msg);
     let name = path.display();
-    let ck = match msg.split_first() {
-        Some((0, b)) => decode(b).map_err(|e| usage(format!("--restart {name}: {e}")))?,
-        Some((_, e)) => return Err(usage(format!("--restart {name}: {}", String::from_utf8_lossy(e)))),
-        None => return Err(usage(format!("--restart {name}: nothing received from rank 0"))),
+    let ck = match crate::comm::read_on_rank0(comm, || read_checked(flags, path)) {
+        Ok(b) => decode(&b).map_err(|e| usage(format!("--restart {name}: {e}")))?,
+        Err(e) => return Err(usage(format!("--restart {name}: {e}"))),
     };
     if ck.step > cfg.n_steps {
         return Err(usage(format!(

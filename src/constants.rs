@@ -7,6 +7,8 @@ use crate::types::Real;
 
 /// Boltzmann's constant in eV/K.
 pub const KB_EV: Real = 8.6173324e-5;
+/// One eV/Å³ in GPa (pressures and stresses).
+pub const EV_PER_A3_IN_GPA: Real = 160.21766208;
 /// Hartree in eV (used to build funcfl pair tables).
 pub const HARTREE_TO_EV: Real = 27.21138505;
 /// Bohr radius in Å (used to build funcfl pair tables).

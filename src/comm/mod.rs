@@ -105,3 +105,23 @@ pub fn agree<T>(comm: &mut dyn Comm, r: Result<T, RunError>) -> Result<T, RunErr
         Ok(v) => Ok(v),
     }
 }
+
+/// Rank 0 reads a file with `read` (other ranks never call it) and every rank receives the
+/// same outcome: the bytes, or rank 0's one-line error. One broadcast, a tag byte in front.
+pub fn read_on_rank0(comm: &mut dyn Comm, read: impl FnOnce() -> Result<Vec<u8>, String>) -> Result<Vec<u8>, String> {
+    let mut msg = Vec::new();
+    if comm.rank() == 0 {
+        let (tag, body) = match read() {
+            Ok(b) => (0, b),
+            Err(e) => (1, e.into_bytes()),
+        };
+        msg.push(tag);
+        msg.extend_from_slice(&body);
+    }
+    comm.broadcast_bytes(0, &mut msg);
+    match msg.split_first() {
+        Some((0, b)) => Ok(b.to_vec()),
+        Some((_, e)) => Err(String::from_utf8_lossy(e).into_owned()),
+        None => Err("nothing received from rank 0".into()),
+    }
+}

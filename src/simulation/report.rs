@@ -47,8 +47,7 @@ pub fn pressure(engine: &dyn Engine, comm: &mut dyn Comm, box_size: [Real; 3]) -
     w[0].add(engine.virial());
     FixedSum::all_reduce(&mut w, comm);
     let volume = box_size[0] * box_size[1] * box_size[2];
-    const EV_PER_A3_IN_GPA: Real = 160.21766208;
-    (2.0 * engine.e_kinetic() + w[0].value()) / (3.0 * volume) * EV_PER_A3_IN_GPA
+    (2.0 * engine.e_kinetic() + w[0].value()) / (3.0 * volume) * crate::constants::EV_PER_A3_IN_GPA
 }
 
 /// All atoms on rank 0, sorted by gid, with their owning rank.

@@ -143,25 +143,9 @@ pub fn parse(bytes: &[u8], format: StructureFormat) -> Result<Parsed, ReadError>
 pub fn load(cfg: &RunConfig, pot: &Potential, path: &Path, comm: &mut dyn Comm) -> anyhow::Result<(Structure, Vec<String>)> {
     let format = format_of(path, cfg.structure_format)?;
     let name = path.display().to_string();
-    let mut msg = Vec::new();
-    if comm.rank() == 0 {
-        match checks::read_bounded(path, format) {
-            Ok(b) => {
-                msg.push(0);
-                msg.extend_from_slice(&b);
-            }
-            Err(e) => {
-                msg.push(1);
-                msg.extend_from_slice(e.as_bytes());
-            }
-        }
-    }
-    comm.broadcast_bytes(0, &mut msg);
-    let bytes = match msg.split_first() {
-        Some((0, b)) => b,
-        Some((_, e)) => return Err(usage(format!("--structure {name}: {}", String::from_utf8_lossy(e)))),
-        None => return Err(usage(format!("--structure {name}: nothing received from rank 0"))),
-    };
+    let bytes = crate::comm::read_on_rank0(comm, || checks::read_bounded(path, format))
+        .map_err(|e| usage(format!("--structure {name}: {e}")))?;
+    let bytes = &bytes[..];
     let at = |e: ReadError| if e.line > 0 { usage(format!("{name}:{}: {}", e.line, e.msg)) } else { usage(format!("{name}: {}", e.msg)) };
     let parsed = parse(bytes, format).map_err(at)?;
     let warnings = check_species(&parsed, pot).map_err(at)?;

@@ -25,14 +25,12 @@ use std::fmt::Write;
 
 /// `ase.units.fs`: one femtosecond in ASE's time unit (Å·sqrt(amu/eV)), CODATA 2014 as ASE uses.
 const ASE_FS: f64 = 0.09822694788464063;
-/// eV/Å³ in GPa.
-const GPA_PER_EV_A3: f64 = 160.21766208;
 
 /// Appends one frame to `out` with `digits` significant digits.
 pub fn format_frame(out: &mut String, frame: &Frame, digits: usize) {
     let l = [0, 1, 2].map(|a| frame.box_max[a] - frame.box_min[a]);
     let o = frame.box_min;
-    let s = -frame.pressure / GPA_PER_EV_A3;
+    let s = -frame.pressure / crate::constants::EV_PER_A3_IN_GPA;
     let _ = writeln!(out, "{}", frame.atoms.len());
     let _ = writeln!(
         out,

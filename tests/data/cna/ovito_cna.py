@@ -1,7 +1,7 @@
 """OVITO's adaptive CNA class per atom for the a-CNA test frames.
 
 Frames: `cargo run --release --example cna_frames -- tests/data/cna` writes <name>.xyz.
-Run: /work/venv-ovito/bin/python tests/data/cna/ovito_cna.py tests/data/cna
+Run (in a virtual environment with `pip install ovito`): python tests/data/cna/ovito_cna.py tests/data/cna
 Writes <name>.ovito.txt: one class code per line (0 other, 1 FCC, 2 HCP, 3 BCC, 4 ICO),
 in file order. Measured once with `pip install ovito` (3.17.2) and stored beside the test.
 """
