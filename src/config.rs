@@ -1,6 +1,7 @@
 //! The validated run configuration (the "high level" arguments): command line and deck
 //! merged, defaults applied, and CoMD's sanity checks (spec §14) run before anything starts.
 
+use crate::cli::ensemble::Thermostat;
 use crate::cli::{Cli, PotType};
 use crate::error::usage;
 use std::path::PathBuf;
@@ -62,6 +63,14 @@ pub struct RunConfig {
     pub seed: Option<u64>,
     /// Checkpoint to continue from (`--restart`).
     pub restart: Option<PathBuf>,
+    /// Thermostat (`--thermostat`; `None`: constant energy).
+    pub thermostat: Thermostat,
+    /// Target temperature at step 0 and at step `n_steps`, K (equal: no ramp).
+    pub target_temp: (f64, f64),
+    /// Thermostat coupling time, fs.
+    pub tau: f64,
+    /// Nosé–Hoover chain length.
+    pub nhc_chain: usize,
 }
 
 impl RunConfig {
@@ -101,6 +110,7 @@ impl RunConfig {
             (Some(p), _) => YamlTarget::Path(p.clone()),
             (None, false) => YamlTarget::Auto,
         };
+        let temp = cli.temp.unwrap_or(600.0);
         let cfg = RunConfig {
             doeam: cli.doeam,
             pot_dir: cli.pot_dir.clone(),
@@ -112,7 +122,7 @@ impl RunConfig {
             print_rate: cli.print_rate.unwrap_or(10) as u64,
             dt: cli.dt.unwrap_or(1.0),
             lat_arg: cli.lat.unwrap_or(-1.0),
-            temp: cli.temp.unwrap_or(600.0),
+            temp,
             delta: cli.delta.unwrap_or(0.0),
             exact: cli.exact,
             threads: cli.threads.map(|t| t as usize),
@@ -123,7 +133,12 @@ impl RunConfig {
             warnings,
             seed: cli.workflow.seed,
             restart: cli.workflow.restart.clone(),
+            thermostat: cli.ensemble.thermostat.unwrap_or_default(),
+            target_temp: cli.ensemble.target_temp.map_or((temp, temp), |t| (t.0, t.1)),
+            tau: cli.ensemble.tau.unwrap_or(100.0),
+            nhc_chain: cli.ensemble.nhc_chain.unwrap_or(3) as usize,
         };
+        check_ensemble(cli)?;
         if cfg.dump_every.is_some() && cfg.dump_state.is_none() {
             return Err(usage("--dump-state-every needs --dump-state PATH"));
         }
@@ -173,6 +188,33 @@ impl RunConfig {
         }
         Ok(())
     }
+}
+
+/// The ensemble options that cannot run: a thermostat on the exact path (CoMD's constant
+/// energy only), coupling options without a thermostat, a chain length without NHC, and the
+/// thermostats this build does not have yet.
+fn check_ensemble(cli: &Cli) -> anyhow::Result<()> {
+    let e = &cli.ensemble;
+    let kind = e.thermostat.unwrap_or_default();
+    if kind == Thermostat::None {
+        let given: Vec<&str> = [("--target-temp", e.target_temp.is_some()), ("--tau", e.tau.is_some()), ("--nhc-chain", e.nhc_chain.is_some())]
+            .iter()
+            .filter(|(_, g)| *g)
+            .map(|(n, _)| *n)
+            .collect();
+        if !given.is_empty() {
+            return Err(usage(format!("{}: needs --thermostat langevin, csvr or nhc (the run is constant energy)", given.join(", "))));
+        }
+        return Ok(());
+    }
+    if cli.exact {
+        return Err(usage("--thermostat: --exact runs CoMD's constant-energy loop only; drop --exact or use --thermostat none"));
+    }
+    if e.nhc_chain.is_some() && kind != Thermostat::Nhc {
+        return Err(usage("--nhc-chain: applies to --thermostat nhc only"));
+    }
+    let name = format!("{kind:?}").to_lowercase();
+    Err(usage(format!("--thermostat {name}: not available yet in this build (issue 17 is in progress); allowed: none")))
 }
 
 /// Fails with a usage error unless a file can be created at `path` (the file itself is not

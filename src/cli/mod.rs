@@ -30,9 +30,11 @@
 //! use is an error: unknown options, missing or non-numeric values, values out of range.
 
 pub mod deck;
+pub mod ensemble;
 pub mod viewer;
 pub mod workflow;
 
+pub use ensemble::EnsembleArgs;
 pub use viewer::ViewerArgs;
 pub use workflow::WorkflowArgs;
 
@@ -145,6 +147,9 @@ pub struct Cli {
     /// Decks, trajectories, checkpoints, replicas, progress, plots.
     #[command(flatten)]
     pub workflow: WorkflowArgs,
+    /// Thermostats and their targets.
+    #[command(flatten)]
+    pub ensemble: EnsembleArgs,
     /// Live viewer and offscreen capture.
     #[command(flatten)]
     pub viewer: ViewerArgs,
