@@ -7,10 +7,12 @@
 //! |---|---|
 //! | magic `COMDRSCK`, format version (u32) | 12 |
 //! | step (u64) | 8 |
-//! | physics flags ([`RunFlags`]): EAM or LJ, table format and file name, FNV-1a hash of the EAM tables, unit cells, `-l`, `-D`, `-T`, `-r`, `--exact`, rank grid, `--seed` | variable |
+//! | physics flags ([`RunFlags`]): EAM or LJ, table format and file name, FNV-1a hash of the EAM tables, unit cells, `-l`, `-D`, `-T`, `-r`, `--exact`, rank grid, `--seed`, the ensemble's options (u32 length + text) | variable |
 //! | validation block: initial energy per atom (f64), initial atom count (i64) | 16 |
 //! | global potential and kinetic energy at this step (f64) | 16 |
-//! | box upper corner (3 f64), atom count (u64) | 32 |
+//! | box upper corner (3 f64) | 24 |
+//! | ensemble state ([`crate::ensemble::Ensemble::state`]: u32 count + f64s; none for NVE) | variable |
+//! | atom count (u64) | 8 |
 //! | per atom, by gid: gid (i32), r, p, f (9 f64), U (f64), r_ref (3 f64), image (3 i32) | 120 each |
 //! | FNV-1a 64 checksum of everything before it | 8 |
 //!
@@ -40,7 +42,7 @@ pub use codec::{decode, encode, fnv1a};
 /// File magic.
 pub const MAGIC: &[u8; 8] = b"COMDRSCK";
 /// Current format version.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// The options a checkpoint was written with that a restart must repeat.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,6 +71,8 @@ pub struct RunFlags {
     pub proc_grid: [u64; 3],
     /// `--seed`.
     pub seed: Option<u64>,
+    /// The ensemble's options ([`crate::ensemble::EnsembleConfig::describe`]; empty: NVE).
+    pub ensemble: String,
 }
 
 impl RunFlags {
@@ -89,6 +93,7 @@ impl RunFlags {
             exact: kind.is_exact(),
             proc_grid: cfg.proc_grid.map(|v| v as u64),
             seed: cfg.seed,
+            ensemble: cfg.ensemble.describe(),
         }
     }
 
@@ -99,7 +104,8 @@ impl RunFlags {
         let grid = |g: [u64; 3]| format!("{}x{}x{}", g[0], g[1], g[2]);
         let cells = |g: [u64; 3]| if g == [0; 3] { "a --structure box (no unit cells)".to_string() } else { format!("{} unit cells", grid(g)) };
         let seed = |s: Option<u64>| s.map_or("none".into(), |v| v.to_string());
-        let pairs: [(&str, String, String); 12] = [
+        let ens = |e: &str| if e.is_empty() { "constant energy (no thermostat)".to_string() } else { e.to_string() };
+        let pairs: [(&str, String, String); 13] = [
             ("the potential (-e)", pot(self), pot(run)),
             ("-t/potType", self.pot_type.to_string(), run.pot_type.to_string()),
             ("-p/potName", self.pot_name.clone(), run.pot_name.clone()),
@@ -112,6 +118,7 @@ impl RunFlags {
             ("--exact", self.exact.to_string(), run.exact.to_string()),
             ("-i/-j/-k", grid(self.proc_grid), grid(run.proc_grid)),
             ("--seed", seed(self.seed), seed(run.seed)),
+            ("the ensemble", ens(&self.ensemble), ens(&run.ensemble)),
         ];
         pairs
             .into_iter()
@@ -137,6 +144,8 @@ pub struct Checkpoint {
     pub e_kinetic: f64,
     /// Box upper corner, Å (the lower one is the origin).
     pub box_max: [f64; 3],
+    /// The ensemble's state ([`crate::ensemble::Ensemble::state`]; empty for NVE).
+    pub ensemble: Vec<f64>,
     /// Every atom, sorted by gid (the `cell` field is not stored: it is 0).
     pub atoms: Vec<AtomRecord>,
 }
@@ -152,6 +161,7 @@ impl Checkpoint {
             e_potential: frame.e_potential,
             e_kinetic: frame.e_kinetic,
             box_max: frame.box_max,
+            ensemble: frame.ensemble.clone(),
             atoms: frame.atoms.iter().map(|a| AtomRecord { cell: 0, ..*a }).collect(),
         }
     }

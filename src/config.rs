@@ -72,6 +72,8 @@ pub struct RunConfig {
     pub write_data: Option<PathBuf>,
     /// Whether `-T` was given (command line or deck): it then overrides a structure's velocities.
     pub temp_given: bool,
+    /// Thermostat and barostat (constant energy in a fixed box unless asked).
+    pub ensemble: crate::ensemble::EnsembleConfig,
 }
 
 impl RunConfig {
@@ -111,6 +113,7 @@ impl RunConfig {
             (Some(p), _) => YamlTarget::Path(p.clone()),
             (None, false) => YamlTarget::Auto,
         };
+        let temp = cli.temp.unwrap_or(600.0);
         let cfg = RunConfig {
             doeam: cli.doeam,
             pot_dir: cli.pot_dir.clone(),
@@ -122,7 +125,7 @@ impl RunConfig {
             print_rate: cli.print_rate.unwrap_or(10) as u64,
             dt: cli.dt.unwrap_or(1.0),
             lat_arg: cli.lat.unwrap_or(-1.0),
-            temp: cli.temp.unwrap_or(600.0),
+            temp,
             delta: cli.delta.unwrap_or(0.0),
             exact: cli.exact,
             threads: cli.threads.map(|t| t as usize),
@@ -138,6 +141,7 @@ impl RunConfig {
             structure_format: cli.structure_format,
             write_data: cli.write_data.clone(),
             temp_given: cli.temp.is_some(),
+            ensemble: crate::ensemble::EnsembleConfig::from_cli(cli, temp)?,
         };
         check_structure_options(cli)?;
         if let Some(t) = cfg.threads.filter(|&t| t > MAX_THREADS) {

@@ -86,6 +86,33 @@ pub enum RunError {
         /// Current count.
         now: i64,
     },
+    /// The barostat shrank the box until a rank's domain is less than two cutoffs wide.
+    #[error(
+        "the barostat shrank the box to [{:.4}, {:.4}, {:.4}] Å: a rank's domain is now less than two \
+         interaction ranges wide; use fewer ranks along the shrinking axes, a larger system or a larger --tau-p",
+        lengths[0], lengths[1], lengths[2]
+    )]
+    BoxCollapsed {
+        /// The box edge lengths it would have had, Å.
+        lengths: [f64; 3],
+    },
+    /// One barostat step would change the volume by more than allowed.
+    #[error("the barostat would change the volume by {:.2} % in one step (pressure {pressure_gpa:.3e} GPa); \
+             the system is far from the target pressure or unstable: use a larger --tau-p or a smaller -D", change * 100.0)]
+    BarostatJump {
+        /// Relative volume change.
+        change: f64,
+        /// Instantaneous pressure, GPa.
+        pressure_gpa: f64,
+    },
+    /// An operation this engine path does not have (checked before a run starts).
+    #[error("{what} is not available on the {path} path")]
+    Unsupported {
+        /// The operation.
+        what: &'static str,
+        /// The path.
+        path: &'static str,
+    },
 }
 
 /// Exit status for an error chain: 2 for a [`UsageError`] anywhere in it, 1 otherwise.

@@ -32,6 +32,7 @@ pub mod config;
 pub mod constants;
 pub mod domain;
 pub mod engine;
+pub mod ensemble;
 pub mod error;
 pub mod files;
 pub mod fixed;

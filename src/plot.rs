@@ -156,6 +156,7 @@ mod tests {
                 perf: 0.0,
                 n_atoms: 32,
                 pressure: 0.0,
+                ensemble: None,
             })
             .collect();
         let svg = render(&rows, "test").unwrap();
@@ -189,7 +190,7 @@ mod tests {
 
     #[test]
     fn a_single_row_is_drawn_as_a_point_on_a_sensible_axis() {
-        let row = ThermoRow { step: 0, time: 0.0, e_total: -1.166, e_potential: -1.24, e_kinetic: 0.077, temperature: 600.0, perf: 0.0, n_atoms: 32, pressure: 0.0 };
+        let row = ThermoRow { step: 0, time: 0.0, e_total: -1.166, e_potential: -1.24, e_kinetic: 0.077, temperature: 600.0, perf: 0.0, n_atoms: 32, pressure: 0.0, ensemble: None };
         let svg = render(&[row], "one row").unwrap();
         assert_eq!(svg.matches("<circle").count(), 4, "one marker per panel");
         assert!(!svg.contains("0.0005"), "the time axis spans ±1 fs, not ±0.0005");

@@ -59,7 +59,6 @@ pub struct Session {
     n0: i64,
     /// Lower corner of the box, Å: positions handed out and taken in are absolute.
     origin: Real3,
-    box_max: Real3,
     rows: Vec<ThermoRow>,
     prev_row_step: i64,
     out: Vec<u8>,
@@ -68,6 +67,8 @@ pub struct Session {
     /// Whether the engine's energies (and virial, per-atom energies) are those of this step;
     /// chunks that end between print steps skip them ([`crate::engine::verlet::steps`]).
     fresh: bool,
+    /// The thermostat and barostat (`None`: constant energy).
+    ensemble: Option<crate::ensemble::Ensemble>,
 }
 
 impl Session {
@@ -104,7 +105,7 @@ impl Session {
             Some(_) => return Err(usage("a structure and a restart cannot be given together")),
             None => None,
         };
-        let (origin, box_max) = match &structure {
+        let (origin, _lengths) = match &structure {
             Some(s) => (s.origin, s.lengths),
             None => {
                 cfg.sanity_check(1, pot.cutoff(), pot.lattice_type(), lat)?;
@@ -123,6 +124,10 @@ impl Session {
         let engine = pool.install(|| engine::start(&cfg, &pot, start, &mut comm, &mut timers))?;
         let n = engine.n_local() as i64;
         let (e0, n0, step) = initial.unwrap_or(((engine.e_potential() + engine.e_kinetic()) / n as Real, n, 0));
+        let mut ensemble = crate::ensemble::Ensemble::new(&cfg.ensemble, cfg.dt, cfg.n_steps, n0, step);
+        if let (Some(e), Some(ck)) = (ensemble.as_mut(), &restart) {
+            e.restore(&ck.ensemble).map_err(|m| usage(format!("restart: {m}")))?;
+        }
         let mut s = Session {
             cfg,
             pot,
@@ -136,12 +141,12 @@ impl Session {
             e0,
             n0,
             origin,
-            box_max,
             rows: Vec::new(),
             prev_row_step: step as i64 - 1,
             out: Vec::new(),
             step_seconds: 0.0,
             fresh: true,
+            ensemble,
         };
         s.header();
         s.print_row();
@@ -155,7 +160,10 @@ impl Session {
         let mut text = screen::header(&platform);
         text += &screen::parameters(&self.cfg, &self.pot_dir);
         text += &format!("\nInitial energy : {:14.12}, atom count : {} \n\n", self.e0, self.n0);
-        text += screen::thermo_header();
+        match &self.ensemble {
+            None => text += screen::thermo_header(),
+            Some(_) => text += &screen::thermo_header_with(true, self.cfg.ensemble.has_barostat()),
+        }
         self.out.extend_from_slice(text.as_bytes());
     }
 
@@ -169,7 +177,9 @@ impl Session {
         let n = self.engine.n_local() as i64;
         let elapsed = self.timers.take_elapsed(Timer::Timestep);
         let mut row = report::thermo_row(self.engine.as_ref(), n, self.step, self.cfg.dt, elapsed, self.step as i64 - self.prev_row_step);
-        row.pressure = report::pressure(self.engine.as_ref(), &mut self.comm, self.box_max);
+        let lengths = self.engine.box_lengths();
+        row.pressure = report::pressure(self.engine.as_ref(), &mut self.comm, lengths);
+        row.ensemble = self.ensemble.as_ref().map(|e| e.columns(self.engine.e_potential() + self.engine.e_kinetic(), lengths));
         self.prev_row_step = self.step as i64;
         self.out.extend_from_slice(screen::thermo_row(&row).as_bytes());
         self.rows.push(row);
@@ -194,7 +204,8 @@ impl Session {
             self.timers.start(Timer::Timestep);
             let (engine, comm, timers, dt) = (&mut self.engine, &mut self.comm, &mut self.timers, self.cfg.dt);
             let energies = next % rate == 0;
-            let r = self.pool.install(|| crate::engine::verlet::steps(engine.as_mut(), next - self.step, dt, energies, comm, timers));
+            let coupling = self.ensemble.as_mut();
+            let r = self.pool.install(|| crate::engine::verlet::steps(engine.as_mut(), coupling.map(|e| e as &mut dyn crate::engine::Coupling), next - self.step, dt, energies, comm, timers));
             self.fresh = energies;
             self.timers.stop(Timer::Timestep);
             self.step_seconds = t.elapsed().as_secs_f64() / (next - self.step) as f64;
@@ -279,7 +290,7 @@ impl Session {
     /// Pressure from the virial, GPa.
     pub fn pressure(&mut self) -> anyhow::Result<Real> {
         self.refresh()?;
-        Ok(report::pressure(self.engine.as_ref(), &mut self.comm, self.box_max))
+        Ok(report::pressure(self.engine.as_ref(), &mut self.comm, self.engine.box_lengths()))
     }
 
     /// The virial `W = Σ_pairs d·f`, eV.
@@ -290,7 +301,7 @@ impl Session {
 
     /// The box: lower corner and edge lengths, Å.
     pub fn cell(&self) -> (Real3, Real3) {
-        (self.origin, self.box_max)
+        (self.origin, self.engine.box_lengths())
     }
 
     /// The atom mass, internal units (eV·fs²/Å²).
@@ -356,7 +367,7 @@ impl Session {
         if r.iter().chain(p).flatten().any(|v| !v.is_finite()) {
             return Err(usage("positions and velocities must be finite"));
         }
-        let lengths = self.box_max;
+        let lengths = self.engine.box_lengths();
         let atoms = recs
             .iter()
             .zip(r.iter().zip(p))
@@ -377,7 +388,7 @@ impl Session {
     pub fn checkpoint(&mut self, path: &Path) -> anyhow::Result<()> {
         self.refresh()?;
         crate::config::check_writable(path).map_err(|e| anyhow::Error::new(FileError(format!("{e:#}"))))?;
-        let frame = report::gather_frame(self.engine.as_ref(), &mut self.comm, self.step, &self.cfg, self.box_max, (self.e0, self.n0), &(self.pot.species().to_string(), self.pot.u_unit()))
+        let frame = report::gather_frame(self.engine.as_ref(), &mut self.comm, self.step, &self.cfg, self.ensemble.as_ref(), (self.e0, self.n0), &(self.pot.species().to_string(), self.pot.u_unit()))
             .context("gathering the atoms")?;
         let bytes = checkpoint::encode(&Checkpoint::from_frame(&frame, &self.flags));
         crate::files::write_atomically(path, &bytes).with_context(|| format!("writing the checkpoint {}", path.display()))
@@ -387,9 +398,8 @@ impl Session {
     /// those of the last step).
     pub fn frame(&mut self) -> anyhow::Result<crate::observer::Frame> {
         self.refresh()?;
-        let mut f = report::gather_frame(self.engine.as_ref(), &mut self.comm, self.step, &self.cfg, self.box_max, (self.e0, self.n0), &(self.pot.species().to_string(), self.pot.u_unit()))
+        let f = report::gather_frame(self.engine.as_ref(), &mut self.comm, self.step, &self.cfg, self.ensemble.as_ref(), (self.e0, self.n0), &(self.pot.species().to_string(), self.pot.u_unit()))
             .expect("one rank is rank 0");
-        f.box_max = self.box_max;
         Ok(f)
     }
 }

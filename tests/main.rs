@@ -6,6 +6,7 @@ mod common;
 mod architecture;
 mod cli;
 mod engine;
+mod ensemble;
 mod files;
 mod mpi;
 mod potential;

@@ -53,11 +53,15 @@ pub fn encode(ck: &Checkpoint) -> Vec<u8> {
     f.proc_grid.iter().for_each(|&v| w.u64(v));
     w.u8(u8::from(f.seed.is_some()));
     w.u64(f.seed.unwrap_or(0));
+    w.u32(f.ensemble.len() as u32);
+    w.0.extend_from_slice(f.ensemble.as_bytes());
     w.f64(ck.e_initial);
     w.u64(ck.n_initial as u64);
     w.f64(ck.e_potential);
     w.f64(ck.e_kinetic);
     ck.box_max.iter().for_each(|&v| w.f64(v));
+    w.u32(ck.ensemble.len() as u32);
+    ck.ensemble.iter().for_each(|&v| w.f64(v));
     w.u64(ck.atoms.len() as u64);
     for a in &ck.atoms {
         w.i32(a.gid);
@@ -124,6 +128,9 @@ pub fn decode(b: &[u8]) -> Result<Checkpoint, String> {
     }
     let mut r = R { b, pos: 8 };
     let version = r.u32()?;
+    if version < VERSION {
+        return Err(format!("written by an older comd-rs (checkpoint format {version}; this one reads format {VERSION}, which adds the ensemble's state): rerun from the start"));
+    }
     if version != VERSION {
         return Err(format!("checkpoint format version {version}; this comd-rs reads version {VERSION}"));
     }
@@ -142,11 +149,21 @@ pub fn decode(b: &[u8]) -> Result<Checkpoint, String> {
     let proc_grid = [r.u64()?, r.u64()?, r.u64()?];
     let has_seed = r.bool()?;
     let seed = r.u64()?;
-    let flags = RunFlags { doeam, pot_type, pot_name, table_hash, n_cells, lat_arg, dt, temp, delta, exact, proc_grid, seed: has_seed.then_some(seed) };
+    let n = r.u32()? as usize;
+    if n > MAX_NAME {
+        return Err(format!("corrupted: an ensemble description of {n} bytes"));
+    }
+    let ensemble = String::from_utf8(r.take(n)?.to_vec()).map_err(|_| "corrupted: the ensemble description is not UTF-8".to_string())?;
+    let flags = RunFlags { doeam, pot_type, pot_name, table_hash, n_cells, lat_arg, dt, temp, delta, exact, proc_grid, seed: has_seed.then_some(seed), ensemble };
     let e_initial = r.f64()?;
     let n_initial = r.u64()? as i64;
     let (e_potential, e_kinetic) = (r.f64()?, r.f64()?);
     let box_max = [r.f64()?, r.f64()?, r.f64()?];
+    let n_state = r.u32()? as usize;
+    if n_state > 1024 {
+        return Err(format!("corrupted: an ensemble state of {n_state} numbers"));
+    }
+    let ensemble = (0..n_state).map(|_| r.f64()).collect::<Result<Vec<f64>, String>>()?;
     let n_atoms = r.u64()?;
     let expected = (n_atoms as u128) * ATOM_BYTES as u128 + r.pos as u128 + 8;
     if (b.len() as u128) < expected {
@@ -170,7 +187,7 @@ pub fn decode(b: &[u8]) -> Result<Checkpoint, String> {
         let image = [r.i32()?, r.i32()?, r.i32()?];
         atoms.push(AtomRecord { gid, cell: 0, r: [v[0], v[1], v[2]], p: [v[3], v[4], v[5]], f: [v[6], v[7], v[8]], u: v[9], image, r_ref: [v[10], v[11], v[12]] });
     }
-    let ck = Checkpoint { flags, step, e_initial, n_initial, e_potential, e_kinetic, box_max, atoms };
+    let ck = Checkpoint { flags, step, e_initial, n_initial, e_potential, e_kinetic, box_max, ensemble, atoms };
     check(&ck)?;
     Ok(ck)
 }

@@ -30,9 +30,11 @@
 //! use is an error: unknown options, missing or non-numeric values, values out of range.
 
 pub mod deck;
+pub mod ensemble;
 pub mod viewer;
 pub mod workflow;
 
+pub use ensemble::EnsembleArgs;
 pub use viewer::ViewerArgs;
 pub use workflow::WorkflowArgs;
 
@@ -166,6 +168,9 @@ pub struct Cli {
     /// Decks, trajectories, checkpoints, replicas, progress, plots.
     #[command(flatten)]
     pub workflow: WorkflowArgs,
+    /// Thermostats and their targets.
+    #[command(flatten)]
+    pub ensemble: EnsembleArgs,
     /// Live viewer and offscreen capture.
     #[command(flatten)]
     pub viewer: ViewerArgs,
@@ -326,7 +331,7 @@ fn parse_int(s: &str) -> Result<i64, String> {
     s.trim().parse::<i64>().map_err(|_| format!("'{s}' is not an integer"))
 }
 
-fn parse_real(s: &str) -> Result<f64, String> {
+pub(crate) fn parse_real(s: &str) -> Result<f64, String> {
     match s.trim().parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),
         _ => Err(format!("'{s}' is not a finite number")),

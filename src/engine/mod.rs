@@ -12,10 +12,12 @@
 //! path was taken from [`EngineKind`] (the report, the checkpoint header), never from the
 //! configuration.
 
+pub mod coupling;
 pub mod exact;
 pub mod fast;
 pub mod verlet;
 
+pub use coupling::{Coupled, Coupling};
 pub use verlet::Stages;
 
 use crate::comm::{self, Comm};
@@ -85,8 +87,17 @@ pub trait Engine: Stages + Send {
     /// Advances `n` velocity-Verlet steps of `dt`, then sums the global energies.
     fn timestep(&mut self, n: u64, dt: Real, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError>;
     /// Advances up to `n` steps, stopping after the step in which `stop` said so on any rank
-    /// ([`verlet::timestep_until`]); the steps done, or the failing step and its error.
-    fn timestep_until(&mut self, n: u64, dt: Real, comm: &mut dyn Comm, timers: &mut Timers, stop: &dyn Fn() -> bool) -> Result<u64, (u64, RunError)>;
+    /// ([`verlet::timestep_until`]), in the ensemble of `coupling` (`None`: constant
+    /// energy); the steps done, or the failing step and its error.
+    fn timestep_until(
+        &mut self,
+        coupling: Option<&mut dyn Coupling>,
+        n: u64,
+        dt: Real,
+        comm: &mut dyn Comm,
+        timers: &mut Timers,
+        stop: &dyn Fn() -> bool,
+    ) -> Result<u64, (u64, RunError)>;
     /// Global potential energy, eV (valid after start and after [`Engine::timestep`]).
     fn e_potential(&self) -> Real;
     /// Global kinetic energy, eV.
@@ -101,6 +112,8 @@ pub trait Engine: Stages + Send {
     fn mass(&self) -> Real;
     /// This rank's virial `W = Σ_pairs d·f` (eV), for the pressure; at print steps only.
     fn virial(&self) -> Real;
+    /// Edge lengths of the global box, Å (a barostat changes them).
+    fn box_lengths(&self) -> Real3;
     /// Neighbour-list builds so far (start-up and rebuilds) on a path that keeps lists: the
     /// same on every rank (the decision to rebuild is global).
     fn list_builds(&self) -> Option<u64> {
@@ -170,7 +183,7 @@ pub fn start(cfg: &RunConfig, pot: &Potential, start: Start, comm: &mut dyn Comm
         Start::Lattice => lattice_box,
         Start::Atoms(s) => s.lengths,
         // a structure run's box is checked against the structure by the caller
-        Start::Checkpoint(r) if cfg.structure.is_none() && r.box_max != lattice_box => {
+        Start::Checkpoint(r) if cfg.structure.is_none() && !cfg.ensemble.has_barostat() && r.box_max != lattice_box => {
             return Err(usage(format!("--restart: the checkpoint's box {:?} Å differs from this run's {lattice_box:?} Å", r.box_max)));
         }
         Start::Checkpoint(r) => r.box_max,

@@ -6,12 +6,13 @@
 //! call, where the run prints them. Each engine supplies the stages ([`Stages`]); the order
 //! of the stages and the timers around them are here and nowhere else.
 //!
-//! Room for the ensembles: a Nosé–Hoover chain acts as thermostat half-steps before the
-//! first and after the second half kick; BAOAB's stochastic step sits between two half
-//! drifts (the drift stage split in two); a barostat rescales the box after the second half
-//! kick. Each would be one more stage of [`Stages`], called from [`timestep`] only when the
-//! run has that ensemble, so the constant-energy step — and its bits — stay as they are.
+//! The ensembles hook in at three points ([`Coupling`]): a Nosé–Hoover chain's half-steps
+//! before the first and after the second half kick; BAOAB's stochastic step between two
+//! half drifts (the drift split in two); at the end, CSVR's rescaling and the barostat's
+//! pressure and scaling of the box (with the forces at the scaled positions). A constant-energy run
+//! passes no coupling and calls none of them, so its step — and its bits — stay CoMD's.
 
+use super::coupling::{Coupled, Coupling};
 use crate::comm::Comm;
 use crate::error::RunError;
 use crate::timers::{Timer, Timers};
@@ -30,6 +31,16 @@ pub trait Stages {
     fn force(&mut self, energies: bool, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError>;
     /// Checks and global sums of the energies after the last step (CoMD `kineticEnergy`).
     fn sum_energies(&mut self, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError>;
+    /// The ensemble operations, on a path that has them (the default path); `None` on
+    /// CoMD's exact path.
+    fn coupled(&mut self) -> Option<&mut dyn Coupled> {
+        None
+    }
+}
+
+/// The engine's [`Coupled`] operations, or the error of a path without them.
+fn coupled(s: &mut dyn Stages) -> Result<&mut dyn Coupled, RunError> {
+    s.coupled().ok_or(RunError::Unsupported { what: "a thermostat or barostat", path: "exact" })
 }
 
 /// The force stage, timed.
@@ -51,15 +62,16 @@ pub fn redistribute(s: &mut dyn Stages, comm: &mut dyn Comm, timers: &mut Timers
 /// Advances `n` steps of size `dt`, then sums the energies (CoMD `timestep` +
 /// `kineticEnergy`).
 pub fn timestep(s: &mut dyn Stages, n: u64, dt: Real, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError> {
-    steps(s, n, dt, true, comm, timers)
+    steps(s, None, n, dt, true, comm, timers)
 }
 
 /// Advances `n` steps of size `dt`; with `energies`, the last force call computes per-atom
 /// energies and the sums follow ([`timestep`]). Without, neither: the energies are stale
 /// until [`energies`] is called (an embedding that steps one at a time pays for them only
 /// when it reads them). The positions, momenta and forces are the same bits either way.
-pub fn steps(s: &mut dyn Stages, n: u64, dt: Real, energies: bool, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError> {
-    advance(s, n, dt, energies, comm, timers, &|| false).map(|_| ()).map_err(|(_, e)| e)
+/// With a `coupling`, the steps are the ensemble's.
+pub fn steps(s: &mut dyn Stages, coupling: Option<&mut dyn Coupling>, n: u64, dt: Real, energies: bool, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError> {
+    advance(s, coupling, n, dt, energies, comm, timers, &|| false).map(|_| ()).map_err(|(_, e)| e)
 }
 
 /// Like [`timestep`], but asks `stop` once in every step, before its force stage; the ranks
@@ -67,25 +79,62 @@ pub fn steps(s: &mut dyn Stages, n: u64, dt: Real, energies: bool, comm: &mut dy
 /// step where any rank saw `true` is the last: it finishes (with energies) and the call
 /// returns the steps done. A stop is therefore seen within the step it was requested in.
 /// On failure, the error comes with the 1-based index of the step that found it.
-pub fn timestep_until(s: &mut dyn Stages, n: u64, dt: Real, comm: &mut dyn Comm, timers: &mut Timers, stop: &dyn Fn() -> bool) -> Result<u64, (u64, RunError)> {
-    advance(s, n, dt, true, comm, timers, stop)
+/// With a `coupling`, the step is the ensemble's ([`Coupling`]).
+pub fn timestep_until(
+    s: &mut dyn Stages,
+    coupling: Option<&mut dyn Coupling>,
+    n: u64,
+    dt: Real,
+    comm: &mut dyn Comm,
+    timers: &mut Timers,
+    stop: &dyn Fn() -> bool,
+) -> Result<u64, (u64, RunError)> {
+    advance(s, coupling, n, dt, true, comm, timers, stop)
 }
 
 /// The loop of [`steps`] and [`timestep_until`].
-fn advance(s: &mut dyn Stages, n: u64, dt: Real, energies: bool, comm: &mut dyn Comm, timers: &mut Timers, stop: &dyn Fn() -> bool) -> Result<u64, (u64, RunError)> {
+#[allow(clippy::too_many_arguments)]
+fn advance(
+    s: &mut dyn Stages,
+    mut coupling: Option<&mut dyn Coupling>,
+    n: u64,
+    dt: Real,
+    energies: bool,
+    comm: &mut dyn Comm,
+    timers: &mut Timers,
+    stop: &dyn Fn() -> bool,
+) -> Result<u64, (u64, RunError)> {
     let mut done = n;
     for step in 0..n {
         let at = |e| (step + 1, e);
+        if let Some(c) = coupling.as_deref_mut() {
+            c.begin(coupled(s).map_err(at)?, dt, comm, timers).map_err(at)?;
+        }
         timers.time(Timer::Velocity, |_| s.kick(0.5 * dt));
-        timers.time(Timer::Position, |_| s.drift(dt));
+        match coupling.as_deref_mut() {
+            None => timers.time(Timer::Position, |_| s.drift(dt)),
+            Some(c) => {
+                if c.splits_drift() {
+                    timers.time(Timer::Position, |_| s.drift(0.5 * dt));
+                    c.between_drifts(coupled(s).map_err(at)?, dt, comm, timers).map_err(at)?;
+                    timers.time(Timer::Position, |_| s.drift(0.5 * dt));
+                } else {
+                    timers.time(Timer::Position, |_| s.drift(dt));
+                }
+            }
+        }
         redistribute(s, comm, timers).map_err(at)?;
         let mut flag = [i64::from(step + 1 < n && stop())];
         if comm.size() > 1 {
             timers.time(Timer::CommReduce, |_| comm.max_i64(&mut flag));
         }
         let last = step + 1 == n || flag[0] != 0;
-        force(s, energies && last, comm, timers).map_err(at)?;
+        let virial = coupling.as_deref().is_some_and(|c| c.wants_virial());
+        force(s, (energies && last) || virial, comm, timers).map_err(at)?;
         timers.time(Timer::Velocity, |_| s.kick(0.5 * dt));
+        if let Some(c) = coupling.as_deref_mut() {
+            c.end(coupled(s).map_err(at)?, dt, comm, timers).map_err(at)?;
+        }
         if last {
             done = step + 1;
             break;
@@ -148,7 +197,7 @@ mod tests {
             asked.set(asked.get() + 1);
             asked.get() >= 3
         };
-        let done = timestep_until(&mut s, 5, 1.0, &mut comm, &mut timers, &stop).expect("steps");
+        let done = timestep_until(&mut s, None, 5, 1.0, &mut comm, &mut timers, &stop).expect("steps");
         assert_eq!(done, 3);
         assert_eq!(s.drifts, 3, "no step after the one that saw the flag");
         assert_eq!((s.forces_with_energies, s.sums), (1, 1), "the last step done has its energies");
@@ -157,9 +206,9 @@ mod tests {
     #[test]
     fn without_a_stop_every_step_runs_and_a_failure_names_its_step() {
         let (mut s, mut comm, mut timers) = (Count::default(), Serial::new(), Timers::default());
-        assert_eq!(timestep_until(&mut s, 5, 1.0, &mut comm, &mut timers, &|| false), Ok(5));
+        assert_eq!(timestep_until(&mut s, None, 5, 1.0, &mut comm, &mut timers, &|| false), Ok(5));
         assert_eq!((s.drifts, s.forces_with_energies), (5, 1));
-        let err = timestep_until(&mut s, 10, 1.0, &mut comm, &mut timers, &|| false).unwrap_err();
+        let err = timestep_until(&mut s, None, 10, 1.0, &mut comm, &mut timers, &|| false).unwrap_err();
         assert_eq!(err.0, 2, "the 7th drift overall is step 2 of this call");
     }
 }

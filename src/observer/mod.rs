@@ -46,6 +46,10 @@ pub struct Frame {
     pub atoms: Vec<AtomRecord>,
     /// Owning rank of each atom (same order).
     pub ranks: Vec<u32>,
+    /// The thermostat's target temperature now, K (`None`: constant energy).
+    pub target_temp: Option<f64>,
+    /// The ensemble's state for checkpoints (empty for constant energy).
+    pub ensemble: Vec<f64>,
 }
 
 impl Frame {

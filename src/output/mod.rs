@@ -99,8 +99,11 @@ pub struct ThermoRow {
     pub perf: f64,
     /// Atoms.
     pub n_atoms: i64,
-    /// Pressure from the virial, GPa (YAML only; the screen table stays CoMD's).
+    /// Pressure from the virial, GPa (YAML only for constant energy; the screen table
+    /// stays CoMD's).
     pub pressure: f64,
+    /// What a thermostat or barostat adds (columns after CoMD's).
+    pub ensemble: Option<crate::ensemble::Columns>,
 }
 
 /// The closing validation block.

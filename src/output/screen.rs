@@ -95,10 +95,27 @@ pub fn thermo_header() -> &'static str {
      #  Loop   Time(fs)       Total Energy   Potential Energy     Kinetic Energy  Temperature   (us/atom)     # Atoms\n"
 }
 
-/// One thermo row: `" %6d %10.2f %18.12f %18.12f %18.12f %12.4f %10.4f %12d"`.
+/// Column headers of an ensemble run: CoMD's, then the target temperature and the conserved
+/// quantity, then (with a barostat) the volume and pressure.
+pub fn thermo_header_with(thermostat: bool, barostat: bool) -> String {
+    let [top, names] = [0, 1].map(|i| thermo_header().lines().nth(i).unwrap_or_default().to_string());
+    let (mut top, mut names) = (top, names);
+    if thermostat {
+        top += &format!(" {:>10} {:>18}", "Target", "Conserved");
+        names += &format!(" {:>10} {:>18}", "T(K)", "(eV/atom)");
+    }
+    if barostat {
+        top += &format!(" {:>12} {:>10}", "Volume", "Pressure");
+        names += &format!(" {:>12} {:>10}", "(A^3)", "(GPa)");
+    }
+    format!("{top}\n{names}\n")
+}
+
+/// One thermo row: `" %6d %10.2f %18.12f %18.12f %18.12f %12.4f %10.4f %12d"`, then an
+/// ensemble's columns.
 pub fn thermo_row(r: &ThermoRow) -> String {
-    format!(
-        " {:6} {:10.2} {:18.12} {:18.12} {:18.12} {:12.4} {} {:12}\n",
+    let mut s = format!(
+        " {:6} {:10.2} {:18.12} {:18.12} {:18.12} {:12.4} {} {:12}",
         r.step,
         r.time,
         r.e_total,
@@ -107,7 +124,14 @@ pub fn thermo_row(r: &ThermoRow) -> String {
         r.temperature,
         f(r.perf, 10, 4),
         r.n_atoms
-    )
+    );
+    if let Some(e) = &r.ensemble {
+        s += &format!(" {:10.2} {:18.12}", e.target_temp, e.conserved);
+        if let Some(v) = e.volume {
+            s += &format!(" {:12.4} {:10.4}", v, r.pressure);
+        }
+    }
+    s + "\n"
 }
 
 /// The `Simulation Validation:` block.
@@ -183,6 +207,7 @@ mod tests {
             perf: 1.1638,
             n_atoms: 32000,
             pressure: 0.0,
+            ensemble: None,
         };
         assert_eq!(
             thermo_row(&r),

@@ -115,11 +115,28 @@ pub fn render(r: &Report) -> String {
     for (k, v) in &s.potential {
         scalar(&mut o, "  ", k, v);
     }
-    let _ = writeln!(o, "Thermo:\n  Columns: [Loop, Time(fs), Total Energy, Potential Energy, Kinetic Energy, Temperature, Performance(us/atom), Atoms, Pressure]\n  Units: [step, fs, eV/atom, eV/atom, eV/atom, K, us/atom, count, GPa]\n  Rows:");
+    let ens = r.rows.first().and_then(|t| t.ensemble);
+    let (mut cols, mut units) = ("Loop, Time(fs), Total Energy, Potential Energy, Kinetic Energy, Temperature, Performance(us/atom), Atoms, Pressure".to_string(), "step, fs, eV/atom, eV/atom, eV/atom, K, us/atom, count, GPa".to_string());
+    if let Some(e) = ens {
+        cols += ", Target Temperature, Conserved";
+        units += ", K, eV/atom";
+        if e.volume.is_some() {
+            cols += ", Volume";
+            units += ", A^3";
+        }
+    }
+    let _ = writeln!(o, "Thermo:\n  Columns: [{cols}]\n  Units: [{units}]\n  Rows:");
     for t in r.rows {
         let perf = if t.perf.is_finite() { format!("{:.4}", t.perf) } else { ".nan".into() };
         let p = if t.pressure.is_finite() { format!("{:.6}", t.pressure) } else { ".nan".into() };
-        let _ = writeln!(o, "    - [{}, {:.2}, {:.12}, {:.12}, {:.12}, {:.4}, {perf}, {}, {p}]",
+        let mut extra = String::new();
+        if let Some(e) = t.ensemble {
+            extra = format!(", {:.4}, {:.12}", e.target_temp, e.conserved);
+            if let Some(v) = e.volume {
+                extra += &format!(", {v:.6}");
+            }
+        }
+        let _ = writeln!(o, "    - [{}, {:.2}, {:.12}, {:.12}, {:.12}, {:.4}, {perf}, {}, {p}{extra}]",
             t.step, t.time, t.e_total, t.e_potential, t.e_kinetic, t.temperature, t.n_atoms);
     }
     if let Some(v) = r.validation {

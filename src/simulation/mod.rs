@@ -11,7 +11,8 @@ pub mod report;
 use crate::checkpoint::Checkpoint;
 use crate::comm::{self, Comm};
 use crate::config::{RunConfig, YamlTarget};
-use crate::engine::{self, Engine, EngineKind, Restore, Start, Structure};
+use crate::engine::{self, Coupling, Engine, EngineKind, Restore, Start, Structure};
+use crate::ensemble::Ensemble;
 use crate::error::{usage, RunError};
 use crate::observer::Observer;
 use crate::output::{self, screen, Platform, Setup, ThermoRow, TimerReport, Validation};
@@ -67,6 +68,8 @@ struct Run<'a, 'h> {
     prev_step: i64,
     rows: Vec<ThermoRow>,
     stopped_early: bool,
+    /// The thermostat and barostat (`None`: constant energy, CoMD's).
+    ensemble: Option<Ensemble>,
 }
 
 /// Runs the simulation described by `cfg` with the potential `pot` (its table found in
@@ -143,6 +146,31 @@ fn check_memory(cfg: &RunConfig, pot: &Potential, kind: EngineKind, lat: Real, c
     }
 }
 
+/// The share of a rank's domain a barostat may take away before the run refuses to start:
+/// a box that could not shrink by this much without a rank's domain becoming narrower than
+/// two interaction ranges is refused, so the run does not stop as soon as it breathes.
+const BAROSTAT_ROOM: Real = 0.05;
+
+/// Refuses a barostat on a box whose ranks' domains are too small to shrink safely.
+fn check_barostat_room(cfg: &RunConfig, pot: &Potential, global_max: [Real; 3]) -> anyhow::Result<()> {
+    if !cfg.ensemble.has_barostat() {
+        return Ok(());
+    }
+    let range = pot.cutoff() + cfg.skin.unwrap_or(pot.default_skin());
+    let need = (2.0 * pot.cutoff()).max(range) / (1.0 - BAROSTAT_ROOM);
+    for k in (0..3).filter(|&k| cfg.ensemble.axes[k]) {
+        let local = global_max[k] / cfg.proc_grid[k] as Real;
+        if local < need {
+            let axis = ["x", "y", "z"][k];
+            return Err(usage(format!(
+                "--barostat: a rank's domain is {local:.3} Å along {axis}, too small to shrink safely (at least {need:.3} Å: two interaction ranges and {:.0} % room); use fewer ranks along {axis} or a larger system",
+                BAROSTAT_ROOM * 100.0
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Writes `s` on rank 0.
 fn say_on(rank0: bool, out: &mut dyn Write, s: &str) -> anyhow::Result<()> {
     if rank0 {
@@ -184,6 +212,7 @@ fn prolog<'a, 'h>(
         }
         (None, None) => (Start::Lattice, None, [0, 1, 2].map(|a| cfg.n_cells[a] as Real * lat)),
     };
+    check_barostat_room(cfg, pot, global_max)?;
     if let Some(c) = &hooks.control {
         c.set_starting();
     }
@@ -218,6 +247,10 @@ fn prolog<'a, 'h>(
     };
     let e0 = initial.map_or((engine.e_potential() + engine.e_kinetic()) / n0 as Real, |i| i.0);
     let first_step = initial.map_or(0, |i| i.2);
+    let mut ensemble = Ensemble::new(&cfg.ensemble, cfg.dt, cfg.n_steps, n0, first_step);
+    if let (Some(e), Some(ck)) = (ensemble.as_mut(), &restart) {
+        e.restore(&ck.ensemble).map_err(|m| usage(format!("--restart: {m}")))?;
+    }
     let rank0 = comm.rank() == 0;
     say_on(rank0, out, &screen::setup(&setup))?;
     say_on(rank0, out, &format!("\nInitial energy : {e0:14.12}, atom count : {n0} \n\n"))?;
@@ -230,7 +263,10 @@ fn prolog<'a, 'h>(
     }
     say_on(rank0, out, &screen::timestamp("Initialization Finished"))?;
     say_on(rank0, out, &screen::timestamp("Starting simulation"))?;
-    say_on(rank0, out, screen::thermo_header())?;
+    match &ensemble {
+        None => say_on(rank0, out, screen::thermo_header())?,
+        Some(_) => say_on(rank0, out, &screen::thermo_header_with(true, cfg.ensemble.has_barostat()))?,
+    }
     Ok(Run {
         cfg,
         comm,
@@ -249,6 +285,7 @@ fn prolog<'a, 'h>(
         prev_step: first_step as i64 - 1,
         rows: Vec::new(),
         stopped_early: false,
+        ensemble,
     })
 }
 
@@ -278,7 +315,9 @@ impl Run<'_, '_> {
         let n = report::global_atoms(self.engine.as_ref(), self.comm, Some(&mut self.timers));
         let elapsed = self.timers.take_elapsed(Timer::Timestep);
         let mut row = report::thermo_row(self.engine.as_ref(), n, self.step, self.cfg.dt, elapsed, self.step as i64 - self.prev_step);
-        row.pressure = report::pressure(self.engine.as_ref(), self.comm, self.setup.global_max);
+        let lengths = self.engine.box_lengths();
+        row.pressure = report::pressure(self.engine.as_ref(), self.comm, lengths);
+        row.ensemble = self.ensemble.as_ref().map(|e| e.columns(self.engine.e_potential() + self.engine.e_kinetic(), lengths));
         self.prev_step = self.step as i64;
         self.say(&screen::thermo_row(&row))?;
         self.rows.push(row);
@@ -297,13 +336,13 @@ impl Run<'_, '_> {
                 let path = cfg.dump_state.as_ref().ok_or_else(|| usage("--dump-state-every needs --dump-state"))?;
                 let mut name = path.as_os_str().to_owned();
                 name.push(format!(".step{step}"));
-                report::write_dump(self.engine.as_ref(), self.comm, std::path::Path::new(&name), step, self.setup.global_max)?;
+                report::write_dump(self.engine.as_ref(), self.comm, std::path::Path::new(&name), step, self.engine.box_lengths())?;
             }
         }
         let observers = &mut self.hooks.observers;
         let due: Vec<usize> = (0..observers.len()).filter(|&i| observers[i].every().is_some_and(|k| step % k == 0 && step < cfg.n_steps)).collect();
         if !due.is_empty() {
-            if let Some(frame) = report::gather_frame(self.engine.as_ref(), self.comm, step, cfg, self.setup.global_max, (self.e0, self.n0), &self.species) {
+            if let Some(frame) = report::gather_frame(self.engine.as_ref(), self.comm, step, cfg, self.ensemble.as_ref(), (self.e0, self.n0), &self.species) {
                 for i in due {
                     self.hooks.observers[i].observe(&frame)?;
                 }
@@ -336,7 +375,8 @@ impl Run<'_, '_> {
         let control = self.hooks.control.clone();
         let stop = move || control.as_ref().is_some_and(|c| c.stop_requested());
         self.timers.start(Timer::Timestep);
-        let r = self.engine.timestep_until(next - self.step, self.cfg.dt, self.comm, &mut self.timers, &stop);
+        let coupling = self.ensemble.as_mut().map(|e| e as &mut dyn Coupling);
+        let r = self.engine.timestep_until(coupling, next - self.step, self.cfg.dt, self.comm, &mut self.timers, &stop);
         self.timers.stop(Timer::Timestep);
         let (done, r) = match r {
             Ok(done) => (done, Ok(())),
@@ -371,12 +411,12 @@ impl Run<'_, '_> {
             self.say(&screen::timestamp("Ending simulation"))?;
             self.say(&screen::validation(&validation))?;
             if let Some(path) = &self.cfg.dump_state {
-                report::write_dump(self.engine.as_ref(), self.comm, path, self.step, self.setup.global_max)?;
+                report::write_dump(self.engine.as_ref(), self.comm, path, self.step, self.engine.box_lengths())?;
             }
         }
         if self.hooks.observers.iter().any(|o| o.wants_final_frame()) {
             let initial = (self.e0, self.n0);
-            if let Some(frame) = report::gather_frame(self.engine.as_ref(), self.comm, self.step, self.cfg, self.setup.global_max, initial, &self.species) {
+            if let Some(frame) = report::gather_frame(self.engine.as_ref(), self.comm, self.step, self.cfg, self.ensemble.as_ref(), initial, &self.species) {
                 for o in self.hooks.observers.iter_mut() {
                     o.finish(&frame)?;
                 }

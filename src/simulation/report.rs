@@ -5,6 +5,7 @@
 use crate::comm::Comm;
 use crate::config::RunConfig;
 use crate::engine::Engine;
+use crate::ensemble::Ensemble;
 use crate::fixed::FixedSum;
 use crate::observer::Frame;
 use crate::output::{dump, ThermoRow, TimerReport};
@@ -38,6 +39,7 @@ pub fn thermo_row(engine: &dyn Engine, n: i64, step: u64, dt: Real, elapsed: f64
         perf: 1.0e6 * elapsed / (n_eval as f64 * engine.n_local() as f64),
         n_atoms: n,
         pressure: f64::NAN,
+        ensemble: None,
     }
 }
 
@@ -73,8 +75,10 @@ pub fn write_dump(engine: &dyn Engine, comm: &mut dyn Comm, path: &std::path::Pa
     Ok(())
 }
 
-/// The frame observers see at `step` (on rank 0; `None` elsewhere).
-pub fn gather_frame(engine: &dyn Engine, comm: &mut dyn Comm, step: u64, cfg: &RunConfig, global_max: [Real; 3], initial: (Real, i64), species: &(String, Real)) -> Option<Frame> {
+/// The frame observers see at `step` (on rank 0; `None` elsewhere), in the box the engine
+/// has now, with the ensemble's target and state.
+pub fn gather_frame(engine: &dyn Engine, comm: &mut dyn Comm, step: u64, cfg: &RunConfig, ensemble: Option<&Ensemble>, initial: (Real, i64), species: &(String, Real)) -> Option<Frame> {
+    let global_max = engine.box_lengths();
     let pressure = pressure(engine, comm, global_max);
     let (atoms, ranks) = gather_records(engine, comm)?;
     Some(Frame {
@@ -93,6 +97,8 @@ pub fn gather_frame(engine: &dyn Engine, comm: &mut dyn Comm, step: u64, cfg: &R
         n_initial: initial.1,
         atoms,
         ranks,
+        target_temp: ensemble.filter(|e| e.has_thermostat()).map(|e| e.target_temp_at(step)),
+        ensemble: ensemble.map_or_else(Vec::new, |e| e.state()),
     })
 }
 

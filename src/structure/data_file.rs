@@ -98,6 +98,8 @@ mod tests {
             n_initial: 1,
             atoms: vec![a],
             ranks: vec![0],
+            target_temp: None,
+            ensemble: Vec::new(),
         };
         let text = render(&frame, "Cu");
         let p = crate::structure::lammps_data::parse(&text).unwrap();

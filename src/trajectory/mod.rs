@@ -191,6 +191,8 @@ mod tests {
             n_initial: 2,
             atoms: vec![a, AtomRecord { gid: 1, ..a }],
             ranks: vec![0, 0],
+            target_temp: None,
+            ensemble: Vec::new(),
         }
     }
 

@@ -22,11 +22,12 @@ fn checkpoint() -> Vec<u8> {
         exact: false,
         proc_grid: [1, 1, 1],
         seed: None,
+        ensemble: String::new(),
     };
     let atoms = (0..4)
         .map(|g| AtomRecord { gid: g, cell: 0, r: [0.5 + g as f64, 1.0, 2.0], p: [0.1, -0.2, 0.3], f: [1.0, 0.0, -1.0], u: -3.5, image: [0, 1, -1], r_ref: [0.5, 1.0, 2.0] })
         .collect();
-    encode(&Checkpoint { flags, step: 7, e_initial: -1.2, n_initial: 4, e_potential: -14.0, e_kinetic: 0.3, box_max: [5.0; 3], atoms })
+    encode(&Checkpoint { flags, step: 7, e_initial: -1.2, n_initial: 4, e_potential: -14.0, e_kinetic: 0.3, box_max: [5.0; 3], ensemble: Vec::new(), atoms })
 }
 
 proptest! {

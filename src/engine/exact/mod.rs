@@ -23,7 +23,7 @@ use crate::lattice::LatticeAtom;
 use crate::potential::Potential;
 use crate::records::AtomRecord;
 use crate::timers::{Timer, Timers};
-use crate::types::Real;
+use crate::types::{Real, Real3};
 use system::System;
 
 /// The force loops of the potential, with their scratch.
@@ -192,8 +192,19 @@ impl Engine for ExactEngine {
     fn timestep(&mut self, n: u64, dt: Real, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError> {
         verlet::timestep(self, n, dt, comm, timers)
     }
-    fn timestep_until(&mut self, n: u64, dt: Real, comm: &mut dyn Comm, timers: &mut Timers, stop: &dyn Fn() -> bool) -> Result<u64, (u64, RunError)> {
-        verlet::timestep_until(self, n, dt, comm, timers, stop)
+    fn timestep_until(
+        &mut self,
+        coupling: Option<&mut dyn super::Coupling>,
+        n: u64,
+        dt: Real,
+        comm: &mut dyn Comm,
+        timers: &mut Timers,
+        stop: &dyn Fn() -> bool,
+    ) -> Result<u64, (u64, RunError)> {
+        verlet::timestep_until(self, coupling, n, dt, comm, timers, stop)
+    }
+    fn box_lengths(&self) -> Real3 {
+        self.sys.domain.global_extent
     }
     fn e_potential(&self) -> Real {
         self.sys.e_potential

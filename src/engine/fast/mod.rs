@@ -28,6 +28,7 @@
 
 pub mod bins;
 pub mod coefs;
+mod coupled;
 pub mod cpu;
 pub mod force;
 pub mod ghosts;
@@ -71,6 +72,10 @@ pub struct FastEngine {
     e_kinetic: Real,
     /// Neighbour-list rebuilds so far.
     pub rebuilds: u64,
+    /// Whether the next redistribution must rebuild (the box was scaled).
+    stale: bool,
+    /// Scratch of the Langevin step (one noise vector per owned atom).
+    noise: Vec<Real3>,
 }
 
 impl FastEngine {
@@ -150,6 +155,8 @@ impl FastEngine {
             e_potential: 0.0,
             e_kinetic: 0.0,
             rebuilds: 0,
+            stale: false,
+            noise: Vec::new(),
         }
     }
 
@@ -289,7 +296,7 @@ impl Stages for FastEngine {
     /// Rebuilds ghosts and lists when [`FastEngine::needs_rebuild`] says so; else sends
     /// the new positions to the ghosts along the recorded plan.
     fn redistribute(&mut self, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError> {
-        if self.needs_rebuild(comm)? {
+        if std::mem::take(&mut self.stale) || self.needs_rebuild(comm)? {
             return self.rebuild(comm, timers);
         }
         timers.start(Timer::AtomHalo);
@@ -313,6 +320,10 @@ impl Stages for FastEngine {
         self.energies(comm, timers);
         Ok(())
     }
+
+    fn coupled(&mut self) -> Option<&mut dyn super::Coupled> {
+        Some(self)
+    }
 }
 
 impl Engine for FastEngine {
@@ -322,8 +333,19 @@ impl Engine for FastEngine {
     fn timestep(&mut self, n: u64, dt: Real, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError> {
         verlet::timestep(self, n, dt, comm, timers)
     }
-    fn timestep_until(&mut self, n: u64, dt: Real, comm: &mut dyn Comm, timers: &mut Timers, stop: &dyn Fn() -> bool) -> Result<u64, (u64, RunError)> {
-        verlet::timestep_until(self, n, dt, comm, timers, stop)
+    fn timestep_until(
+        &mut self,
+        coupling: Option<&mut dyn super::Coupling>,
+        n: u64,
+        dt: Real,
+        comm: &mut dyn Comm,
+        timers: &mut Timers,
+        stop: &dyn Fn() -> bool,
+    ) -> Result<u64, (u64, RunError)> {
+        verlet::timestep_until(self, coupling, n, dt, comm, timers, stop)
+    }
+    fn box_lengths(&self) -> Real3 {
+        self.domain.global_extent
     }
     fn e_potential(&self) -> Real {
         self.e_potential
