@@ -143,14 +143,15 @@ mod tests {
         assert!((mean - k_bar).abs() < 5.0 * k_bar * (2.0 / nf).sqrt() / (n as Real).sqrt(), "mean {mean} vs {k_bar}");
     }
 
-    /// A chain at rest on a system at its target temperature stays at rest; one too hot is
-    /// slowed (factor < 1) and the chain's first velocity turns positive.
+    /// A chain at rest on a system at its target temperature leaves the momenta alone (its
+    /// first thermostat stays at rest; the others start moving, being colder than k_B T);
+    /// a system too hot is slowed (factor < 1) and the first velocity turns positive.
     #[test]
     fn a_chain_acts_only_off_target() {
         let (nf, kt, tau, dt) = (99.0, 0.025, 100.0, 1.0);
         let mut c = Chain::new(3);
-        assert_eq!(c.half_step(0.5 * nf * kt, nf, kt, tau, dt), 1.0);
-        assert_eq!(c.v, vec![0.0; 3]);
+        assert!((c.half_step(0.5 * nf * kt, nf, kt, tau, dt) - 1.0).abs() < 1e-15);
+        assert!(c.v[0].abs() < 1e-15 && c.v[2] < 0.0, "{:?}", c.v);
         let s = c.half_step(nf * kt, nf, kt, tau, dt);
         assert!(s < 1.0 && c.v[0] > 0.0, "{s} {:?}", c.v);
         assert!(c.energy(nf, kt, tau) > 0.0);

@@ -47,11 +47,12 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// Thermo rows of a CoMD-style screen output, without the timing column (column 7).
+/// Thermo rows of a CoMD-style screen output (and an ensemble run's extra columns), without
+/// the timing column (column 7).
 pub fn thermo(screen: &str) -> Vec<Vec<String>> {
     screen
         .lines()
-        .filter(|l| l.starts_with(' ') && l.split_whitespace().count() == 8)
+        .filter(|l| l.starts_with(' ') && [8, 10, 12].contains(&l.split_whitespace().count()))
         .filter(|l| l.split_whitespace().next().is_some_and(|t| t.parse::<u64>().is_ok()))
         .map(|l| {
             let mut f: Vec<String> = l.split_whitespace().map(String::from).collect();

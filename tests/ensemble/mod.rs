@@ -2,3 +2,4 @@
 //! statistics, NPT against LAMMPS, and bitwise determinism across threads, ranks and
 //! restarts.
 mod options;
+mod statistics;
