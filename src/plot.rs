@@ -1,5 +1,6 @@
 //! `--plot PATH.svg`: the thermo rows of a run drawn against time, four panels — total,
-//! potential and kinetic energy per atom (eV) and temperature (K).
+//! potential and kinetic energy per atom (eV) and temperature (K) — with a thermostat's
+//! target beside the temperature, and a fifth for the volume when a barostat changes it.
 //!
 //! Drawn with `plotters`' SVG backend only: text is written as SVG `<text>` and laid out by
 //! the viewer, so no font files or system font libraries are needed. PNG is not offered (the
@@ -33,18 +34,24 @@ pub fn render(rows: &[ThermoRow], title: &str) -> anyhow::Result<String> {
         let err = |e: &dyn std::fmt::Display| anyhow::anyhow!("drawing the plot: {e}");
         root.fill(&WHITE).map_err(|e| err(&e))?;
         let root = root.titled(title, ("sans-serif", 20)).map_err(|e| err(&e))?;
-        let panels = root.split_evenly((2, 2));
+        let volume = rows.iter().any(|r| r.ensemble.is_some_and(|e| e.volume.is_some()));
+        let panels = root.split_evenly(if volume { (3, 2) } else { (2, 2) });
         type Pick = fn(&ThermoRow) -> f64;
-        let series: [(&str, &str, Pick, RGBColor); 4] = [
+        let mut series: Vec<(&str, &str, Pick, RGBColor)> = vec![
             ("total energy", "eV/atom", |r| r.e_total, RGBColor(0x1f, 0x77, 0xb4)),
             ("potential energy", "eV/atom", |r| r.e_potential, RGBColor(0x2c, 0xa0, 0x2c)),
             ("kinetic energy", "eV/atom", |r| r.e_kinetic, RGBColor(0xd6, 0x27, 0x28)),
             ("temperature", "K", |r| r.temperature, RGBColor(0x94, 0x67, 0xbd)),
         ];
+        if volume {
+            series.push(("volume", "Å³", |r| r.ensemble.and_then(|e| e.volume).unwrap_or(f64::NAN), RGBColor(0x8c, 0x56, 0x4b)));
+        }
+        let target: Option<Pick> = rows.iter().any(|r| r.ensemble.is_some()).then_some(|r| r.ensemble.map_or(f64::NAN, |e| e.target_temp));
         let (t0, t1) = span(rows.iter().map(|r| r.time), 1.0);
         let xt = Ticks::new(t0, t1);
         for (area, (name, unit, pick, color)) in panels.iter().zip(series) {
-            let (y0, y1) = span(rows.iter().map(pick), if unit == "K" { 1.0 } else { 1e-3 });
+            let extra = target.filter(|_| unit == "K");
+            let (y0, y1) = span(rows.iter().map(pick).chain(rows.iter().filter_map(|r| extra.map(|t| t(r)))), if unit == "eV/atom" { 1e-3 } else { 1.0 });
             let yt = Ticks::new(y0, y1);
             let mut chart = ChartBuilder::on(area)
                 .caption(name, ("sans-serif", 16))
@@ -64,10 +71,19 @@ pub fn render(rows: &[ThermoRow], title: &str) -> anyhow::Result<String> {
                 .draw()
                 .map_err(|e| err(&e))?;
             let points = rows.iter().map(|r| (r.time, pick(r)));
-            chart.draw_series(LineSeries::new(points.clone(), color.stroke_width(2))).map_err(|e| err(&e))?;
+            chart.draw_series(LineSeries::new(points.clone(), color.stroke_width(2))).map_err(|e| err(&e))?.label(name).legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], color.stroke_width(2)));
             if rows.len() < 2 {
                 // a line needs two points: a run of -N 0 has one row
                 chart.draw_series(points.map(|p| Circle::new(p, 4, color.filled()))).map_err(|e| err(&e))?;
+            }
+            if let Some(t) = extra {
+                let grey = RGBColor(0x60, 0x60, 0x60);
+                chart
+                    .draw_series(LineSeries::new(rows.iter().map(|r| (r.time, t(r))), grey.stroke_width(1)))
+                    .map_err(|e| err(&e))?
+                    .label("target (of 3N−3 degrees of freedom)")
+                    .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], grey.stroke_width(1)));
+                chart.configure_series_labels().position(SeriesLabelPosition::UpperLeft).background_style(WHITE.mix(0.8)).border_style(BLACK).draw().map_err(|e| err(&e))?;
             }
         }
         root.present().map_err(|e| err(&e))?;

@@ -35,6 +35,9 @@ THERMO_DTYPE = np.dtype(
         ("perf", np.float64),
         ("n_atoms", np.int64),
         ("pressure", np.float64),
+        ("target_temp", np.float64),
+        ("conserved", np.float64),
+        ("volume", np.float64),
     ]
 )
 
@@ -54,11 +57,23 @@ _OPTIONS = {
     "seed": "seed",
     "threads": "threads",
     "skin": "skin",
+    "n_steps": "nSteps",
+    "thermostat": "thermostat",
+    "target_temp": "target-temp",
+    "tau": "tau",
+    "nhc_chain": "nhc-chain",
+    "barostat": "barostat",
+    "barostat_axes": "barostat-axes",
+    "target_press": "target-press",
+    "tau_p": "tau-p",
+    "compressibility": "compressibility",
 }
 _EAM_ONLY = ("pot_type", "pot_dir", "pot_name")
 _DEFAULTS = dict(
     potential="lj", pot_type="funcfl", pot_dir=None, pot_name=None, nx=20, ny=20, nz=20, lat=None,
     temp=600.0, delta=0.0, dt=1.0, print_rate=10, seed=None, exact=False, threads=None, skin=None,
+    n_steps=None, thermostat=None, target_temp=None, tau=None, nhc_chain=None, barostat=None, barostat_axes=None,
+    target_press=None, tau_p=None, compressibility=None,
 )
 
 
@@ -67,6 +82,8 @@ def _value(v):
         return "true" if v else "false"
     if isinstance(v, float):
         return repr(v)  # round-trips: the binary reads the same bits
+    if isinstance(v, tuple) and len(v) == 2:
+        return f"{_value(v[0])}:{_value(v[1])}"  # a ramp, target_temp=(300, 1800)
     return os.fspath(v) if isinstance(v, os.PathLike) else str(v)
 
 
@@ -75,10 +92,7 @@ def _argv(options):
     unknown = sorted(set(options) - set(_DEFAULTS))
     if unknown:
         allowed = ", ".join(sorted(_DEFAULTS) + ["structure", "verbose"])
-        raise ValueError(
-            f"comd: unknown option {unknown[0]!r}; allowed: {allowed} "
-            "(thermostats and other ensemble options are not yet available in the Python package)"
-        )
+        raise ValueError(f"comd: unknown option {unknown[0]!r}; allowed: {allowed}")
     o = dict(_DEFAULTS, **options)
     argv = ["comd"]
     pot = o.pop("potential")
@@ -149,8 +163,14 @@ class Simulation:
     them, otherwise the atoms get Maxwell-Boltzmann velocities for ``temp``. ``verbose=True`` writes the binary's screen output
     (header, thermo rows) to ``sys.stdout``.
 
-    Not yet: ``structure=PATH`` (reading structure files) and thermostat/ensemble options
-    raise ``ValueError`` naming the missing feature.
+    Ensembles (the binary's ``--thermostat`` … options): ``thermostat`` ("langevin", "csvr",
+    "nhc"), ``target_temp`` (K, or a linear ramp ``(300, 1800)`` from step 0 to step
+    ``n_steps``, default 100, then constant), ``tau`` (fs), ``nhc_chain``, ``barostat`` ("crescale"),
+    ``barostat_axes`` ("xyz", "xy", …), ``target_press`` (GPa), ``tau_p`` (fs),
+    ``compressibility`` (1/GPa); :attr:`thermo` then has the target, the conserved quantity
+    and (with a barostat) the volume.
+
+    Not yet: ``structure=PATH`` (reading structure files) raises ``ValueError``.
     """
 
     def __init__(self, potential="lj", *, structure=None, verbose=False, **options):

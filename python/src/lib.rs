@@ -190,9 +190,14 @@ impl Engine {
         let rows = s.rows();
         let flat: Vec<f64> = rows
             .iter()
-            .flat_map(|r| [r.step as f64, r.time, r.e_total, r.e_potential, r.e_kinetic, r.temperature, r.perf, r.n_atoms as f64, r.pressure])
+            .flat_map(|r| {
+                let e = r.ensemble;
+                let (target, conserved) = e.map_or((f64::NAN, f64::NAN), |e| (e.target_temp, e.conserved));
+                let volume = e.and_then(|e| e.volume).unwrap_or(f64::NAN);
+                [r.step as f64, r.time, r.e_total, r.e_potential, r.e_kinetic, r.temperature, r.perf, r.n_atoms as f64, r.pressure, target, conserved, volume]
+            })
             .collect();
-        PyArray2::from_owned_array(py, Array2::from_shape_vec((rows.len(), 9), flat).expect("9 columns"))
+        PyArray2::from_owned_array(py, Array2::from_shape_vec((rows.len(), 12), flat).expect("12 columns"))
     }
 
     /// The thermo rows as the binary prints them.

@@ -45,7 +45,7 @@ def thermo_fields(lines):
     rows = []
     for line in lines:
         f = line.split()
-        if line.startswith(" ") and len(f) == 8 and f[0].isdigit():
+        if line.startswith(" ") and len(f) in (8, 10, 12) and f[0].isdigit():
             del f[6]
             rows.append(f)
     return rows

@@ -15,8 +15,15 @@ def binary_message(comd_bin, args, tmp_path):
 
 
 def test_unknown_keyword_is_a_value_error():
-    with pytest.raises(ValueError, match=r"comd: unknown option 'thermostat'.*not yet available"):
-        comd.Simulation(thermostat="langevin")
+    with pytest.raises(ValueError, match=r"comd: unknown option 'thermostatt'; allowed: .*thermostat"):
+        comd.Simulation(thermostatt="langevin")
+
+
+def test_an_unknown_thermostat_is_the_binarys_value_error(comd_bin, tmp_path):
+    line = binary_message(comd_bin, ["--thermostat=berendsen"], tmp_path)
+    with pytest.raises(ValueError) as e:
+        comd.Simulation(thermostat="berendsen")
+    assert str(e.value) == line
 
 
 def test_negative_nx_is_the_binarys_value_error(comd_bin, tmp_path):
