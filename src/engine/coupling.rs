@@ -23,10 +23,8 @@ use crate::types::{Real, Real3};
 pub trait Coupled {
     /// Global kinetic energy per axis, `Σ p_a² / 2m` (eV), summed exactly.
     fn kinetic_diag(&mut self, comm: &mut dyn Comm, timers: &mut Timers) -> Real3;
-    /// Global kinetic energy (eV): the sum of [`Coupled::kinetic_diag`].
-    fn kinetic(&mut self, comm: &mut dyn Comm, timers: &mut Timers) -> Real {
-        self.kinetic_diag(comm, timers).iter().sum()
-    }
+    /// Global kinetic energy (eV), `Σ p² / 2m` summed exactly.
+    fn kinetic(&mut self, comm: &mut dyn Comm, timers: &mut Timers) -> Real;
     /// `p_a *= s_a` for every owned atom.
     fn scale_momenta(&mut self, s: Real3);
     /// Langevin's O step: `p ← c1·p + √((1 − c1²) m kT) (ξ − ξ̄)` with `ξ` standard normals

@@ -39,10 +39,29 @@ fn sum3(n: usize, f: impl Fn(usize) -> Real3 + Sync, comm: &mut dyn Comm, timers
     acc.map(|a| a.value())
 }
 
+/// Sums `f(i)` over `0..n` exactly, then over the ranks.
+fn sum1(n: usize, f: impl Fn(usize) -> Real + Sync, comm: &mut dyn Comm, timers: &mut Timers) -> Real {
+    let mut acc = [(0..n).into_par_iter().with_min_len(4096).fold(FixedSum::default, |mut a, i| {
+        a.add(f(i));
+        a
+    })
+    .reduce(FixedSum::default, |mut a, b| {
+        a.merge(&b);
+        a
+    })];
+    timers.time(Timer::CommReduce, |_| FixedSum::all_reduce(&mut acc, comm));
+    acc[0].value()
+}
+
 impl Coupled for FastEngine {
     fn kinetic_diag(&mut self, comm: &mut dyn Comm, timers: &mut Timers) -> Real3 {
         let (p, h) = (&self.parts.p, 0.5 / self.mass);
         sum3(self.parts.n_own, |i| p[i].map(|v| v * v * h), comm, timers)
+    }
+
+    fn kinetic(&mut self, comm: &mut dyn Comm, timers: &mut Timers) -> Real {
+        let (p, h) = (&self.parts.p, 0.5 / self.mass);
+        sum1(self.parts.n_own, |i| (p[i][0] * p[i][0] + p[i][1] * p[i][1] + p[i][2] * p[i][2]) * h, comm, timers)
     }
 
     fn scale_momenta(&mut self, s: Real3) {
@@ -60,7 +79,9 @@ impl Coupled for FastEngine {
         let gid = &self.parts.gid;
         self.noise.resize(n, [0.0; 3]);
         self.noise.par_iter_mut().enumerate().with_min_len(1024).for_each(|(i, x)| {
-            *x = std::array::from_fn(|k| stream::normal(seed, i64::from(gid[i]), step, k as u64));
+            let key = stream::Key::new(seed, i64::from(gid[i]), step);
+            let ((a, b), (c, _)) = (key.normals(0), key.normals(1));
+            *x = [a, b, c];
         });
         let noise = &self.noise;
         let mean = sum3(n, |i| noise[i], comm, timers).map(|s| s / n_global as Real);
@@ -80,7 +101,7 @@ impl Coupled for FastEngine {
                 (p[0] * p[0] + p[1] * p[1] + p[2] * p[2] - before) * h
             })
             .collect();
-        sum3(n, |i| [dk[i], 0.0, 0.0], comm, timers)[0]
+        sum1(n, |i| dk[i], comm, timers)
     }
 
     fn scale_box(&mut self, mu: Real3) -> Result<(), RunError> {
@@ -103,7 +124,7 @@ impl Coupled for FastEngine {
 
     fn potential(&mut self, comm: &mut dyn Comm, timers: &mut Timers) -> Real {
         let u = &self.u;
-        sum3(self.parts.n_own, |i| [u[i], 0.0, 0.0], comm, timers)[0]
+        sum1(self.parts.n_own, |i| u[i], comm, timers)
     }
 
     fn refresh(&mut self, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError> {
