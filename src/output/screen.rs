@@ -52,8 +52,30 @@ pub fn parameters(c: &RunConfig, pot_dir: &str) -> String {
     let _ = writeln!(s, "  printRate: {}", c.print_rate);
     let _ = writeln!(s, "  Time step: {} fs", g(c.dt));
     let _ = writeln!(s, "  Initial Temperature: {} K", g(c.temp));
-    let _ = writeln!(s, "  Initial Delta: {} Angstroms\n", g(c.delta));
+    let _ = writeln!(s, "  Initial Delta: {} Angstroms", g(c.delta));
+    ensemble(&mut s, &c.ensemble);
+    s.push('\n');
     s
+}
+
+/// The ensemble's lines of the parameter block (none for constant energy: CoMD's block).
+fn ensemble(s: &mut String, e: &crate::ensemble::EnsembleConfig) {
+    if e.is_nve() {
+        return;
+    }
+    let _ = writeln!(s, "  Thermostat: {}", format!("{:?}", e.thermostat).to_lowercase());
+    let (a, b) = e.target_temp;
+    let _ = if a == b { writeln!(s, "  Target Temperature: {} K", g(a)) } else { writeln!(s, "  Target Temperature: {} K to {} K", g(a), g(b)) };
+    let _ = writeln!(s, "  Thermostat Coupling Time: {} fs", g(e.tau));
+    if e.thermostat == crate::cli::ensemble::Thermostat::Nhc {
+        let _ = writeln!(s, "  Chain Length: {}", e.nhc_chain);
+    }
+    if e.has_barostat() {
+        let axes: String = ['x', 'y', 'z'].iter().zip(e.axes).filter(|(_, on)| *on).map(|(c, _)| *c).collect();
+        let _ = writeln!(s, "  Barostat: crescale\n  Barostat Axes: {axes}\n  Target Pressure: {} GPa", g(e.target_press));
+        let _ = writeln!(s, "  Barostat Coupling Time: {} fs\n  Compressibility: {} 1/GPa", g(e.tau_p), g(e.compressibility));
+    }
+    let _ = writeln!(s, "  Ensemble Seed: {}", e.seed);
 }
 
 fn vec3(v: [f64; 3]) -> String {
