@@ -51,3 +51,39 @@ fn thermostat_none_is_comd_nve_unchanged() {
     assert!(rows.len() >= 3, "{}", stdout(&o));
     assert_eq!(rows, thermo(&stdout(&o2)));
 }
+
+/// A ramp is linear in the absolute step from step 0 to step `-N`, and a restart follows it:
+/// a run stopped by SIGINT (its checkpoint at the step it stopped) and restarted with the
+/// same options prints the rows of the uninterrupted run after that step.
+#[test]
+fn a_ramp_follows_the_absolute_step_across_a_restart() {
+    let d = tempfile::tempdir().unwrap();
+    let ck = d.path().join("r.ckpt");
+    let base = ["-x", "4", "-y", "4", "-z", "4", "-n", "200", "-N", "8000", "--no-yaml", "--thermostat", "csvr", "--target-temp", "300:1300"];
+    let full = thermo(&crate::common::ok_in(d.path(), &base));
+    let targets: Vec<f64> = full.iter().map(|r| r[7].parse().unwrap()).collect();
+    let expected: Vec<f64> = (0..=40).map(|k| 300.0 + 25.0 * k as f64).collect();
+    assert_eq!(targets, expected);
+    let child = crate::common::comd().current_dir(d.path()).args(base).args(["--checkpoint", ck.to_str().unwrap()])
+        .stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    let _ = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+    let out = child.wait_with_output().unwrap();
+    let stopped = comd::checkpoint::decode(&std::fs::read(&ck).unwrap()).expect("checkpoint").step;
+    eprintln!("stopped at step {stopped} (exit {:?})", out.status.code());
+    let resumed = thermo(&crate::common::ok_in(d.path(), &[&base[..], &["--restart", ck.to_str().unwrap()]].concat()));
+    let after = |rows: &[Vec<String>]| rows.iter().filter(|r| r[0].parse::<u64>().unwrap() > stopped).cloned().collect::<Vec<_>>();
+    assert!(!after(&full).is_empty(), "the run ended before the signal; stopped at {stopped}");
+    assert_eq!(after(&full), after(&resumed));
+}
+
+/// A checkpoint of another ensemble is refused, naming both.
+#[test]
+fn a_restart_with_another_ensemble_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let ck = d.path().join("r.ckpt");
+    let base = ["-x", "4", "-y", "4", "-z", "4", "--no-yaml"];
+    crate::common::ok_in(d.path(), &[&base[..], &["-N", "20", "--thermostat", "csvr", "--checkpoint", ck.to_str().unwrap()]].concat());
+    crate::common::fails_in(d.path(), &[&base[..], &["-N", "40", "--restart", ck.to_str().unwrap()]].concat(), 2, "the ensemble");
+    crate::common::fails_in(d.path(), &[&base[..], &["-N", "40", "--thermostat", "nhc", "--restart", ck.to_str().unwrap()]].concat(), 2, "thermostat=csvr");
+}
