@@ -71,7 +71,7 @@ pub struct RunFlags {
     pub proc_grid: [u64; 3],
     /// `--seed`.
     pub seed: Option<u64>,
-    /// The ensemble's options ([`crate::ensemble::EnsembleConfig::describe`]; empty: NVE).
+    /// The ensemble's options ([`crate::config::EnsembleConfig::describe`]; empty: NVE).
     pub ensemble: String,
 }
 

@@ -50,6 +50,7 @@ pub mod session;
 pub mod signals;
 pub mod simulation;
 pub mod snapshot;
+pub mod stream;
 pub mod structure;
 pub mod timers;
 pub mod trajectory;

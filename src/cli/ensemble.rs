@@ -1,6 +1,6 @@
 //! Command-line options of the ensembles: thermostat, target temperature or ramp, coupling
 //! time, chain length; barostat, its axes, target pressure, coupling time and
-//! compressibility. Checked together in [`crate::ensemble::config`].
+//! compressibility. Checked together in [`crate::config::ensemble`].
 //!
 //! They are their own [`clap::Args`] group, flattened into [`super::Cli`], so decks set them
 //! under the same long names (`thermostat = "csvr"`, `target-temp = "300:1800"`).

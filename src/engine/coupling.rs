@@ -10,7 +10,7 @@
 //!   stay CoMD's.
 //!
 //! Everything global here is an exact fixed-point sum ([`crate::fixed::FixedSum`]) and every
-//! random number a pure function of (seed, gid, step) ([`crate::ensemble::stream`]), so an
+//! random number a pure function of (seed, gid, step) ([`crate::stream`]), so an
 //! ensemble run gives the same bits for any thread count and rank grid.
 
 use crate::comm::Comm;

@@ -24,16 +24,14 @@
 //! `T₀ (3N − 3) / 3N` on average (0.1 % low at 864 atoms).
 //!
 //! Determinism: each hook works on exact global sums and on random numbers keyed by (seed,
-//! gid, step) or (seed, step) ([`stream`]); the ensemble's own numbers are replicated on every
+//! gid, step) or (seed, step) ([`crate::stream`]); the ensemble's own numbers are replicated on every
 //! rank and carried in checkpoints ([`Ensemble::state`]), so a run is the same bits on any
 //! thread count and rank grid, and after a restart.
 
 pub mod barostat;
-pub mod config;
-pub mod stream;
 pub mod thermostat;
 
-pub use config::EnsembleConfig;
+pub use crate::config::EnsembleConfig;
 
 use crate::cli::ensemble::Thermostat;
 use crate::comm::Comm;
@@ -42,20 +40,9 @@ use crate::engine::{Coupled, Coupling};
 use crate::error::RunError;
 use crate::timers::Timers;
 use crate::types::{Real, Real3};
+use crate::output::EnsembleColumns as Columns;
 use barostat::Crescale;
 use thermostat::Chain;
-
-/// What an ensemble run adds to a thermo row.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Columns {
-    /// Target temperature now, K.
-    pub target_temp: Real,
-    /// The conserved quantity per atom, eV: the energy plus the chain's energy and `P₀V`,
-    /// minus the work the thermostat and barostat did.
-    pub conserved: Real,
-    /// Box volume, Å³ (with a barostat).
-    pub volume: Option<Real>,
-}
 
 /// The state of an ensemble run (replicated on every rank).
 #[derive(Debug, Clone)]

@@ -15,7 +15,7 @@
 //!   chain inwards, the particle momenta scaled once, then outwards again. Masses
 //!   `Q_1 = N_f k_B T τ²`, `Q_j = k_B T τ²`.
 
-use super::stream;
+use crate::stream;
 use crate::types::Real;
 
 /// Draw keys of the global stream: a thermostat's and a barostat's draws at one step never

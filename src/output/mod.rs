@@ -103,7 +103,19 @@ pub struct ThermoRow {
     /// stays CoMD's).
     pub pressure: f64,
     /// What a thermostat or barostat adds (columns after CoMD's).
-    pub ensemble: Option<crate::ensemble::Columns>,
+    pub ensemble: Option<EnsembleColumns>,
+}
+
+/// What an ensemble run adds to a thermo row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EnsembleColumns {
+    /// Target temperature now, K.
+    pub target_temp: f64,
+    /// The conserved quantity per atom, eV: the energy plus the chain's energy and `P₀V`,
+    /// minus the work the thermostat and barostat did.
+    pub conserved: f64,
+    /// Box volume, Å³ (with a barostat).
+    pub volume: Option<f64>,
 }
 
 /// The closing validation block.

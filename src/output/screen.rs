@@ -59,7 +59,7 @@ pub fn parameters(c: &RunConfig, pot_dir: &str) -> String {
 }
 
 /// The ensemble's lines of the parameter block (none for constant energy: CoMD's block).
-fn ensemble(s: &mut String, e: &crate::ensemble::EnsembleConfig) {
+fn ensemble(s: &mut String, e: &crate::config::EnsembleConfig) {
     if e.is_nve() {
         return;
     }

@@ -9,7 +9,7 @@ use crate::domain::Domain;
 use crate::engine::coupling::Coupled;
 use crate::engine::verlet;
 use crate::engine::exact::cells::LinkCells;
-use crate::ensemble::stream;
+use crate::stream;
 use crate::error::RunError;
 use crate::fixed::FixedSum;
 use crate::timers::{Timer, Timers};

@@ -1,6 +1,10 @@
 //! The validated run configuration (the "high level" arguments): command line and deck
 //! merged, defaults applied, and CoMD's sanity checks (spec §14) run before anything starts.
 
+pub mod ensemble;
+
+pub use ensemble::EnsembleConfig;
+
 use crate::cli::{Cli, PotType, StructureFormat};
 use crate::error::usage;
 use std::path::PathBuf;
@@ -73,7 +77,7 @@ pub struct RunConfig {
     /// Whether `-T` was given (command line or deck): it then overrides a structure's velocities.
     pub temp_given: bool,
     /// Thermostat and barostat (constant energy in a fixed box unless asked).
-    pub ensemble: crate::ensemble::EnsembleConfig,
+    pub ensemble: EnsembleConfig,
 }
 
 impl RunConfig {
@@ -141,7 +145,7 @@ impl RunConfig {
             structure_format: cli.structure_format,
             write_data: cli.write_data.clone(),
             temp_given: cli.temp.is_some(),
-            ensemble: crate::ensemble::EnsembleConfig::from_cli(cli, temp)?,
+            ensemble: EnsembleConfig::from_cli(cli, temp)?,
         };
         check_structure_options(cli)?;
         if let Some(t) = cfg.threads.filter(|&t| t > MAX_THREADS) {
