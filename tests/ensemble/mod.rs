@@ -2,5 +2,6 @@
 //! statistics, NPT against LAMMPS, and bitwise determinism across threads, ranks and
 //! restarts.
 mod determinism;
+mod npt;
 mod options;
 mod statistics;

@@ -42,3 +42,11 @@ fn funcfl_lattice_constant_at_300_k_matches_lammps() {
 fn setfl_lattice_constant_at_300_k_matches_lammps() {
     check("Cu01.eam.alloy", comd_lattice_constant(&["-t", "setfl", "-p", "Cu01.eam.alloy"]), LAMMPS_SETFL);
 }
+
+/// LAMMPS 29 Sep 2021 (Debian), `tests/data/npt/in.npt.lmp`, Cu_u6.eam (`pair_style eam`):
+/// 20 ps + 100 ps of `fix npt temp 300 300 0.1 iso 0 0 1.0`, the mean of two seeds
+/// (3.63253 ± 0.00003 and 3.63252 ± 0.00002 Å).
+const LAMMPS_FUNCFL: f64 = 3.63252;
+/// The same with Cu01.eam.alloy (`pair_style eam/alloy`): 3.63193 ± 0.00002 and
+/// 3.63188 ± 0.00002 Å.
+const LAMMPS_SETFL: f64 = 3.63191;
