@@ -47,6 +47,8 @@ pub struct Snapshot {
     pub e_potential: f64,
     /// Kinetic energy per atom, eV.
     pub e_kinetic: f64,
+    /// The thermostat's target temperature, K (`None`: constant energy).
+    pub target_temp: Option<f64>,
     /// The atoms, sorted by gid.
     pub atoms: Vec<SnapshotAtom>,
 }
@@ -91,6 +93,7 @@ impl Snapshot {
             e_total: -1.166,
             e_potential: -1.2436,
             e_kinetic: 0.0776,
+            target_temp: None,
             atoms,
         }
     }
@@ -109,6 +112,8 @@ pub struct RunControl {
     stop: AtomicBool,
     starting: AtomicBool,
     running: AtomicBool,
+    /// Changes of the thermostat's target asked for and not yet taken, whole K.
+    target_nudge: std::sync::atomic::AtomicI64,
     reason: std::sync::OnceLock<&'static str>,
 }
 
@@ -176,6 +181,15 @@ impl RunControl {
     /// (before it, in start-up, there is nothing to save and a signal ends the process).
     pub fn set_running(&self) {
         self.running.store(true, Ordering::SeqCst);
+    }
+    /// Asks the simulation to change its thermostat's target by `delta_k` K (the viewer's
+    /// `[` and `]`); requests add up until taken.
+    pub fn nudge_target(&self, delta_k: f64) {
+        self.target_nudge.fetch_add(delta_k.round() as i64, Ordering::Relaxed);
+    }
+    /// The sum of the target changes asked for since the last call, K.
+    pub fn take_target_nudge(&self) -> f64 {
+        self.target_nudge.swap(0, Ordering::Relaxed) as f64
     }
     /// Whether the time-step loop has started.
     pub fn is_running(&self) -> bool {

@@ -100,6 +100,7 @@ impl Frame {
             e_total: (self.e_potential + self.e_kinetic) / n,
             e_potential: self.e_potential / n,
             e_kinetic: self.e_kinetic / n,
+            target_temp: self.target_temp,
             atoms,
         }
     }

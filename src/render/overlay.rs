@@ -34,7 +34,10 @@ pub struct Rates {
 pub fn hud_lines(snap: &Snapshot, rates: Rates, status: Option<&str>) -> Vec<String> {
     let mut lines = vec![
         format!("STEP {:>8}   T = {:.2} FS", snap.step, snap.time_fs),
-        format!("TEMP {:10.2} K", snap.temperature),
+        match snap.target_temp {
+            Some(t) => format!("TEMP {:10.2} K   TARGET {t:.0} K", snap.temperature),
+            None => format!("TEMP {:10.2} K", snap.temperature),
+        },
         format!("E TOT {:+.6} EV/ATOM", snap.e_total),
         format!("ATOMS {}", snap.atoms.len()),
     ];

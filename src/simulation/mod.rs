@@ -397,8 +397,22 @@ impl Run<'_, '_> {
             let mut stop = [i64::from(c.stop_requested())];
             self.comm.max_i64(&mut stop);
             self.stopped_early = stop[0] != 0;
+            self.take_target_nudge(c.take_target_nudge());
         }
         Ok(())
+    }
+
+    /// Applies the viewer's change of the thermostat's target (rank 0's, so every rank
+    /// changes by the same amount), logging the new target on rank 0.
+    fn take_target_nudge(&mut self, dk: Real) {
+        let mut v = [if self.comm.rank() == 0 { dk as i64 } else { 0 }];
+        self.comm.sum_i64(&mut v);
+        if let (Some(e), true) = (self.ensemble.as_mut(), v[0] != 0) {
+            e.nudge(v[0] as Real);
+            if self.comm.rank() == 0 {
+                eprintln!("comd: target temperature now {:.0} K (from step {})", e.target_temp_at(self.step), self.step);
+            }
+        }
     }
 
     /// CoMD's epilog: validation, the final dump, the observers' final frame (also after a

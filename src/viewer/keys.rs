@@ -29,7 +29,14 @@ pub enum Action {
     ToggleGif,
     /// Show or hide the key list.
     Help,
+    /// Lower the thermostat's target by [`TARGET_STEP_K`].
+    Cooler,
+    /// Raise the thermostat's target by [`TARGET_STEP_K`].
+    Hotter,
 }
+
+/// How much `[` and `]` change the thermostat's target, K.
+pub const TARGET_STEP_K: f64 = 100.0;
 
 /// (key label, description, action) for every binding.
 pub const BINDINGS: &[(&str, &str, Action)] = &[
@@ -45,6 +52,7 @@ pub const BINDINGS: &[(&str, &str, Action)] = &[
     ("+ / -", "LESS / MORE THROTTLE", Action::Faster),
     ("S", "SCREENSHOT PNG", Action::Screenshot),
     ("A", "START / STOP GIF", Action::ToggleGif),
+    ("[ / ]", "TARGET T -/+ 100 K (THERMOSTAT)", Action::Cooler),
     ("H", "THIS HELP", Action::Help),
     ("Q / ESC", "CLOSE WINDOW (RUN GOES ON)", Action::Quit),
 ];
@@ -66,6 +74,8 @@ pub fn action_for(key: &Key) -> Option<Action> {
             "s" | "S" => Some(Action::Screenshot),
             "a" | "A" => Some(Action::ToggleGif),
             "h" | "H" | "?" => Some(Action::Help),
+            "[" => Some(Action::Cooler),
+            "]" => Some(Action::Hotter),
             _ => None,
         },
         _ => None,
@@ -121,6 +131,7 @@ mod tests {
             Some(Action::TogglePause)
         );
         assert_eq!(action_for(&Key::Character("z".into())), None);
+        assert_eq!(action_for(&Key::Character("]".into())), Some(Action::Hotter));
         assert!(help_lines().iter().all(|l| l.len() < 48));
     }
 }

@@ -1,6 +1,7 @@
 //! The real `comd --viewer` window under Xvfb.
 //!
-//! 1. Driven with xdotool (keys, mouse, `s` screenshot, `a` GIF start/stop, `q`), via
+//! 1. Driven with xdotool (keys, mouse, `[`/`]` the thermostat's target, `s` screenshot, `a`
+//!    GIF start/stop, `q`), via
 //!    `tests/render/viewer_window.sh`.
 //! 2. The window's own pixels (`xwd -id`), right after it opens and after a resize, without
 //!    pressing any key, against an offscreen `--screenshot` of the same system, view and
@@ -35,12 +36,13 @@ fn comd_viewer_window_screenshot_gif_and_quit() {
     // a run long enough to drive the window (the script presses keys for ~15 s), small
     // enough that lavapipe renders quickly
     let out = Command::new("bash")
-        .args([script, env!("CARGO_BIN_EXE_comd"), "-x", "6", "-y", "6", "-z", "6", "-N", "2000000", "-n", "1000", "--no-yaml", "--quiet"])
+        .args([script, env!("CARGO_BIN_EXE_comd"), "-x", "6", "-y", "6", "-z", "6", "-N", "2000000", "-n", "1000", "--no-yaml", "--quiet", "--thermostat", "csvr", "--target-temp", "600"])
         .output()
         .expect("run the window script");
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "window test failed:\n{text}");
     assert!(text.contains("ok: q closed the window"), "{text}");
+    assert!(text.contains("ok: [ and ] moved the thermostat's target"), "{text}");
 }
 
 const BIN: &str = env!("CARGO_BIN_EXE_comd");

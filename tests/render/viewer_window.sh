@@ -73,6 +73,14 @@ key period; key period
 key space;  wait_log "simulation resumed" 10
 key minus;  wait_log "throttle 1 ms" 10
 key plus;   wait_log "throttle 0 ms" 10
+# The thermostat's target: ] and [ change it by 100 K in the running simulation.
+if printf '%s\n' "$@" | grep -q -- '^--thermostat$'; then
+  key bracketright; wait_log "target temperature now 700 K" 20
+  key bracketleft; key bracketleft; wait_log "target temperature now 500 K" 20
+  echo "ok: [ and ] moved the thermostat's target 600 -> 700 -> 500 K"
+else
+  key bracketright; wait_log "has no thermostat" 10
+fi
 key c; key o; key b
 # Orbit (left drag), pan (right drag), zoom (wheel).
 xdotool mousemove --window "$WID" 300 300 mousedown 1 mousemove --window "$WID" 420 340 sleep 0.3 mouseup 1

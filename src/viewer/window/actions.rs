@@ -7,7 +7,7 @@
 use super::{App, GIF_DELAY_MS};
 use crate::image_out::next_free_name;
 use crate::image_out::writer::Job;
-use crate::viewer::keys::{help_lines, next_delay, Action};
+use crate::viewer::keys::{help_lines, next_delay, Action, TARGET_STEP_K};
 use std::path::Path;
 use winit::event_loop::ActiveEventLoop;
 
@@ -51,6 +51,16 @@ impl App {
                 let d = next_delay(self.control.delay_us(), action == Action::Slower);
                 self.control.set_delay_us(d);
                 eprintln!("comd: throttle {} ms per step", d as f64 / 1000.0);
+            }
+            Action::Cooler | Action::Hotter => {
+                let dk = if action == Action::Hotter { TARGET_STEP_K } else { -TARGET_STEP_K };
+                match self.snapshot.as_ref().and_then(|s| s.target_temp) {
+                    Some(t) => {
+                        self.control.nudge_target(dk);
+                        eprintln!("comd: target temperature {:.0} K -> {:.0} K", t, (t + dk).max(0.0));
+                    }
+                    None => eprintln!("comd: this run has no thermostat (--thermostat): [ and ] do nothing"),
+                }
             }
             Action::Screenshot => self.screenshot_requested = true,
             Action::ToggleGif => self.toggle_gif(),
