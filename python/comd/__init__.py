@@ -166,7 +166,7 @@ class Simulation:
     Ensembles (the binary's ``--thermostat`` … options): ``thermostat`` ("langevin", "csvr",
     "nhc"), ``target_temp`` (K, or a linear ramp ``(300, 1800)`` from step 0 to step
     ``n_steps``, default 100, then constant), ``tau`` (fs), ``nhc_chain``, ``barostat`` ("crescale"),
-    ``barostat_axes`` ("xyz", "xy", …), ``target_press`` (GPa), ``tau_p`` (fs),
+    ``barostat_axes`` (only "xyz" so far), ``target_press`` (GPa), ``tau_p`` (fs),
     ``compressibility`` (1/GPa); :attr:`thermo` then has the target, the conserved quantity
     and (with a barostat) the volume.
 
