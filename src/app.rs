@@ -150,33 +150,11 @@ fn simulate(
         None => None,
     };
     let mut data = cfg.write_data.as_ref().map(|p| crate::structure::data_file::DataWriter::new(p, pot.species()));
-    let mut observers: Vec<&mut dyn Observer> = Vec::new();
     let n_atoms = structure.as_ref().map_or(4 * cfg.n_cells.iter().product::<usize>(), |s| s.atoms.len());
-    // the window wants ~10 frames/s; a step of N atoms takes roughly N/5e6 s on two cores
-    let window_every = (1_000_000 / n_atoms.max(1)).clamp(1, 100) as u64;
-    let capture_every = v.gif_every.min(v.frames_every());
-    let mut window_feed: Option<Box<dyn Observer>> = match window {
-        #[cfg(feature = "viewer")]
-        Some(tx) if rank0 => Some(Box::new(crate::observer::feeds::WindowFeed::new(tx, window_every))),
-        Some(_) => Some(Box::new(crate::observer::Cadence(Some(window_every)))),
-        None => None,
-    };
-    let mut capture_feed: Option<Box<dyn Observer>> = if v.wants_capture() { Some(capture_observer(v, capture_every, rank0)?) } else { None };
-    for o in [&mut window_feed, &mut capture_feed].into_iter().flatten() {
-        observers.push(o.as_mut());
-    }
-    if let Some(o) = xyz.as_mut() {
-        observers.push(o);
-    }
-    if let Some(o) = lammps.as_mut() {
-        observers.push(o);
-    }
-    if let Some(o) = ckpt.as_mut() {
-        observers.push(o);
-    }
-    if let Some(o) = data.as_mut() {
-        observers.push(o);
-    }
+    let mut feeds = front_end_feeds(v, window, n_atoms, rank0)?;
+    let mut observers: Vec<&mut dyn Observer> = feeds.iter_mut().map(|o| o.as_mut() as &mut dyn Observer).collect();
+    let files = [xyz.as_mut().map(|o| o as &mut dyn Observer), lammps.as_mut().map(|o| o as _), ckpt.as_mut().map(|o| o as _), data.as_mut().map(|o| o as _)];
+    observers.extend(files.into_iter().flatten());
     let mut progress = if rank0 { crate::progress::Progress::new(start.unwrap_or(0), cfg.n_steps, w.quiet) } else { None };
     let hooks = crate::simulation::Hooks {
         observers,
@@ -197,6 +175,24 @@ fn simulate(
         crate::plot::write(p, &outcome.rows, &title)?;
     }
     Ok(outcome)
+}
+
+/// The observers that feed the window (every rank keeps the cadence, rank 0 sends) and the
+/// offscreen capture.
+fn front_end_feeds(v: &ViewerArgs, window: Option<crossbeam_channel::Sender<crate::snapshot::Snapshot>>, n_atoms: usize, rank0: bool) -> anyhow::Result<Vec<Box<dyn Observer>>> {
+    // the window wants ~10 frames/s; a step of N atoms takes roughly N/5e6 s on two cores
+    let window_every = (1_000_000 / n_atoms.max(1)).clamp(1, 100) as u64;
+    let mut feeds: Vec<Box<dyn Observer>> = Vec::new();
+    match window {
+        #[cfg(feature = "viewer")]
+        Some(tx) if rank0 => feeds.push(Box::new(crate::observer::feeds::WindowFeed::new(tx, window_every))),
+        Some(_) => feeds.push(Box::new(crate::observer::Cadence(Some(window_every)))),
+        None => {}
+    }
+    if v.wants_capture() {
+        feeds.push(capture_observer(v, v.gif_every.min(v.frames_every()), rank0)?);
+    }
+    Ok(feeds)
 }
 
 /// The `--structure` file, checked (its warnings printed on rank 0); on a restart, the

@@ -7,14 +7,16 @@
 //! ([`crate::comm::agree`]), so no rank is left waiting.
 
 mod checks;
+mod prolog;
 pub mod report;
 
-use checks::{check_barostat_room, check_memory, check_temperature};
+use checks::{check_memory, check_temperature};
+use prolog::prolog;
 
 use crate::checkpoint::Checkpoint;
 use crate::comm::{self, Comm};
 use crate::config::{RunConfig, YamlTarget};
-use crate::engine::{self, Coupling, Engine, EngineKind, Restore, Start, Structure};
+use crate::engine::{Coupling, Engine, EngineKind, Structure};
 use crate::ensemble::Ensemble;
 use crate::error::{usage, RunError};
 use crate::observer::Observer;
@@ -126,110 +128,6 @@ fn say_on(rank0: bool, out: &mut dyn Write, s: &str) -> anyhow::Result<()> {
 struct Begin {
     restart: Option<Checkpoint>,
     structure: Option<Structure>,
-}
-
-/// CoMD's `initSimulation` and the setup report: the engine from the factory, the atom
-/// count and energy the validation compares with, the link-cell facts.
-#[allow(clippy::too_many_arguments)]
-fn prolog<'a, 'h>(
-    cfg: &'a RunConfig,
-    pot: &Potential,
-    begin: Begin,
-    comm: &'a mut dyn Comm,
-    hooks: Hooks<'h>,
-    out: &'a mut dyn Write,
-    mut timers: Timers,
-    platform: Platform,
-    pot_dir: &'a str,
-) -> anyhow::Result<Run<'a, 'h>> {
-    let lat = cfg.lattice(pot.lattice_constant());
-    let restart = begin.restart;
-    let (start, initial, global_max) = match (&restart, begin.structure) {
-        (Some(ck), _) => {
-            let r = Restore { atoms: ck.atoms.clone(), energies: (ck.e_potential, ck.e_kinetic), box_max: ck.box_max };
-            (Start::Checkpoint(r), Some((ck.e_initial, ck.n_initial, ck.step)), ck.box_max)
-        }
-        (None, Some(s)) => {
-            let lengths = s.lengths;
-            (Start::Atoms(s), None, lengths)
-        }
-        (None, None) => (Start::Lattice, None, [0, 1, 2].map(|a| cfg.n_cells[a] as Real * lat)),
-    };
-    check_barostat_room(cfg, pot, global_max)?;
-    if let Some(c) = &hooks.control {
-        c.set_starting();
-    }
-    let engine = engine::start(cfg, pot, start, comm, &mut timers)?;
-    if let Some(ck) = &restart {
-        let n = report::global_atoms(engine.as_ref(), comm, None);
-        if n != ck.atoms.len() as i64 {
-            return Err(usage(format!("--restart: {} of the checkpoint's {} atoms fit no rank's domain", ck.atoms.len() as i64 - n, ck.atoms.len())));
-        }
-    }
-    let n0 = match initial {
-        Some((_, n, _)) => n,
-        None => report::global_atoms(engine.as_ref(), comm, None),
-    };
-    let layout = engine.layout();
-    let mut occ = [layout.max_occupancy as i64, layout.capacity as i64];
-    comm.max_i64(&mut occ);
-    let setup = Setup {
-        n_global: n0,
-        global_min: [0.0; 3],
-        global_max,
-        proc_grid: cfg.proc_grid,
-        grid_size: layout.grid_size,
-        box_size: layout.box_size,
-        cutoff: pot.cutoff(),
-        max_occupancy: occ[0] as usize,
-        capacity: occ[1] as usize,
-        potential: pot.describe(),
-        is_eam: pot.is_eam(),
-        n_local: engine.n_local(),
-        n_boxes: layout.n_boxes,
-    };
-    let e0 = initial.map_or((engine.e_potential() + engine.e_kinetic()) / n0 as Real, |i| i.0);
-    let first_step = initial.map_or(0, |i| i.2);
-    let mut ensemble = Ensemble::new(&cfg.ensemble, cfg.dt, cfg.n_steps, n0, first_step);
-    if let (Some(e), Some(ck)) = (ensemble.as_mut(), &restart) {
-        e.restore(&ck.ensemble).map_err(|m| usage(format!("--restart: {m}")))?;
-    }
-    let rank0 = comm.rank() == 0;
-    say_on(rank0, out, &screen::setup(&setup))?;
-    say_on(rank0, out, &format!("\nInitial energy : {e0:14.12}, atom count : {n0} \n\n"))?;
-    if let (Some(ck), Some(path)) = (&restart, &cfg.restart) {
-        say_on(rank0, out, &format!("Restarted from {} at step {}\n\n", path.display(), ck.step))?;
-    }
-    if let (None, Some(path)) = (&restart, &cfg.structure) {
-        let b = global_max;
-        say_on(rank0, out, &format!("Structure from {}: {n0} atoms, box {} x {} x {} Å\n\n", path.display(), b[0], b[1], b[2]))?;
-    }
-    say_on(rank0, out, &screen::timestamp("Initialization Finished"))?;
-    say_on(rank0, out, &screen::timestamp("Starting simulation"))?;
-    match &ensemble {
-        None => say_on(rank0, out, screen::thermo_header())?,
-        Some(_) => say_on(rank0, out, &screen::thermo_header_with(true, cfg.ensemble.has_barostat()))?,
-    }
-    Ok(Run {
-        cfg,
-        comm,
-        hooks,
-        out,
-        timers,
-        platform,
-        pot_dir,
-        engine,
-        setup,
-        species: (pot.species().to_string(), pot.u_unit()),
-        e0,
-        n0,
-        first_step,
-        step: first_step,
-        prev_step: first_step as i64 - 1,
-        rows: Vec::new(),
-        stopped_early: false,
-        ensemble,
-    })
 }
 
 impl Run<'_, '_> {

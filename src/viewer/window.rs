@@ -180,6 +180,24 @@ impl App {
         }
     }
 
+    /// The overlay's lines: the run's figures (or that it has not sent any yet), the
+    /// `status` lines and, with `h`, the key list.
+    fn overlay(&self, status: Vec<String>) -> Vec<String> {
+        let mut hud = match self.snapshot.as_ref() {
+            Some(snap) => {
+                let rates = Rates { steps_per_s: self.steps_per_s.rate(), frames_per_s: self.fps.rate() };
+                hud_lines(snap, rates, None)
+            }
+            None => vec!["WAITING FOR THE SIMULATION...".to_string()],
+        };
+        hud.extend(status);
+        if self.show_help {
+            hud.push(String::new());
+            hud.extend(help_lines());
+        }
+        hud
+    }
+
     fn redraw(&mut self) {
         let t0 = Instant::now();
         let was_fresh = std::mem::take(&mut self.fresh);
@@ -187,6 +205,10 @@ impl App {
         if let (true, ColorBy::Structure, Some(s)) = (was_fresh, self.color, self.snapshot.as_mut()) {
             self.cna.label(s);
         }
+        if let (true, Some(s)) = (was_fresh, self.snapshot.as_ref()) {
+            self.steps_per_s.observe(s.step, t0);
+        }
+        let hud = self.overlay(status);
         let Some(gfx) = self.gfx.as_mut() else { return };
         let (w, h) = gfx.size();
         let empty = Snapshot {
@@ -197,7 +219,6 @@ impl App {
         if was_fresh {
             gfx.renderer
                 .set_snapshot(&gfx.gpu.device, &gfx.gpu.queue, snap, self.color);
-            self.steps_per_s.observe(snap.step, t0);
         }
         let (view, ortho) = (self.args.view(), self.reset_ortho);
         let fit = |s: &Snapshot| OrbitCamera {
@@ -212,24 +233,6 @@ impl App {
                 &waiting
             }
         };
-        let mut hud = if self.snapshot.is_some() {
-            hud_lines(
-                snap,
-                Rates {
-                    steps_per_s: self.steps_per_s.rate(),
-                    frames_per_s: self.fps.rate(),
-                },
-                None,
-            )
-        } else {
-            vec!["WAITING FOR THE SIMULATION...".to_string()]
-        };
-        hud.extend(status);
-        if self.show_help {
-            hud.push(String::new());
-            hud.extend(help_lines());
-        }
-
         if gfx.present(camera, &self.opts, &hud) == Presented::Retry {
             self.input_dirty = true;
             return;
