@@ -194,12 +194,15 @@ impl RunConfig {
         let names = ["-x", "-y", "-z"];
         let procs = ["-i", "-j", "-k"];
         // a structure's box is checked against the ranks when it is read (crate::structure)
+        // the same rule as CoMD's link cells: at least two cells of one cutoff per rank
+        let fits = |n: usize, procs: usize| {
+            let size = n as f64 * lat;
+            size >= 2.0 * cutoff * procs as f64 && (size / procs as f64 / cutoff).floor() >= 2.0
+        };
         for a in (0..3).filter(|_| self.structure.is_none()) {
             let size = self.n_cells[a] as f64 * lat;
-            let min = 2.0 * cutoff * self.proc_grid[a] as f64;
-            let cells_per_rank = (size / self.proc_grid[a] as f64 / cutoff).floor();
-            if size < min || cells_per_rank < 2.0 {
-                let need = (min / lat).ceil() as i64 + 1;
+            if !fits(self.n_cells[a], self.proc_grid[a]) {
+                let need = (1..).find(|&n| fits(n, self.proc_grid[a])).expect("some size fits");
                 return Err(usage(format!(
                     "{}: the simulation is too small: {} unit cells x {lat} Å = {size:.2} Å, but each of the {} rank(s) \
                      along this axis ({}) needs at least 2 cutoffs ({:.2} Å); use {} {need} or more",

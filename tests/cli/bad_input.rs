@@ -13,6 +13,35 @@ fn rank_grid_must_match_the_number_of_ranks() {
 fn too_small_a_box_is_refused_with_the_size_needed() {
     let (o, _d) = run_in_tmp(&["-x", "2", "--no-yaml"]);
     assert_fails(&o, 2, "-x: the simulation is too small");
+    // the size suggested is the smallest that runs: it runs, one cell fewer does not
+    for (args, axis) in [(vec!["-x", "1"], "-x"), (vec!["-e", "-d", &pots(), "-z", "1"], "-z")] {
+        let (o, _d) = run_in_tmp(&[&args[..], &["--no-yaml", "-N", "1"]].concat());
+        let err = stderr(&o);
+        let need: usize = err.split(&format!("use {axis} ")).nth(1).and_then(|t| t.split(' ').next()).and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("no size in {err}"));
+        for (n, runs) in [(need, true), (need - 1, false)] {
+            let mut a = args.clone();
+            let n = n.to_string();
+            *a.last_mut().unwrap() = &n;
+            let (o, _d) = run_in_tmp(&[&a[..], &["--no-yaml", "-N", "1"]].concat());
+            assert_eq!(o.status.success(), runs, "{a:?}: {}", stderr(&o));
+        }
+    }
+}
+
+#[test]
+fn a_potential_name_that_is_not_a_file_says_what_it_is() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::create_dir(d.path().join("tables")).unwrap();
+    let fifo = d.path().join("pipe");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let dir = d.path().to_str().unwrap();
+    for (name, kind) in [("tables", "is a directory"), ("pipe", "is a FIFO")] {
+        let o = comd().current_dir(d.path()).args(["-e", "-d", dir, "-p", name, "-N", "1", "--no-yaml"]).output().unwrap();
+        assert_fails(&o, 2, kind);
+    }
+    // an absolute path to a device: said, not opened (a device could block or never end)
+    let o = comd().current_dir(d.path()).args(["-e", "-p", "/dev/null", "-N", "1", "--no-yaml"]).output().unwrap();
+    assert_fails(&o, 2, "is a character device");
 }
 
 #[test]

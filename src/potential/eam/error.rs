@@ -24,6 +24,14 @@ pub enum EamFileError {
         /// Where to get the file.
         hint: String,
     },
+    /// The path exists but is a directory, a FIFO, a device or a socket.
+    #[error("{}: is {kind}, not an EAM potential file; name the table's file with --potName (-p) and its folder with --potDir (-d)", .path.display())]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+        /// What it is ("a directory", "a FIFO", …).
+        kind: &'static str,
+    },
     /// The file exists (or was named explicitly) but could not be read.
     #[error("{}: cannot read the EAM potential file: {source}", .path.display())]
     Io {

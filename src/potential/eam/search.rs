@@ -56,10 +56,28 @@ pub fn locate_in(name: &str, dirs: &[PathBuf]) -> Result<PathBuf, EamFileError> 
     if let Some(found) = candidates.iter().find(|p| p.is_file()) {
         return Ok(found.clone());
     }
+    if let Some((path, kind)) = candidates.iter().find_map(|p| Some((p, not_a_file(p)?))) {
+        return Err(EamFileError::NotAFile { path: path.clone(), kind });
+    }
     Err(EamFileError::NotFound {
         name: name.to_string(),
         searched: candidates,
         hint: WHERE_TO_GET_FILES.to_string(),
+    })
+}
+
+/// What `path` is when it exists but is not a regular file (after following symlinks).
+fn not_a_file(path: &Path) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    let t = std::fs::metadata(path).ok()?.file_type();
+    Some(match () {
+        _ if t.is_file() => return None,
+        _ if t.is_dir() => "a directory",
+        _ if t.is_fifo() => "a FIFO",
+        _ if t.is_char_device() => "a character device",
+        _ if t.is_block_device() => "a block device",
+        _ if t.is_socket() => "a socket",
+        _ => "not a regular file",
     })
 }
 
