@@ -29,7 +29,7 @@ use crate::potential::Potential;
 use crate::records::AtomRecord;
 use crate::simulation::report;
 use crate::timers::{Timer, Timers};
-use crate::types::{Real, Real3};
+use crate::types::{Real, Real3, Voigt};
 use anyhow::Context;
 use std::path::Path;
 use std::time::Instant;
@@ -293,10 +293,10 @@ impl Session {
         Ok(report::pressure(self.engine.as_ref(), &mut self.comm, self.engine.box_lengths()))
     }
 
-    /// The virial `W = Σ_pairs d·f`, eV.
-    pub fn virial(&mut self) -> anyhow::Result<Real> {
+    /// The virial tensor `W_ab = Σ_pairs d_a f_b`, eV, Voigt order `xx yy zz yz xz xy`.
+    pub fn virial(&mut self) -> anyhow::Result<Voigt> {
         self.refresh()?;
-        Ok(self.engine.virial())
+        Ok(report::virial(self.engine.as_ref(), &mut self.comm))
     }
 
     /// The box: lower corner and edge lengths, Å.

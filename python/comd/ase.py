@@ -7,9 +7,10 @@ The options are :class:`comd.Simulation`'s (``pot_dir``, ``pot_name``, ``pot_typ
 ``threads``, ``skin``); the lattice options do not apply.
 
 Units are ASE's: Å, eV, eV/Å, eV/Å³. Lennard-Jones is CoMD's (σ = 2.315 Å, ε = 0.167 eV,
-cutoff 2.5σ, shifted to zero at the cutoff). The stress is the hydrostatic part of the virial
-stress, ``-W / 3V`` on the diagonal (the engines sum the scalar virial ``W``, not its tensor),
-without the kinetic term, as ASE calculators return it.
+cutoff 2.5σ, shifted to zero at the cutoff). The stress is the virial stress
+``-W_ab / V`` (Voigt order ``xx yy zz yz xz xy``, from the engines' exact sums of the virial
+tensor ``W_ab = Σ d_a f_b`` over pairs), without the kinetic term, as ASE calculators return
+it (``Atoms.get_stress(include_ideal_gas=True)`` adds it).
 
 The box must be at least two cutoffs wide along every axis (the engines' link cells), e.g.
 5x5x5 unit cells of copper for LJ and 4x4x4 for ``Cu_u6.eam``.
@@ -88,11 +89,11 @@ class CoMD(Calculator):
         e = self.sim._e
         energy = e.energies[0]
         _, _, _, forces, per_atom = e.arrays()
-        hydro = -e.virial / (3.0 * float(np.prod(lengths)))
+        stress = -np.asarray(e.virial) / float(np.prod(lengths))
         self.results = {
             "energy": energy,
             "free_energy": energy,
             "forces": forces,
             "energies": per_atom,
-            "stress": np.array([hydro, hydro, hydro, 0.0, 0.0, 0.0]),
+            "stress": stress,
         }

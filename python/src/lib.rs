@@ -230,7 +230,7 @@ impl Engine {
         self.get().temperature().map_err(to_py)
     }
     #[getter]
-    fn virial(&self) -> PyResult<f64> {
+    fn virial(&self) -> PyResult<[f64; 6]> {
         self.get().virial().map_err(to_py)
     }
     fn pressure(&mut self) -> PyResult<f64> {

@@ -123,10 +123,5 @@ fn check(cli: &Cli) -> anyhow::Result<()> {
     if e.nhc_chain.is_some() && thermo != Thermostat::Nhc {
         return Err(usage("--nhc-chain: applies to --thermostat nhc only"));
     }
-    if e.barostat_axes.is_some_and(|a| a != [true; 3]) {
-        // the kernels sum the trace of the virial only; a slab's in-plane pressure needs its
-        // diagonal, and the trace's third would drive the box to a wrong state
-        return Err(usage("--barostat-axes: scaling only some axes needs the per-axis pressure, which this build does not compute yet; allowed: xyz (isotropic)"));
-    }
     Ok(())
 }

@@ -28,7 +28,7 @@ use crate::lattice::{LatticeAtom, LatticeSpec};
 use crate::potential::Potential;
 use crate::records::AtomRecord;
 use crate::timers::Timers;
-use crate::types::{Real, Real3};
+use crate::types::{Real, Real3, Voigt};
 
 /// Link-cell facts for the report.
 #[derive(Debug, Clone, Copy, Default)]
@@ -110,8 +110,9 @@ pub trait Engine: Stages + Send {
     fn layout(&self) -> Layout;
     /// The atom mass, internal units.
     fn mass(&self) -> Real;
-    /// This rank's virial `W = Σ_pairs d·f` (eV), for the pressure; at print steps only.
-    fn virial(&self) -> Real;
+    /// This rank's virial tensor `W_ab = Σ_pairs d_a f_b` (eV, Voigt order `xx yy zz yz xz
+    /// xy`), for the pressure and the stress; at steps with energies only.
+    fn virial(&self) -> Voigt;
     /// Edge lengths of the global box, Å (a barostat changes them).
     fn box_lengths(&self) -> Real3;
     /// Neighbour-list builds so far (start-up and rebuilds) on a path that keeps lists: the

@@ -38,6 +38,8 @@ pub struct Frame {
     pub u_unit: f64,
     /// Pressure (virial and kinetic parts), GPa.
     pub pressure: f64,
+    /// The global virial tensor `W_ab = Σ_pairs d_a f_b`, eV, Voigt order `xx yy zz yz xz xy`.
+    pub virial: [f64; 6],
     /// Total energy per atom at step 0, eV (the validation block; carried across restarts).
     pub e_initial: f64,
     /// Atoms at step 0.
@@ -63,6 +65,19 @@ impl Frame {
     pub fn wrapped(&self) -> Frame {
         let lengths: [f64; 3] = std::array::from_fn(|k| self.box_max[k] - self.box_min[k]);
         Frame { atoms: self.atoms.iter().map(|a| a.wrapped(lengths)).collect(), ..self.clone() }
+    }
+
+    /// The stress tensor `σ_ab = −(Σ p_a p_b / m + W_ab) / V` in eV/Å³, Voigt order (ASE's
+    /// sign and order: `−σ_aa` averages to the pressure), its kinetic part summed in gid order.
+    pub fn stress(&self) -> [f64; 6] {
+        let volume: f64 = (0..3).map(|k| self.box_max[k] - self.box_min[k]).product();
+        let pairs = [(0, 0), (1, 1), (2, 2), (1, 2), (0, 2), (0, 1)];
+        let inv_m = 1.0 / self.mass;
+        std::array::from_fn(|c| {
+            let (a, b) = pairs[c];
+            let kinetic: f64 = self.atoms.iter().map(|r| r.p[a] * r.p[b] * inv_m).sum();
+            -(kinetic + self.virial[c]) / volume
+        })
     }
 
     /// Temperature, K.

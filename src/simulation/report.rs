@@ -11,7 +11,7 @@ use crate::observer::Frame;
 use crate::output::{dump, ThermoRow, TimerReport};
 use crate::records::{self, AtomRecord};
 use crate::timers::{Timer, TimerStats, Timers, N_TIMERS};
-use crate::types::Real;
+use crate::types::{trace, Real, Voigt};
 use anyhow::Context;
 
 /// Atoms on all ranks (timed as a reduction when `timers` is given).
@@ -43,13 +43,19 @@ pub fn thermo_row(engine: &dyn Engine, n: i64, step: u64, dt: Real, elapsed: f64
     }
 }
 
-/// Pressure from the virial theorem, `P = (2 E_kin + W) / 3V`, in GPa.
+/// Pressure from the virial theorem, `P = (2 E_kin + tr W) / 3V`, in GPa.
 pub fn pressure(engine: &dyn Engine, comm: &mut dyn Comm, box_size: [Real; 3]) -> Real {
-    let mut w = [FixedSum::default()];
-    w[0].add(engine.virial());
-    FixedSum::all_reduce(&mut w, comm);
+    let w = virial(engine, comm);
     let volume = box_size[0] * box_size[1] * box_size[2];
-    (2.0 * engine.e_kinetic() + w[0].value()) / (3.0 * volume) * crate::constants::EV_PER_A3_IN_GPA
+    (2.0 * engine.e_kinetic() + trace(&w)) / (3.0 * volume) * crate::constants::EV_PER_A3_IN_GPA
+}
+
+/// The global virial tensor (eV, Voigt order), each component summed exactly over ranks.
+pub fn virial(engine: &dyn Engine, comm: &mut dyn Comm) -> Voigt {
+    let mut w = [FixedSum::default(); 6];
+    w.iter_mut().zip(engine.virial()).for_each(|(w, v)| w.add(v));
+    FixedSum::all_reduce(&mut w, comm);
+    w.map(|w| w.value())
 }
 
 /// All atoms on rank 0, sorted by gid, with their owning rank.
@@ -80,6 +86,7 @@ pub fn write_dump(engine: &dyn Engine, comm: &mut dyn Comm, path: &std::path::Pa
 pub fn gather_frame(engine: &dyn Engine, comm: &mut dyn Comm, step: u64, cfg: &RunConfig, ensemble: Option<&Ensemble>, initial: (Real, i64), species: &(String, Real)) -> Option<Frame> {
     let global_max = engine.box_lengths();
     let pressure = pressure(engine, comm, global_max);
+    let virial = virial(engine, comm);
     let (atoms, ranks) = gather_records(engine, comm)?;
     Some(Frame {
         step,
@@ -93,6 +100,7 @@ pub fn gather_frame(engine: &dyn Engine, comm: &mut dyn Comm, step: u64, cfg: &R
         species: species.0.clone(),
         u_unit: species.1,
         pressure,
+        virial,
         e_initial: initial.0,
         n_initial: initial.1,
         atoms,

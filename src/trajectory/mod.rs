@@ -187,6 +187,7 @@ mod tests {
             species: "Cu".into(),
             u_unit: 1.0,
             pressure: 0.0,
+            virial: [0.0; 6],
             e_initial: 0.0,
             n_initial: 2,
             atoms: vec![a, AtomRecord { gid: 1, ..a }],

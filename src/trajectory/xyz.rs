@@ -14,9 +14,9 @@
 //! so `get_velocities()` and `get_temperature()` work; `velo` the same velocities in Å/fs
 //! (OVITO's Velocity); `forces` eV/Å and `energies` the per-atom potential energies in eV
 //! (summing to `energy`, the total potential energy), which ASE serves as the frame's
-//! calculator results. `stress` is ASE's stress in eV/Å³ (3×3, ASE's sign: −pressure on the
-//! diagonal), isotropic: comd-rs sums the virial as a scalar, so the off-diagonal terms are
-//! written as 0; it holds the virial and the kinetic part, like `pressure` (GPa). `id` is
+//! calculator results. `stress` is ASE's stress in eV/Å³, the whole 3×3 tensor row by row
+//! (ASE's sign: the mean of its diagonal is −pressure): the virial tensor and the kinetic
+//! part `Σ m v_a v_b`, like `pressure` (GPa, which holds both too). `id` is
 //! CoMD's 0-based global id (the same as in `--dump-state`), atoms in id order; time fs.
 
 use super::{number, FrameScan};
@@ -30,13 +30,15 @@ const ASE_FS: f64 = 0.09822694788464063;
 pub fn format_frame(out: &mut String, frame: &Frame, digits: usize) {
     let l = [0, 1, 2].map(|a| frame.box_max[a] - frame.box_min[a]);
     let o = frame.box_min;
-    let s = -frame.pressure / crate::constants::EV_PER_A3_IN_GPA;
+    let v = frame.stress();
+    // Voigt xx yy zz yz xz xy as the rows of the symmetric 3×3 matrix
+    let s = [v[0], v[5], v[4], v[5], v[1], v[3], v[4], v[3], v[2]].map(|x| number(x, digits)).join(" ");
     let _ = writeln!(out, "{}", frame.atoms.len());
     let _ = writeln!(
         out,
         "Lattice=\"{} 0 0 0 {} 0 0 0 {}\" Origin=\"{} {} {}\" \
          Properties=species:S:1:pos:R:3:masses:R:1:momenta:R:3:velo:R:3:forces:R:3:energies:R:1:id:I:1 \
-         Time={} Step={} pbc=\"T T T\" energy={} stress=\"{s} 0 0 0 {s} 0 0 0 {s}\" pressure={} \
+         Time={} Step={} pbc=\"T T T\" energy={} stress=\"{s}\" pressure={} \
          units=\"pos:Angstrom masses:amu momenta:ASE velo:Angstrom/fs forces:eV/Angstrom energies:eV time:fs energy:eV stress:eV/Angstrom^3 pressure:GPa\"",
         l[0], l[1], l[2], o[0], o[1], o[2], frame.time(), frame.step, frame.e_potential, frame.pressure
     );

@@ -119,11 +119,11 @@ fn state(e: &dyn Engine) -> (Vec<[f64; 3]>, Vec<[f64; 3]>, f64) {
 
 /// Default-path engine after `steps` steps; returns gid-sorted positions, forces, the box
 /// and the number of list builds.
-fn fast_state(pot: &Potential, lat: f64, n: [usize; 3], temp: f64, steps: u64) -> (Vec<[f64; 3]>, Vec<[f64; 3]>, [f64; 3], u64) {
+fn fast_state(pot: &Potential, lat: f64, n: [usize; 3], temp: f64, steps: u64) -> (Vec<[f64; 3]>, Vec<[f64; 3]>, [f64; 3], u64, [f64; 6]) {
     let (mut e, l) = fast_engine(pot, lat, n, temp);
     common::advance(e.as_mut(), steps);
     let (pos, f, _) = state(e.as_ref());
-    (pos, f, l, e.list_builds().expect("the default path keeps lists"))
+    (pos, f, l, e.list_builds().expect("the default path keeps lists"), e.virial())
 }
 
 #[test]
@@ -132,8 +132,9 @@ fn fast_lj_forces_equal_the_oracle_in_list_stress_cases() {
     // (lattice constant, cells, temperature, steps): a box just over 2 cutoffs (11.7 Å, so
     // two images of one atom can be within cutoff + skin), a 3000 K melt, a long hot run
     for (lat, n, temp, steps) in [(3.9, [3, 3, 3], 900.0, 100), (3.615, [5, 5, 5], 3000.0, 100), (3.615, [4, 5, 4], 3000.0, 600)] {
-        let (pos, f, l, rebuilds) = fast_state(&Potential::Lj(lj.clone()), lat, n, temp, steps);
-        let (fo, _) = oracle::lj(&pos, l, &lj);
+        let (pos, f, l, rebuilds, w) = fast_state(&Potential::Lj(lj.clone()), lat, n, temp, steps);
+        let (fo, _, wo) = oracle::lj(&pos, l, &lj);
+        crate::engine::oracle::check_virial(&w, &wo);
         let (dev, big) = oracle::max_deviation(&f, &fo);
         assert!(dev <= 1e-11 * big, "lat {lat} {n:?} T={temp}: deviation {dev:e} vs {big:e}");
         assert!(rebuilds > 1, "the lists were never rebuilt");
@@ -151,7 +152,7 @@ fn lists_kept_past_half_a_skin_still_hold_every_pair() {
     for _ in 0..60 {
         common::advance(e.as_mut(), 5);
         let (pos, f, moved) = state(e.as_ref());
-        let (fo, _) = oracle::lj(&pos, l, &lj);
+        let (fo, _, _) = oracle::lj(&pos, l, &lj);
         let (dev, big) = oracle::max_deviation(&f, &fo);
         assert!(dev <= 1e-11 * big, "deviation {dev:e} vs {big:e} after {:?} builds, largest move {moved}", e.list_builds());
         past_half += usize::from(moved > 0.5 * DEFAULT_SKIN_LJ);
@@ -164,8 +165,9 @@ fn fast_eam_forces_equal_the_oracle_in_list_stress_cases() {
     let Some(shared) = shared() else { return };
     let t = eam::EamTables::read(&shared.join("potentials/Cu_u6.eam"), eam::PotentialFormat::Funcfl).unwrap();
     for (lat, n, temp, steps) in [(3.615, [3, 3, 3], 600.0, 50), (3.615, [5, 4, 5], 3000.0, 300)] {
-        let (pos, f, l, _) = fast_state(&Potential::Eam(Box::new(t.clone())), lat, n, temp, steps);
-        let (fo, _) = oracle::eam(&pos, l, &t);
+        let (pos, f, l, _, w) = fast_state(&Potential::Eam(Box::new(t.clone())), lat, n, temp, steps);
+        let (fo, _, wo) = oracle::eam(&pos, l, &t);
+        crate::engine::oracle::check_virial(&w, &wo);
         let (dev, big) = oracle::max_deviation(&f, &fo);
         assert!(dev <= 1e-11 * big, "lat {lat} {n:?} T={temp}: deviation {dev:e} vs {big:e}");
     }

@@ -16,6 +16,7 @@ const CASES: &[&[&str]] = &[
     &["--thermostat", "nhc", "--nhc-chain", "4"],
     &["--thermostat", "csvr", "--barostat", "crescale", "--tau-p", "200"],
     &["--thermostat", "langevin", "--barostat", "crescale", "--barostat-axes", "xyz", "--target-press", "1.5"],
+    &["--thermostat", "csvr", "--barostat", "crescale", "--barostat-axes", "xy", "--target-press", "-0.5", "--tau-p", "200"],
 ];
 
 /// The run's options with `case` and `extra`.

@@ -4,4 +4,5 @@
 mod determinism;
 mod npt;
 mod options;
+mod slab;
 mod statistics;

@@ -4,12 +4,12 @@
 
 use super::system::System;
 use crate::potential::lj::LennardJones;
-use crate::types::Real;
+use crate::types::{add_voigt, outer, Real, Voigt};
 
 /// Forces and per-atom energies of all local atoms of `sys` (halo images current); returns
-/// this rank's potential energy and virial `W = Σ_pairs d·f` (a pair with a halo image
-/// counts half, as its energy).
-pub fn force(lj: &LennardJones, sys: &mut System) -> (Real, Real) {
+/// this rank's potential energy and virial tensor `W_ab = Σ_pairs d_a f_b` (a pair with a
+/// halo image counts half, as its energy).
+pub fn force(lj: &LennardJones, sys: &mut System) -> (Real, Voigt) {
 
     let (s6, rcut2, e_shift) = lj.constants();
     let cells = &sys.cells;
@@ -18,7 +18,7 @@ pub fn force(lj: &LennardJones, sys: &mut System) -> (Real, Real) {
     a.u.iter_mut().for_each(|u| *u = 0.0);
     let n_local = cells.n_local_boxes;
     let mut e_pot = 0.0;
-    let mut virial = 0.0;
+    let mut virial = [0.0; 6];
     for ib in 0..n_local {
         if cells.n_atoms[ib] == 0 {
             continue;
@@ -44,8 +44,8 @@ pub fn force(lj: &LennardJones, sys: &mut System) -> (Real, Real) {
                     a.u[i] += 0.5 * e;
                     a.u[j] += 0.5 * e;
                     e_pot += if j_local { e } else { 0.5 * e };
-                    // d·f = −r²·fr (the force on i is −dr·fr)
-                    virial -= if j_local { r2 * fr } else { 0.5 * (r2 * fr) };
+                    // the force on i is −dr·fr
+                    add_voigt(&mut virial, outer(dr, -fr), !j_local);
                     for m in 0..3 {
                         a.f[i][m] -= dr[m] * fr;
                         a.f[j][m] += dr[m] * fr;

@@ -23,7 +23,7 @@ use crate::lattice::LatticeAtom;
 use crate::potential::Potential;
 use crate::records::AtomRecord;
 use crate::timers::{Timer, Timers};
-use crate::types::{Real, Real3};
+use crate::types::{Real, Real3, Voigt};
 use system::System;
 
 /// The force loops of the potential, with their scratch.
@@ -38,7 +38,7 @@ pub struct ExactEngine {
     /// The atoms and cells.
     pub sys: System,
     forces: Forces,
-    virial: Real,
+    virial: Voigt,
 }
 
 impl ExactEngine {
@@ -48,7 +48,7 @@ impl ExactEngine {
             Potential::Lj(l) => Forces::Lj(l.clone()),
             Potential::Eam(t) => Forces::Eam(Box::new(eam::Eam::new((**t).clone()))),
         };
-        Ok(ExactEngine { sys, forces, virial: 0.0 })
+        Ok(ExactEngine { sys, forces, virial: [0.0; 6] })
     }
 
     /// CoMD's `initSimulation` from this rank's initial atoms: each goes to the cell of its
@@ -133,7 +133,7 @@ impl ExactEngine {
         sys.n_global = sys.sum_atoms(comm, timers);
         // one force call on a copy gives the virial of the stored forces (and fills EAM's
         // scratch); the checkpoint's forces stay as they are
-        let mut copy = ExactEngine { sys: e.sys.clone(), forces: e.forces.clone(), virial: 0.0 };
+        let mut copy = ExactEngine { sys: e.sys.clone(), forces: e.forces.clone(), virial: [0.0; 6] };
         copy.force(true, comm, timers)?;
         (e.forces, e.virial) = (copy.forces, copy.virial);
         (e.sys.e_potential, e.sys.e_kinetic) = r.energies;
@@ -238,7 +238,7 @@ impl Engine for ExactEngine {
     fn mass(&self) -> Real {
         self.sys.mass
     }
-    fn virial(&self) -> Real {
+    fn virial(&self) -> Voigt {
         self.virial
     }
 }

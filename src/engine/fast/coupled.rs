@@ -137,10 +137,9 @@ impl Coupled for FastEngine {
     }
 
     fn virial_diag(&mut self, comm: &mut dyn Comm, timers: &mut Timers) -> Real3 {
-        // the kernels sum the trace only: an isotropic third on each axis
-        let mut w = [FixedSum::default()];
-        w[0].add(self.ff.virial());
+        let mut w = [FixedSum::default(); 3];
+        w.iter_mut().zip(self.ff.virial()).for_each(|(w, v)| w.add(v));
         timers.time(Timer::CommReduce, |_| FixedSum::all_reduce(&mut w, comm));
-        [w[0].value() / 3.0; 3]
+        w.map(|w| w.value())
     }
 }

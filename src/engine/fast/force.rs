@@ -18,7 +18,7 @@ use crate::error::RunError;
 use crate::potential::eam::InterpolationTable;
 use crate::comm::halo::{self, Neighbors};
 use crate::timers::{Timer, Timers};
-use crate::types::{Real, Real3};
+use crate::types::{Real, Real3, Voigt};
 use rayon::prelude::*;
 
 /// The interaction in the kernels' form.
@@ -33,7 +33,7 @@ pub struct ForceField {
     prepared: Prepared,
     r4: Vec<Pos4>,
     dfe: Vec<Real>,
-    virial: Real,
+    virial: Voigt,
 }
 
 impl ForceField {
@@ -43,7 +43,7 @@ impl ForceField {
             Potential::Lj(l) => Prepared::Lj(LjConsts::new(l)),
             Potential::Eam(t) => Prepared::Eam { coefs: EamCoefs::new(t), embed: t.embed.clone() },
         };
-        ForceField { kernel, prepared, r4: Vec::new(), dfe: Vec::new(), virial: 0.0 }
+        ForceField { kernel, prepared, r4: Vec::new(), dfe: Vec::new(), virial: [0.0; 6] }
     }
 
     /// The padded position copy, stale between evaluations (each one rewrites it): the
@@ -62,10 +62,11 @@ impl ForceField {
         &self.dfe
     }
 
-    /// This rank's virial `W = Σ_pairs d·f` (eV) at the last evaluation with energies: the
-    /// kernels add `d·f` of each listed pair to the atom's share as they go (summed per atom
-    /// in list order, then over atoms exactly, so it too is independent of threads and ranks).
-    pub fn virial(&self) -> Real {
+    /// This rank's virial tensor `W_ab = Σ_pairs d_a f_b` (eV, Voigt order) at the last
+    /// evaluation with energies: the kernels add `d_a f_b` of each listed pair to the atom's
+    /// share as they go (summed per atom in list order, then over atoms exactly, so it too is
+    /// independent of threads and ranks).
+    pub fn virial(&self) -> Voigt {
         self.virial
     }
 

@@ -13,7 +13,7 @@ use super::neighbors::NeighborList;
 pub use super::pos4::Pos4;
 use super::coefs::{CoefTable, EamCoefs};
 use crate::potential::lj::LennardJones;
-use crate::types::{Real, Real3};
+use crate::types::{Real, Real3, Voigt, VOIGT};
 
 /// Pairs evaluated together.
 pub const LANES: usize = 4;
@@ -36,19 +36,41 @@ pub(crate) fn combine(a: [Real; LANES]) -> Real {
     (a[0] + a[1]) + (a[2] + a[3])
 }
 
-/// LJ force, energy (eV) and virial share `½ Σ_j d·f` (eV) of owned atom `i`; energy and
-/// virial are 0 unless `E` (the force bits are the same either way).
+/// An atom's result: its force, its energy share (eV) and its virial share
+/// `½ Σ_j d_a f_b` (eV, Voigt order); energy and virial are 0 unless energies were asked for.
+pub type AtomResult = (Real3, Real, Voigt);
+
+/// Adds `s · d_a d_b` of each lane to the lane sums of each Voigt component.
 #[inline(always)]
-pub fn lj_atom<const E: bool>(r: &[Pos4], nl: &NeighborList, i: usize, c: &LjConsts) -> (Real3, [Real; 2]) {
+fn add_virial(w: &mut [[Real; LANES]; 6], d: &[[Real; LANES]; 3], s: [Real; LANES]) {
+    for (c, &(a, b)) in VOIGT.iter().enumerate() {
+        for l in 0..LANES {
+            w[c][l] += s[l] * (d[a][l] * d[b][l]);
+        }
+    }
+}
+
+/// `−½` of each component's combined lanes: the virial share of the atom whose pairs
+/// `add_virial` summed with `s = f/r` per pair.
+#[inline(always)]
+pub(crate) fn half_virial(w: &[[Real; LANES]; 6]) -> Voigt {
+    std::array::from_fn(|c| -0.5 * combine(w[c]))
+}
+
+/// LJ force, energy (eV) and virial share (eV) of owned atom `i`; energy and virial are 0
+/// unless `E` (the force bits are the same either way).
+#[inline(always)]
+pub fn lj_atom<const E: bool>(r: &[Pos4], nl: &NeighborList, i: usize, c: &LjConsts) -> AtomResult {
     let ri = [r[i].0[0], r[i].0[1], r[i].0[2]];
     let mut f = [[0.0; LANES]; 3];
     let mut e = [0.0; LANES];
-    let mut w = [0.0; LANES];
+    let mut w = [[0.0; LANES]; 6];
     let nb = nl.of(i);
     for b in 0..nb.n_blocks() {
         let (js, n) = nb.block(b);
         let js = &js[..n];
         let d = gather(r, ri, js);
+        let mut s = [0.0; LANES];
         for l in 0..LANES {
             let r2 = d[0][l] * d[0][l] + d[1][l] * d[1][l] + d[2][l] * d[2][l];
             let inside = r2 <= c.rc2;
@@ -59,14 +81,17 @@ pub fn lj_atom<const E: bool>(r: &[Pos4], nl: &NeighborList, i: usize, c: &LjCon
             let (eij, fr) = if inside { (eij, fr) } else { (0.0, 0.0) };
             if E {
                 e[l] += eij;
-                w[l] += fr * r2;
             }
+            s[l] = fr;
             for k in 0..3 {
                 f[k][l] -= d[k][l] * fr;
             }
         }
+        if E {
+            add_virial(&mut w, &d, s);
+        }
     }
-    ([combine(f[0]), combine(f[1]), combine(f[2])], [0.5 * combine(e) * c.four_eps, -0.5 * combine(w)])
+    ([combine(f[0]), combine(f[1]), combine(f[2])], 0.5 * combine(e) * c.four_eps, half_virial(&w))
 }
 
 /// LJ constants in the form the kernel uses.
@@ -125,21 +150,22 @@ pub fn eam_density_atom(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs) -
 }
 
 /// EAM pass 3 for owned atom `i`: the whole force, `−(φ′ + (F′_i + F′_j) ρ′) d / r` per pair,
-/// half the pair energy and the virial share `½ Σ_j d·f` (both 0 unless `E`). The `w` of every particle (ghosts too) must hold
-/// its F'(ρ̄).
+/// half the pair energy and the virial share (both 0 unless `E`). The `w` of every particle
+/// (ghosts too) must hold its F'(ρ̄).
 #[inline(always)]
-pub fn eam_force_atom<const E: bool>(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs) -> (Real3, [Real; 2]) {
+pub fn eam_force_atom<const E: bool>(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs) -> AtomResult {
     let dfi = r[i].0[3];
     let rc2 = t.cutoff * t.cutoff;
     let ri = [r[i].0[0], r[i].0[1], r[i].0[2]];
     let mut f = [[0.0; LANES]; 3];
     let mut e = [0.0; LANES];
-    let mut w = [0.0; LANES];
+    let mut w = [[0.0; LANES]; 6];
     let nb = nl.of(i);
     for b in 0..nb.n_blocks() {
         let (js, n) = nb.block(b);
         let js = &js[..n];
         let d = gather(r, ri, js);
+        let mut s = [0.0; LANES];
         let mut rr = [0.0; LANES];
         let mut inside = [false; LANES];
         let mut dj = [0.0; LANES];
@@ -161,9 +187,12 @@ pub fn eam_force_atom<const E: bool>(r: &[Pos4], nl: &NeighborList, i: usize, t:
             }
             if E {
                 e[l] += phi;
-                w[l] += c * r2[l];
             }
+            s[l] = c;
+        }
+        if E {
+            add_virial(&mut w, &d, s);
         }
     }
-    ([combine(f[0]), combine(f[1]), combine(f[2])], [0.5 * combine(e), -0.5 * combine(w)])
+    ([combine(f[0]), combine(f[1]), combine(f[2])], 0.5 * combine(e), half_virial(&w))
 }

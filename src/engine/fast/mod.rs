@@ -50,7 +50,7 @@ use crate::potential::Potential;
 use crate::comm::halo::{self, Neighbors};
 use crate::records::AtomRecord;
 use crate::timers::{Timer, Timers};
-use crate::types::{Real, Real3};
+use crate::types::{Real, Real3, Voigt};
 use ghosts::{Forward, GhostPlan, Particles};
 use neighbors::NeighborList;
 use rayon::prelude::*;
@@ -407,7 +407,7 @@ impl Engine for FastEngine {
     fn mass(&self) -> Real {
         self.mass
     }
-    fn virial(&self) -> Real {
+    fn virial(&self) -> Voigt {
         self.ff.virial()
     }
     fn list_builds(&self) -> Option<u64> {

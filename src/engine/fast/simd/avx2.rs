@@ -4,7 +4,7 @@
 //! `is_x86_feature_detected!("avx2")`.
 
 use super::*;
-use crate::engine::fast::kernels::combine;
+use crate::engine::fast::kernels::{combine, half_virial, AtomResult};
 use std::arch::x86_64::*;
 
 /// [`displacements`] of block `b` of a list of `W`-byte entries: the next of its full
@@ -26,16 +26,39 @@ macro_rules! block_displacements {
     };
 }
 
+/// Adds `s · d_a d_b` to the four lanes of each Voigt component `w` (the portable kernels'
+/// `add_virial`, the same operations). A macro for the reason above.
+macro_rules! add_virial {
+    ($w:ident, $dx:expr, $dy:expr, $dz:expr, $s:expr) => {{
+        let (dx, dy, dz, s) = ($dx, $dy, $dz, $s);
+        let pairs = [(dx, dx), (dy, dy), (dz, dz), (dy, dz), (dx, dz), (dx, dy)];
+        for (w, (a, b)) in $w.iter_mut().zip(pairs) {
+            *w = _mm256_add_pd(*w, _mm256_mul_pd(s, _mm256_mul_pd(a, b)));
+        }
+    }};
+}
+
+/// `half_virial` of the lane sums `w`.
+#[target_feature(enable = "avx2")]
+fn virial_of(w: [__m256d; 6]) -> Voigt {
+    let mut lanes = [[0.0; 4]; 6];
+    for (l, v) in lanes.iter_mut().zip(w) {
+        // SAFETY: `l` holds exactly 4 f64.
+        unsafe { _mm256_storeu_pd(l.as_mut_ptr(), v) };
+    }
+    half_virial(&lanes)
+}
+
 /// [`kernels::lj_atom`] with explicit 4-wide AVX2 arithmetic: the same operations, in
 /// the same order, per lane (the compiler's vectoriser leaves the portable version scalar).
 #[target_feature(enable = "avx2")]
-fn lj_atom<const E: bool, const W: usize>(r: &[Pos4], nl: &NeighborList, i: usize, c: &LjConsts) -> (Real3, [Real; 2]) {
+fn lj_atom<const E: bool, const W: usize>(r: &[Pos4], nl: &NeighborList, i: usize, c: &LjConsts) -> AtomResult {
     let ri = ri_of(r, i);
     let one = _mm256_set1_pd(1.0);
     let (rc2, s6, shift) = (_mm256_set1_pd(c.rc2), _mm256_set1_pd(c.s6), _mm256_set1_pd(c.shift));
     let (m4eps, twelve, six) = (_mm256_set1_pd(c.minus_4eps), _mm256_set1_pd(12.0), _mm256_set1_pd(6.0));
     let z = _mm256_setzero_pd();
-    let (mut fx, mut fy, mut fz, mut e, mut w) = (z, z, z, z, z);
+    let (mut fx, mut fy, mut fz, mut e, mut w) = (z, z, z, z, [z; 6]);
     let nb = nl.of(i);
     let (mut chunks, mask) = (nb.full_chunks::<W>(), std::hint::black_box(nb.mask()));
     for b in 0..nb.n_blocks() {
@@ -49,18 +72,18 @@ fn lj_atom<const E: bool, const W: usize>(r: &[Pos4], nl: &NeighborList, i: usiz
         if E {
             let eij = _mm256_sub_pd(_mm256_mul_pd(r6, _mm256_sub_pd(r6, one)), shift);
             e = _mm256_add_pd(e, _mm256_and_pd(eij, inside));
-            w = _mm256_add_pd(w, _mm256_mul_pd(fr, r2));
+            add_virial!(w, dx, dy, dz, fr);
         }
         fx = _mm256_sub_pd(fx, _mm256_mul_pd(dx, fr));
         fy = _mm256_sub_pd(fy, _mm256_mul_pd(dy, fr));
         fz = _mm256_sub_pd(fz, _mm256_mul_pd(dz, fr));
     }
-    ([sum_lanes(fx), sum_lanes(fy), sum_lanes(fz)], [0.5 * sum_lanes(e) * c.four_eps, -0.5 * sum_lanes(w)])
+    ([sum_lanes(fx), sum_lanes(fy), sum_lanes(fz)], 0.5 * sum_lanes(e) * c.four_eps, virial_of(w))
 }
 
 #[target_feature(enable = "avx2")]
 #[allow(clippy::too_many_arguments)]
-pub fn lj(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut FixedSum, r: &[Pos4], nl: &NeighborList, c: &LjConsts, energy: bool) {
+pub fn lj(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut [FixedSum; 6], r: &[Pos4], nl: &NeighborList, c: &LjConsts, energy: bool) {
     assert!(nl.n_particles() <= r.len(), "neighbour lists built for other particles");
     match (nl.width(), energy) {
         (3, true) => lj_run::<true, 3>(first, f, u, w, r, nl, c),
@@ -71,13 +94,13 @@ pub fn lj(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut FixedSum, r: &[
 }
 
 #[target_feature(enable = "avx2")]
-fn lj_run<const E: bool, const W: usize>(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut FixedSum, r: &[Pos4], nl: &NeighborList, c: &LjConsts) {
+fn lj_run<const E: bool, const W: usize>(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut [FixedSum; 6], r: &[Pos4], nl: &NeighborList, c: &LjConsts) {
     for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
-        let (fk, [uk, wk]) = lj_atom::<E, W>(r, nl, first + k, c);
+        let (fk, uk, wk) = lj_atom::<E, W>(r, nl, first + k, c);
         *f = fk;
         if E {
             *u = uk;
-            w.add(wk);
+            add_virial(w, &wk);
         }
     }
 }
@@ -254,11 +277,11 @@ fn eam_density_atom<const W: usize>(r: &[Pos4], nl: &NeighborList, i: usize, t: 
 /// `J`: φ and ρ share a grid, and `joint` is [`EamCoefs::joint`] (else empty). A
 /// constant, so the loop does not test it per block.
 #[target_feature(enable = "avx2")]
-fn eam_force_atom<const E: bool, const W: usize, const J: bool>(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs, joint: &[[Interval; 2]]) -> Option<(Real3, [Real; 2])> {
+fn eam_force_atom<const E: bool, const W: usize, const J: bool>(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs, joint: &[[Interval; 2]]) -> Option<AtomResult> {
     let ri = ri_of(r, i);
     let (one, rc2, dfi) = (_mm256_set1_pd(1.0), _mm256_set1_pd(t.cutoff * t.cutoff), _mm256_set1_pd(r[i].0[3]));
     let z = _mm256_setzero_pd();
-    let (mut fx, mut fy, mut fz, mut e, mut w) = (z, z, z, z, z);
+    let (mut fx, mut fy, mut fz, mut e, mut w) = (z, z, z, z, [z; 6]);
     let nb = nl.of(i);
     let (mut chunks, mask, first_far) = (nb.full_chunks::<W>(), std::hint::black_box(nb.mask()), nb.near_blocks());
     for b in 0..nb.n_blocks() {
@@ -288,10 +311,10 @@ fn eam_force_atom<const E: bool, const W: usize, const J: bool>(r: &[Pos4], nl: 
         fz = _mm256_sub_pd(fz, _mm256_mul_pd(c, dz));
         if E {
             e = _mm256_add_pd(e, _mm256_and_pd(phi, inside));
-            w = _mm256_add_pd(w, _mm256_mul_pd(c, r2));
+            add_virial!(w, dx, dy, dz, c);
         }
     }
-    Some(([sum_lanes(fx), sum_lanes(fy), sum_lanes(fz)], [0.5 * sum_lanes(e), -0.5 * sum_lanes(w)]))
+    Some(([sum_lanes(fx), sum_lanes(fy), sum_lanes(fz)], 0.5 * sum_lanes(e), virial_of(w)))
 }
 
 #[target_feature(enable = "avx2")]
@@ -314,7 +337,7 @@ fn eam_density_run<const W: usize>(first: usize, rho: &mut [Real], r: &[Pos4], n
 
 #[target_feature(enable = "avx2")]
 #[allow(clippy::too_many_arguments)]
-pub fn eam_force(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut FixedSum, r: &[Pos4], nl: &NeighborList, t: &EamCoefs, energy: bool) {
+pub fn eam_force(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut [FixedSum; 6], r: &[Pos4], nl: &NeighborList, t: &EamCoefs, energy: bool) {
     assert!(nl.n_particles() <= r.len(), "neighbour lists built for other particles");
     match (nl.width(), energy) {
         (3, true) => eam_force_run::<true, 3>(first, f, u, w, r, nl, t),
@@ -325,18 +348,18 @@ pub fn eam_force(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut FixedSum
 }
 
 #[target_feature(enable = "avx2")]
-fn eam_force_run<const E: bool, const W: usize>(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut FixedSum, r: &[Pos4], nl: &NeighborList, t: &EamCoefs) {
+fn eam_force_run<const E: bool, const W: usize>(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut [FixedSum; 6], r: &[Pos4], nl: &NeighborList, t: &EamCoefs) {
     for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
         let i = first + k;
         let fast = match t.joint() {
             Some(joint) => eam_force_atom::<E, W, true>(r, nl, i, t, joint),
             None => eam_force_atom::<E, W, false>(r, nl, i, t, &[]),
         };
-        let (fk, [uk, wk]) = fast.unwrap_or_else(|| kernels::eam_force_atom::<E>(r, nl, i, t));
+        let (fk, uk, wk) = fast.unwrap_or_else(|| kernels::eam_force_atom::<E>(r, nl, i, t));
         *f = fk;
         if E {
             *u += uk;
-            w.add(wk);
+            add_virial(w, &wk);
         }
     }
 }

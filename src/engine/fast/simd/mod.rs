@@ -14,7 +14,7 @@ use super::pos4::Pos4;
 use super::neighbors::{NeighborList, Nbrs};
 use super::coefs::{CoefTable, EamCoefs, Interval};
 use crate::fixed::FixedSum;
-use crate::types::{Real, Real3};
+use crate::types::{Real, Real3, Voigt};
 use rayon::prelude::*;
 
 /// Atoms per rayon task.
@@ -46,7 +46,7 @@ macro_rules! dispatch {
             .enumerate()
             .map(|(c, (f, u))| {
                 let first = c * GRAIN;
-                let mut w = FixedSum::default();
+                let mut w = [FixedSum::default(); 6];
                 #[cfg(target_arch = "x86_64")]
                 if avx2 {
                     // SAFETY: `avx2` comes from `is_x86_feature_detected!("avx2")`, so the CPU
@@ -58,8 +58,8 @@ macro_rules! dispatch {
                 base::$block(first, f, u, &mut w, $($arg),*);
                 w
             })
-            .reduce(FixedSum::default, |mut a, b| {
-                a.merge(&b);
+            .reduce(|| [FixedSum::default(); 6], |mut a, b| {
+                a.iter_mut().zip(&b).for_each(|(a, b)| a.merge(b));
                 a
             })
     }};
@@ -69,12 +69,12 @@ macro_rules! dispatch {
 macro_rules! blocks {
     ($($attr:meta)?) => {
         $(#[$attr])?
-        pub fn lj(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut FixedSum, r: &[Pos4], nl: &NeighborList, c: &LjConsts, energy: bool) {
+        pub fn lj(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut [FixedSum; 6], r: &[Pos4], nl: &NeighborList, c: &LjConsts, energy: bool) {
             for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
                 if energy {
-                    let (fk, [uk, wk]) = kernels::lj_atom::<true>(r, nl, first + k, c);
+                    let (fk, uk, wk) = kernels::lj_atom::<true>(r, nl, first + k, c);
                     (*f, *u) = (fk, uk);
-                    w.add(wk);
+                    add_virial(w, &wk);
                 } else {
                     *f = kernels::lj_atom::<false>(r, nl, first + k, c).0;
                 }
@@ -87,19 +87,30 @@ macro_rules! blocks {
             }
         }
         $(#[$attr])?
-        pub fn eam_force(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut FixedSum, r: &[Pos4], nl: &NeighborList, t: &EamCoefs, energy: bool) {
+        pub fn eam_force(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut [FixedSum; 6], r: &[Pos4], nl: &NeighborList, t: &EamCoefs, energy: bool) {
             for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
                 if energy {
-                    let (fk, [uk, wk]) = kernels::eam_force_atom::<true>(r, nl, first + k, t);
+                    let (fk, uk, wk) = kernels::eam_force_atom::<true>(r, nl, first + k, t);
                     *f = fk;
                     *u += uk;
-                    w.add(wk);
+                    add_virial(w, &wk);
                 } else {
                     *f = kernels::eam_force_atom::<false>(r, nl, first + k, t).0;
                 }
             }
         }
     };
+}
+
+/// Adds an atom's virial share to the exact sums of its components.
+#[inline(always)]
+fn add_virial(w: &mut [FixedSum; 6], v: &Voigt) {
+    w.iter_mut().zip(v).for_each(|(w, &v)| w.add(v));
+}
+
+/// The values of the exact sums.
+fn values(w: [FixedSum; 6]) -> Voigt {
+    w.map(|w| w.value())
 }
 
 mod base {
@@ -111,10 +122,11 @@ mod base {
 mod avx2;
 
 /// LJ forces `f` and, with `energy`, per-atom energies `u` (eV) of all owned atoms (`r`: all
-/// particles) and their virial `Σ_i ½ Σ_j d·f` (eV, summed exactly: the same for any split
-/// of the work). Without `energy`, `u` is left as it was and the virial is 0.
-pub fn lj(r: &[Pos4], nl: &NeighborList, c: &LjConsts, f: &mut [Real3], u: &mut [Real], energy: bool) -> Real {
-    dispatch!(lj, f, u, r, nl, c, energy).value()
+/// particles) and their virial tensor `Σ_i ½ Σ_j d_a f_b` (eV, Voigt order, each component
+/// summed exactly: the same for any split of the work). Without `energy`, `u` is left as it
+/// was and the virial is 0.
+pub fn lj(r: &[Pos4], nl: &NeighborList, c: &LjConsts, f: &mut [Real3], u: &mut [Real], energy: bool) -> Voigt {
+    values(dispatch!(lj, f, u, r, nl, c, energy))
 }
 
 /// EAM pass 1 of all owned atoms: host electron densities into `rho`.
@@ -125,8 +137,8 @@ pub fn eam_density(r: &[Pos4], nl: &NeighborList, t: &EamCoefs, rho: &mut [Real]
 /// EAM pass 3 of all owned atoms: forces into `f` and, with `energy`, half the pair energies
 /// added to `u` and the virial returned, as for [`lj`] (the `w` of every particle must hold
 /// its F'(ρ̄)).
-pub fn eam_force(r: &[Pos4], nl: &NeighborList, t: &EamCoefs, f: &mut [Real3], u: &mut [Real], energy: bool) -> Real {
-    dispatch!(eam_force, f, u, r, nl, t, energy).value()
+pub fn eam_force(r: &[Pos4], nl: &NeighborList, t: &EamCoefs, f: &mut [Real3], u: &mut [Real], energy: bool) -> Voigt {
+    values(dispatch!(eam_force, f, u, r, nl, t, energy))
 }
 
 #[cfg(test)]
@@ -168,18 +180,18 @@ mod tests {
         let c = LjConsts::new(&crate::potential::lj::LennardJones::default());
         let (mut fa, mut ua) = (vec![[0.0; 3]; n as usize], vec![0.0; n as usize]);
         let (mut fb, mut ub) = (fa.clone(), ua.clone());
-        let (mut wa, mut wb, mut wc) = (FixedSum::default(), FixedSum::default(), FixedSum::default());
+        let (mut wa, mut wb, mut wc) = ([FixedSum::default(); 6], [FixedSum::default(); 6], [FixedSum::default(); 6]);
         base::lj(0, &mut fa, &mut ua, &mut wa, &r, &nl, &c, true);
         // SAFETY: AVX2 was detected above.
         unsafe { avx2::lj(0, &mut fb, &mut ub, &mut wb, &r, &nl, &c, true) };
-        assert_ne!(wa.value(), 0.0);
-        assert_eq!(wa.value().to_bits(), wb.value().to_bits());
+        assert!(values(wa).iter().all(|&w| w != 0.0));
+        assert_eq!(values(wa).map(f64::to_bits), values(wb).map(f64::to_bits));
         // without energies: the same forces, energies and virial untouched
         let (mut fc, mut uc) = (vec![[0.0; 3]; n as usize], vec![7.0; n as usize]);
         // SAFETY: AVX2 was detected above.
         unsafe { avx2::lj(0, &mut fc, &mut uc, &mut wc, &r, &nl, &c, false) };
         assert!(uc.iter().all(|&u| u == 7.0));
-        assert_eq!(wc.value(), 0.0);
+        assert_eq!(values(wc), [0.0; 6]);
         assert_eq!(fc, fb);
         for k in 0..n as usize {
             assert_eq!(fa[k].map(f64::to_bits), fb[k].map(f64::to_bits));
@@ -212,16 +224,16 @@ mod tests {
         }
         let (mut fa, mut fb) = (vec![[0.5; 3]; n as usize], vec![[0.5; 3]; n as usize]);
         let (mut ua, mut ub) = (vec![0.25; n as usize], vec![0.25; n as usize]);
-        let (mut wa, mut wb, mut wc) = (FixedSum::default(), FixedSum::default(), FixedSum::default());
+        let (mut wa, mut wb, mut wc) = ([FixedSum::default(); 6], [FixedSum::default(); 6], [FixedSum::default(); 6]);
         base::eam_force(0, &mut fa, &mut ua, &mut wa, &r, &nl, &t, true);
         // SAFETY: AVX2 was detected above.
         unsafe { avx2::eam_force(0, &mut fb, &mut ub, &mut wb, &r, &nl, &t, true) };
-        assert_ne!(wa.value(), 0.0);
-        assert_eq!(wa.value().to_bits(), wb.value().to_bits());
+        assert!(values(wa).iter().all(|&w| w != 0.0));
+        assert_eq!(values(wa).map(f64::to_bits), values(wb).map(f64::to_bits));
         let (mut fc, mut uc) = (vec![[0.0; 3]; n as usize], vec![7.0; n as usize]);
         base::eam_force(0, &mut fc, &mut uc, &mut wc, &r, &nl, &t, false);
         assert!(uc.iter().all(|&u| u == 7.0));
-        assert_eq!(wc.value(), 0.0);
+        assert_eq!(values(wc), [0.0; 6]);
         assert_eq!(fc, fa);
         for k in 0..n as usize {
             assert_eq!(ra[k].to_bits(), rb[k].to_bits());
