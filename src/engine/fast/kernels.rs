@@ -40,18 +40,19 @@ pub(crate) fn combine(a: [Real; LANES]) -> Real {
 /// `½ Σ_j d_a f_b` (eV, Voigt order); energy and virial are 0 unless energies were asked for.
 pub type AtomResult = (Real3, Real, Voigt);
 
-/// Adds `s · d_a d_b` of each lane to the lane sums of each Voigt component.
+/// Adds `g_a d_b` of each lane to the lane sums of each Voigt component, `g = s·d` being the
+/// pair's force term the force sum already computed (`s = f/r`).
 #[inline(always)]
-fn add_virial(w: &mut [[Real; LANES]; 6], d: &[[Real; LANES]; 3], s: [Real; LANES]) {
+fn add_virial(w: &mut [[Real; LANES]; 6], g: &[[Real; LANES]; 3], d: &[[Real; LANES]; 3]) {
     for (c, &(a, b)) in VOIGT.iter().enumerate() {
         for l in 0..LANES {
-            w[c][l] += s[l] * (d[a][l] * d[b][l]);
+            w[c][l] += g[a][l] * d[b][l];
         }
     }
 }
 
 /// `−½` of each component's combined lanes: the virial share of the atom whose pairs
-/// `add_virial` summed with `s = f/r` per pair.
+/// `add_virial` summed.
 #[inline(always)]
 pub(crate) fn half_virial(w: &[[Real; LANES]; 6]) -> Voigt {
     std::array::from_fn(|c| -0.5 * combine(w[c]))
@@ -70,7 +71,7 @@ pub fn lj_atom<const E: bool>(r: &[Pos4], nl: &NeighborList, i: usize, c: &LjCon
         let (js, n) = nb.block(b);
         let js = &js[..n];
         let d = gather(r, ri, js);
-        let mut s = [0.0; LANES];
+        let mut g = [[0.0; LANES]; 3];
         for l in 0..LANES {
             let r2 = d[0][l] * d[0][l] + d[1][l] * d[1][l] + d[2][l] * d[2][l];
             let inside = r2 <= c.rc2;
@@ -82,13 +83,13 @@ pub fn lj_atom<const E: bool>(r: &[Pos4], nl: &NeighborList, i: usize, c: &LjCon
             if E {
                 e[l] += eij;
             }
-            s[l] = fr;
             for k in 0..3 {
-                f[k][l] -= d[k][l] * fr;
+                g[k][l] = d[k][l] * fr;
+                f[k][l] -= g[k][l];
             }
         }
         if E {
-            add_virial(&mut w, &d, s);
+            add_virial(&mut w, &g, &d);
         }
     }
     ([combine(f[0]), combine(f[1]), combine(f[2])], 0.5 * combine(e) * c.four_eps, half_virial(&w))
@@ -165,7 +166,7 @@ pub fn eam_force_atom<const E: bool>(r: &[Pos4], nl: &NeighborList, i: usize, t:
         let (js, n) = nb.block(b);
         let js = &js[..n];
         let d = gather(r, ri, js);
-        let mut s = [0.0; LANES];
+        let mut g = [[0.0; LANES]; 3];
         let mut rr = [0.0; LANES];
         let mut inside = [false; LANES];
         let mut dj = [0.0; LANES];
@@ -183,15 +184,15 @@ pub fn eam_force_atom<const E: bool>(r: &[Pos4], nl: &NeighborList, i: usize, t:
         for l in 0..LANES {
             let (c, phi) = if inside[l] { ((dphi[l] + (dfi + dj[l]) * drho[l]) * (1.0 / rr[l]), phi[l]) } else { (0.0, 0.0) };
             for k in 0..3 {
-                f[k][l] -= c * d[k][l];
+                g[k][l] = c * d[k][l];
+                f[k][l] -= g[k][l];
             }
             if E {
                 e[l] += phi;
             }
-            s[l] = c;
         }
         if E {
-            add_virial(&mut w, &d, s);
+            add_virial(&mut w, &g, &d);
         }
     }
     ([combine(f[0]), combine(f[1]), combine(f[2])], 0.5 * combine(e), half_virial(&w))

@@ -26,14 +26,13 @@ macro_rules! block_displacements {
     };
 }
 
-/// Adds `s · d_a d_b` to the four lanes of each Voigt component `w` (the portable kernels'
-/// `add_virial`, the same operations). A macro for the reason above.
+/// Adds `g_a d_b` to the four lanes of each Voigt component `w`, `g` the pair's force terms
+/// (the portable kernels' `add_virial`, the same operations). A macro for the reason above.
 macro_rules! add_virial {
-    ($w:ident, $dx:expr, $dy:expr, $dz:expr, $s:expr) => {{
-        let (dx, dy, dz, s) = ($dx, $dy, $dz, $s);
-        let pairs = [(dx, dx), (dy, dy), (dz, dz), (dy, dz), (dx, dz), (dx, dy)];
-        for (w, (a, b)) in $w.iter_mut().zip(pairs) {
-            *w = _mm256_add_pd(*w, _mm256_mul_pd(s, _mm256_mul_pd(a, b)));
+    ($w:ident, [$gx:expr, $gy:expr, $gz:expr], [$dx:expr, $dy:expr, $dz:expr]) => {{
+        let pairs = [($gx, $dx), ($gy, $dy), ($gz, $dz), ($gy, $dz), ($gx, $dz), ($gx, $dy)];
+        for (w, (g, d)) in $w.iter_mut().zip(pairs) {
+            *w = _mm256_add_pd(*w, _mm256_mul_pd(g, d));
         }
     }};
 }
@@ -72,11 +71,14 @@ fn lj_atom<const E: bool, const W: usize>(r: &[Pos4], nl: &NeighborList, i: usiz
         if E {
             let eij = _mm256_sub_pd(_mm256_mul_pd(r6, _mm256_sub_pd(r6, one)), shift);
             e = _mm256_add_pd(e, _mm256_and_pd(eij, inside));
-            add_virial!(w, dx, dy, dz, fr);
         }
-        fx = _mm256_sub_pd(fx, _mm256_mul_pd(dx, fr));
-        fy = _mm256_sub_pd(fy, _mm256_mul_pd(dy, fr));
-        fz = _mm256_sub_pd(fz, _mm256_mul_pd(dz, fr));
+        let (gx, gy, gz) = (_mm256_mul_pd(dx, fr), _mm256_mul_pd(dy, fr), _mm256_mul_pd(dz, fr));
+        fx = _mm256_sub_pd(fx, gx);
+        fy = _mm256_sub_pd(fy, gy);
+        fz = _mm256_sub_pd(fz, gz);
+        if E {
+            add_virial!(w, [gx, gy, gz], [dx, dy, dz]);
+        }
     }
     ([sum_lanes(fx), sum_lanes(fy), sum_lanes(fz)], 0.5 * sum_lanes(e) * c.four_eps, virial_of(w))
 }
@@ -306,12 +308,13 @@ fn eam_force_atom<const E: bool, const W: usize, const J: bool>(r: &[Pos4], nl: 
         };
         let num = _mm256_add_pd(dphi, _mm256_mul_pd(_mm256_add_pd(dfi, dj), drho));
         let c = _mm256_and_pd(_mm256_mul_pd(num, inv_r), inside);
-        fx = _mm256_sub_pd(fx, _mm256_mul_pd(c, dx));
-        fy = _mm256_sub_pd(fy, _mm256_mul_pd(c, dy));
-        fz = _mm256_sub_pd(fz, _mm256_mul_pd(c, dz));
+        let (gx, gy, gz) = (_mm256_mul_pd(c, dx), _mm256_mul_pd(c, dy), _mm256_mul_pd(c, dz));
+        fx = _mm256_sub_pd(fx, gx);
+        fy = _mm256_sub_pd(fy, gy);
+        fz = _mm256_sub_pd(fz, gz);
         if E {
             e = _mm256_add_pd(e, _mm256_and_pd(phi, inside));
-            add_virial!(w, dx, dy, dz, c);
+            add_virial!(w, [gx, gy, gz], [dx, dy, dz]);
         }
     }
     Some(([sum_lanes(fx), sum_lanes(fy), sum_lanes(fz)], 0.5 * sum_lanes(e), virial_of(w)))
