@@ -6,6 +6,9 @@
 //! engine, so it can cross a thread (crossbeam channel) and the engine never waits for the
 //! renderer (the "extract" idea from Bevy's render world).
 
+/// The reasons a stop may give, in the order the ranks rank them.
+pub const STOP_REASONS: [&str; 2] = ["SIGINT", "SIGTERM"];
+
 /// One atom as the renderer sees it. `#[repr(C)]` so it can be uploaded as-is.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -160,6 +163,25 @@ impl RunControl {
     /// Why the stop was requested, if [`RunControl::request_stop_for`] said so.
     pub fn stop_reason(&self) -> Option<&'static str> {
         self.reason.get().copied()
+    }
+    /// The stop request as a number the ranks can agree on with a maximum: 0 none, then
+    /// a request without a reason, then each reason of [`STOP_REASONS`] (a signal outranks
+    /// the viewer's `q`).
+    pub fn stop_code(&self) -> i64 {
+        match (self.stop_requested(), self.stop_reason()) {
+            (false, _) => 0,
+            (true, None) => 1,
+            (true, Some(r)) => STOP_REASONS.iter().position(|&k| k == r).map_or(1, |k| k as i64 + 2),
+        }
+    }
+    /// Takes on the agreed [`RunControl::stop_code`] of all ranks: a rank whose own request
+    /// had no reason (or that had none) reports the signal another rank received.
+    pub fn adopt_stop_code(&self, code: i64) {
+        if let Some(&r) = usize::try_from(code - 2).ok().and_then(|k| STOP_REASONS.get(k)) {
+            self.request_stop_for(r);
+        } else if code > 0 {
+            self.request_stop();
+        }
     }
     /// Whether a stop was requested.
     pub fn stop_requested(&self) -> bool {

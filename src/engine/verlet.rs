@@ -27,6 +27,13 @@ pub trait Stages {
     /// Atoms to their cells or ranks, periodic images and ghosts refreshed
     /// (CoMD `redistributeAtoms`).
     fn redistribute(&mut self, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError>;
+    /// [`Stages::redistribute`], agreeing on `flag` as well (true on every rank if it is on
+    /// any): a path whose redistribution makes a global reduction anyway carries the flag in
+    /// it, so asking every step whether to stop costs no message of its own.
+    fn redistribute_agreeing(&mut self, flag: bool, comm: &mut dyn Comm, timers: &mut Timers) -> Result<bool, RunError> {
+        self.redistribute(comm, timers)?;
+        Ok(agree_flag(flag, comm, timers))
+    }
     /// Forces, and per-atom energies where `energies` (a path may always compute them).
     fn force(&mut self, energies: bool, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError>;
     /// Checks and global sums of the energies after the last step (CoMD `kineticEnergy`).
@@ -53,10 +60,24 @@ pub fn force(s: &mut dyn Stages, energies: bool, comm: &mut dyn Comm, timers: &m
 
 /// The redistribution stage, timed.
 pub fn redistribute(s: &mut dyn Stages, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError> {
+    redistribute_agreeing(s, false, comm, timers).map(|_| ())
+}
+
+/// [`Stages::redistribute_agreeing`], timed.
+fn redistribute_agreeing(s: &mut dyn Stages, flag: bool, comm: &mut dyn Comm, timers: &mut Timers) -> Result<bool, RunError> {
     timers.start(Timer::Redistribute);
-    let r = s.redistribute(comm, timers);
+    let r = s.redistribute_agreeing(flag, comm, timers);
     timers.stop(Timer::Redistribute);
     r
+}
+
+/// `flag` of any rank, on every rank: a reduction of its own (none on one rank).
+pub fn agree_flag(flag: bool, comm: &mut dyn Comm, timers: &mut Timers) -> bool {
+    let mut f = [i64::from(flag)];
+    if comm.size() > 1 {
+        timers.time(Timer::CommReduce, |_| comm.max_i64(&mut f));
+    }
+    f[0] != 0
 }
 
 /// Advances `n` steps of size `dt`, then sums the energies (CoMD `timestep` +
@@ -123,12 +144,8 @@ fn advance(
                 }
             }
         }
-        redistribute(s, comm, timers).map_err(at)?;
-        let mut flag = [i64::from(step + 1 < n && stop())];
-        if comm.size() > 1 {
-            timers.time(Timer::CommReduce, |_| comm.max_i64(&mut flag));
-        }
-        let last = step + 1 == n || flag[0] != 0;
+        let stopping = redistribute_agreeing(s, step + 1 < n && stop(), comm, timers).map_err(at)?;
+        let last = step + 1 == n || stopping;
         let virial = coupling.as_deref().is_some_and(|c| c.wants_virial());
         force(s, (energies && last) || virial, comm, timers).map_err(at)?;
         timers.time(Timer::Velocity, |_| s.kick(0.5 * dt));

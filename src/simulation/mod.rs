@@ -235,8 +235,10 @@ impl Run<'_, '_> {
             if d > 0 {
                 std::thread::sleep(std::time::Duration::from_micros(d));
             }
-            let mut stop = [i64::from(c.stop_requested())];
+            // the reason rides along, so rank 0's report names a signal another rank got
+            let mut stop = [c.stop_code()];
             self.comm.max_i64(&mut stop);
+            c.adopt_stop_code(stop[0]);
             self.stopped_early = stop[0] != 0;
             self.take_target_nudge(c.take_target_nudge());
         }

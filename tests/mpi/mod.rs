@@ -2,3 +2,4 @@
 //! runs whose bits do not depend on the rank grid.
 mod comm_check;
 mod runs;
+mod stop;

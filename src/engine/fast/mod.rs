@@ -202,7 +202,8 @@ impl FastEngine {
     /// ghost layer (twice that at least) since the last rebuild jumped in one step, which
     /// makes the run unstable: lists and ghosts could miss its partners. Every rank then
     /// returns the same error (the largest gid that jumped, the largest move).
-    fn needs_rebuild(&self, comm: &mut dyn Comm) -> Result<bool, RunError> {
+    /// `flag` rides in the same reduction; the second value is any rank's `flag`.
+    fn needs_rebuild(&self, flag: bool, comm: &mut dyn Comm) -> Result<(bool, bool), RunError> {
         let fly = 0.25 * self.range() * self.range();
         let n = self.parts.n_own;
         // largest squared displacement (NaN counts as infinitely far) and where it is
@@ -216,17 +217,17 @@ impl FastEngine {
                 (if d2.is_nan() { Real::INFINITY } else { d2 }, i)
             })
             .reduce(|| (0.0, usize::MAX), |a, b| if b.0 > a.0 || (b.0 == a.0 && b.1 < a.1) { b } else { a });
-        // one reduction for both: the gid that jumped (−1: none) and the largest move (the
-        // bits of a non-negative float order as integers)
+        // one reduction for all: the gid that jumped (−1: none), the largest move (the bits of
+        // a non-negative float order as integers) and the flag
         let flew = if worst > fly { i64::from(self.parts.gid[at]) } else { -1 };
-        let mut global = [flew, worst.to_bits() as i64];
+        let mut global = [flew, worst.to_bits() as i64, i64::from(flag)];
         comm.max_i64(&mut global);
         let worst = Real::from_bits(global[1] as u64);
         if global[0] >= 0 {
             return Err(RunError::AtomFlew { gid: global[0] as i32, moved: worst.sqrt() });
         }
         let geo = skin::Geometry { cutoff: self.ff.kernel().cutoff(), skin: self.skin, box_len: self.domain.global_extent };
-        Ok(skin::must_rebuild(&self.parts.r[..n], &self.r_ref, worst, geo, comm))
+        Ok((skin::must_rebuild(&self.parts.r[..n], &self.r_ref, worst, geo, comm), global[2] != 0))
     }
 
     /// Refreshes ghost values of `data` (width reals per atom) along the recorded plan.
@@ -296,14 +297,26 @@ impl Stages for FastEngine {
     /// Rebuilds ghosts and lists when [`FastEngine::needs_rebuild`] says so; else sends
     /// the new positions to the ghosts along the recorded plan.
     fn redistribute(&mut self, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError> {
-        if std::mem::take(&mut self.stale) || self.needs_rebuild(comm)? {
-            return self.rebuild(comm, timers);
+        self.redistribute_agreeing(false, comm, timers).map(|_| ())
+    }
+
+    /// The flag rides in the reduction of the list check (after a scaling of the box, which
+    /// rebuilds without a check, it takes one of its own).
+    fn redistribute_agreeing(&mut self, flag: bool, comm: &mut dyn Comm, timers: &mut Timers) -> Result<bool, RunError> {
+        if std::mem::take(&mut self.stale) {
+            self.rebuild(comm, timers)?;
+            return Ok(verlet::agree_flag(flag, comm, timers));
+        }
+        let (rebuild, flag) = self.needs_rebuild(flag, comm)?;
+        if rebuild {
+            self.rebuild(comm, timers)?;
+            return Ok(flag);
         }
         timers.start(Timer::AtomHalo);
         let flat = self.parts.r.as_flattened_mut();
         let r = Self::forward(&self.plan, &self.nbrs, flat, 3, true, comm, timers);
         timers.stop(Timer::AtomHalo);
-        r
+        r.map(|_| flag)
     }
 
     /// Energies only where they are reported: after the last step of a chunk.
