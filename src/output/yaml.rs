@@ -115,7 +115,23 @@ pub fn render(r: &Report) -> String {
     for (k, v) in &s.potential {
         scalar(&mut o, "  ", k, v);
     }
-    let ens = r.rows.first().and_then(|t| t.ensemble);
+    thermo(&mut o, r.rows);
+    if let Some(v) = r.validation {
+        let _ = writeln!(o, "Simulation Validation:\n  Initial energy: {:.12}\n  Final energy: {:.12}\n  eFinal/eInitial: {:.6}\n  Initial atom count: {}\n  Final atom count: {}\n  Atoms lost: {}",
+            v.e_initial, v.e_final, v.e_final / v.e_initial, v.n_initial, v.n_final, v.n_initial - v.n_final);
+    }
+    if let Some(e) = &r.error {
+        let _ = writeln!(o, "Error: {}", q(e));
+    }
+    if let Some(t) = r.timers {
+        timers(&mut o, t);
+    }
+    o
+}
+
+/// The thermo rows: CoMD's columns, then the ensemble's.
+fn thermo(o: &mut String, rows: &[ThermoRow]) {
+    let ens = rows.first().and_then(|t| t.ensemble);
     let (mut cols, mut units) = ("Loop, Time(fs), Total Energy, Potential Energy, Kinetic Energy, Temperature, Performance(us/atom), Atoms, Pressure".to_string(), "step, fs, eV/atom, eV/atom, eV/atom, K, us/atom, count, GPa".to_string());
     if let Some(e) = ens {
         cols += ", Target Temperature, Conserved";
@@ -126,7 +142,7 @@ pub fn render(r: &Report) -> String {
         }
     }
     let _ = writeln!(o, "Thermo:\n  Columns: [{cols}]\n  Units: [{units}]\n  Rows:");
-    for t in r.rows {
+    for t in rows {
         let perf = if t.perf.is_finite() { format!("{:.4}", t.perf) } else { ".nan".into() };
         let p = if t.pressure.is_finite() { format!("{:.6}", t.pressure) } else { ".nan".into() };
         let mut extra = String::new();
@@ -139,36 +155,30 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(o, "    - [{}, {:.2}, {:.12}, {:.12}, {:.12}, {:.4}, {perf}, {}, {p}{extra}]",
             t.step, t.time, t.e_total, t.e_potential, t.e_kinetic, t.temperature, t.n_atoms);
     }
-    if let Some(v) = r.validation {
-        let _ = writeln!(o, "Simulation Validation:\n  Initial energy: {:.12}\n  Final energy: {:.12}\n  eFinal/eInitial: {:.6}\n  Initial atom count: {}\n  Final atom count: {}\n  Atoms lost: {}",
-            v.e_initial, v.e_final, v.e_final / v.e_initial, v.n_initial, v.n_final, v.n_initial - v.n_final);
+}
+
+/// The timers of rank 0 and across ranks, communication, list builds and update rates.
+fn timers(o: &mut String, t: &TimerReport) {
+    let num = |x: f64| if x.is_finite() { format!("{x:.4}") } else { ".nan".into() };
+    let _ = writeln!(o, "Performance Results:\n  TotalRanks: {}\n  ReportingTimeUnits: seconds", t.n_ranks);
+    let _ = writeln!(o, "Performance Results For Rank 0:");
+    let loop_time = t.total[crate::timers::Timer::Loop as usize];
+    for i in (0..N_TIMERS).filter(|&i| t.count[i] > 0) {
+        let _ = writeln!(o, "  - Timer: {}\n    CallCount: {}\n    AvgPerCall: {}\n    Total: {}\n    PercentLoop: {:.2}",
+            TIMER_NAMES[i].trim(), t.count[i], num(t.total[i] / t.count[i] as f64), num(t.total[i]), t.total[i] / loop_time * 100.0);
     }
-    if let Some(e) = &r.error {
-        let _ = writeln!(o, "Error: {}", q(e));
+    let _ = writeln!(o, "Performance Results Across Ranks:");
+    for i in (0..N_TIMERS).filter(|&i| t.count[i] > 0) {
+        let st = &t.stats[i];
+        let _ = writeln!(o, "  - Timer: {}\n    MinRank: {}\n    MinTime: {}\n    MaxRank: {}\n    MaxTime: {}\n    AvgTime: {}\n    StdevTime: {}",
+            TIMER_NAMES[i].trim(), st.min_rank, num(st.min), st.max_rank, num(st.max), num(st.avg), num(st.stdev));
     }
-    if let Some(t) = r.timers {
-        let num = |x: f64| if x.is_finite() { format!("{x:.4}") } else { ".nan".into() };
-        let _ = writeln!(o, "Performance Results:\n  TotalRanks: {}\n  ReportingTimeUnits: seconds", t.n_ranks);
-        let _ = writeln!(o, "Performance Results For Rank 0:");
-        let loop_time = t.total[crate::timers::Timer::Loop as usize];
-        for i in (0..N_TIMERS).filter(|&i| t.count[i] > 0) {
-            let _ = writeln!(o, "  - Timer: {}\n    CallCount: {}\n    AvgPerCall: {}\n    Total: {}\n    PercentLoop: {:.2}",
-                TIMER_NAMES[i].trim(), t.count[i], num(t.total[i] / t.count[i] as f64), num(t.total[i]), t.total[i] / loop_time * 100.0);
-        }
-        let _ = writeln!(o, "Performance Results Across Ranks:");
-        for i in (0..N_TIMERS).filter(|&i| t.count[i] > 0) {
-            let st = &t.stats[i];
-            let _ = writeln!(o, "  - Timer: {}\n    MinRank: {}\n    MinTime: {}\n    MaxRank: {}\n    MaxTime: {}\n    AvgTime: {}\n    StdevTime: {}",
-                TIMER_NAMES[i].trim(), st.min_rank, num(st.min), st.max_rank, num(st.max), num(st.avg), num(st.stdev));
-        }
-        let _ = writeln!(o, "Communication:\n  HaloBytesPerRankPerStep: {:.0}", t.halo_bytes_per_step);
-        if let Some(n) = t.list_builds {
-            let _ = writeln!(o, "Neighbor lists:\n  Builds: {n}");
-        }
-        let _ = writeln!(o, "Performance Global Update Rates:\n  AtomUpdateRate:\n    AverageRate: {}\n    Units: us/atom/task\n  AllAtomUpdateRate:\n    AverageRate: {}\n    Units: us/atom\n  AtomRate:\n    AverageRate: {}\n    Units: atoms/us",
-            num(t.atom_rate), num(t.all_atom_rate), num(t.atoms_per_us));
+    let _ = writeln!(o, "Communication:\n  HaloBytesPerRankPerStep: {:.0}", t.halo_bytes_per_step);
+    if let Some(n) = t.list_builds {
+        let _ = writeln!(o, "Neighbor lists:\n  Builds: {n}");
     }
-    o
+    let _ = writeln!(o, "Performance Global Update Rates:\n  AtomUpdateRate:\n    AverageRate: {}\n    Units: us/atom/task\n  AllAtomUpdateRate:\n    AverageRate: {}\n    Units: us/atom\n  AtomRate:\n    AverageRate: {}\n    Units: atoms/us",
+        num(t.atom_rate), num(t.all_atom_rate), num(t.atoms_per_us));
 }
 
 #[cfg(test)]
