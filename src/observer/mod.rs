@@ -134,6 +134,10 @@ pub trait Observer {
     fn wants_final_frame(&self) -> bool {
         true
     }
+    /// Warnings for the run's report (e.g. frames missing before a restart's step).
+    fn notes(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// Stands in, on ranks other than 0, for an observer that only rank 0 has (viewer, capture):

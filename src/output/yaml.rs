@@ -129,6 +129,14 @@ pub fn render(r: &Report) -> String {
     o
 }
 
+/// A `Warnings:` list of `notes` (nothing without notes).
+pub fn warnings(notes: &[String]) -> String {
+    if notes.is_empty() {
+        return String::new();
+    }
+    notes.iter().fold("Warnings:\n".to_string(), |s, n| s + &format!("  - {}\n", q(n)))
+}
+
 /// The thermo rows: CoMD's columns, then the ensemble's.
 fn thermo(o: &mut String, rows: &[ThermoRow]) {
     let ens = rows.first().and_then(|t| t.ensemble);

@@ -308,10 +308,12 @@ impl Run<'_, '_> {
             timers: Some(timers),
             error: result.as_ref().err().map(|e| format!("{e:#}")),
         });
-        let text = match (self.stopped_early, &self.hooks.control) {
+        let mut text = match (self.stopped_early, &self.hooks.control) {
             (true, Some(c)) => format!("{text}Interrupted:\n  By: {}\n  Step: {}\n", c.stop_reason().unwrap_or("request"), self.step),
             _ => text,
         };
+        let notes: Vec<String> = self.hooks.observers.iter().flat_map(|o| o.notes()).collect();
+        text += &output::yaml::warnings(&notes);
         crate::files::write_atomically(&path, text.as_bytes()).with_context(|| format!("writing the YAML report {}", path.display()))
     }
 }

@@ -27,6 +27,8 @@ pub(crate) struct TrajectoryFile {
     created: bool,
     good_len: u64,
     frames: usize,
+    /// What the report should say of the file (a gap before the restart's step).
+    pub(crate) note: Option<String>,
 }
 
 impl TrajectoryFile {
@@ -38,15 +40,18 @@ impl TrajectoryFile {
         let kind = kind_of(&target).with_context(ctx)?;
         if !kind.is_replaced() {
             let file = target::open_in_place(&target).with_context(ctx)?;
-            return Ok(TrajectoryFile { path: path.to_path_buf(), file, regular: false, created: false, good_len: 0, frames: 0 });
+            return Ok(TrajectoryFile { path: path.to_path_buf(), file, regular: false, created: false, good_len: 0, frames: 0, note: None });
         }
+        let mut note = None;
         let (file, created, good_len, frames) = match resume_at {
             Some(step) if kind == crate::files::Kind::Regular => {
                 let bytes = std::fs::read(&target).with_context(ctx)?;
                 let scan = scan(format, &String::from_utf8_lossy(&bytes));
                 let keep = scan.keep_before(step);
                 if let Some(gap) = gap(&scan, keep, step, every) {
-                    eprintln!("comd: warning: trajectory {}: {gap}", path.display());
+                    let text = format!("trajectory {}: {gap}", path.display());
+                    eprintln!("comd: warning: {text}");
+                    note = Some(text);
                 }
                 let mut f = std::fs::OpenOptions::new().write(true).open(&target).with_context(ctx)?;
                 f.set_len(keep as u64).with_context(ctx)?;
@@ -55,7 +60,7 @@ impl TrajectoryFile {
             }
             _ => (File::create(&target).with_context(ctx)?, true, 0, 0),
         };
-        Ok(TrajectoryFile { path: target, file, regular: true, created, good_len, frames })
+        Ok(TrajectoryFile { path: target, file, regular: true, created, good_len, frames, note })
     }
 
     /// Appends one whole frame (`sync`: and makes it durable, for the last frame). On failure

@@ -166,6 +166,9 @@ impl Observer for TrajectoryWriter {
     fn finish(&mut self, frame: &Frame) -> anyhow::Result<()> {
         self.write(frame, true)
     }
+    fn notes(&self) -> Vec<String> {
+        self.out.as_ref().and_then(|f| f.note.clone()).into_iter().collect()
+    }
 }
 
 #[cfg(test)]

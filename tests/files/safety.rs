@@ -237,9 +237,13 @@ fn a_restart_appending_to_a_trajectory_with_missing_frames_says_so() {
     let text = std::fs::read_to_string(d.join("t.xyz")).unwrap();
     let first: String = text.lines().take(258).map(|l| format!("{l}\n")).collect();
     std::fs::write(d.join("t.xyz"), first).unwrap();
-    let o = run(d, &["-N", "40", "--restart", "c.ckpt", "--xyz", "t.xyz"]);
+    let o = run(d, &["-N", "40", "--restart", "c.ckpt", "--xyz", "t.xyz", "--yaml", "r.yaml"]);
     assert_ok(&o);
-    assert!(stderr(&o).contains("trajectory t.xyz: its last frame is step 0 but the run continues from step 30: the frames of steps 10 to 20 are missing"), "{}", stderr(&o));
+    let said = "trajectory t.xyz: its last frame is step 0 but the run continues from step 30: the frames of steps 10 to 20 are missing";
+    assert!(stderr(&o).contains(said), "{}", stderr(&o));
+    // and in the report, as a YAML list a reader parses
+    let yaml = std::fs::read_to_string(d.join("r.yaml")).unwrap();
+    assert!(yaml.contains(&format!("Warnings:\n  - '{said}'\n")), "{yaml}");
     assert_eq!(ase_frames(&d.join("t.xyz"), "extxyz").0, 3, "frames 0, 30, 40");
     // a complete trajectory restarts silently
     assert_ok(&run(d, &["-N", "30", "--xyz", "u.xyz", "--checkpoint", "c.ckpt"]));
