@@ -16,6 +16,17 @@ fn available(what: &str, ok: bool) -> bool {
     ok
 }
 
+/// Whether LAMMPS (`lmp`) runs here (in CI it must).
+pub fn lammps_available() -> bool {
+    let has = Command::new("lmp").arg("-h").output().is_ok_and(|o| o.status.success());
+    available("LAMMPS (lmp)", has)
+}
+
+/// Whether `path` exists (in CI it must: `what` says which package brings it).
+pub fn file_available(what: &str, path: &Path) -> bool {
+    available(what, path.exists())
+}
+
 /// Runs a python script (with `import ase` available) in `dir`; its stdout, or `None` when
 /// ASE is missing outside CI.
 pub fn python(dir: &Path, script: &str) -> Option<String> {
@@ -40,8 +51,7 @@ pub fn lammps_pair(eam: Option<(&str, &Path)>) -> String {
 /// The potential energy (eV) LAMMPS computes for the data file `data` with `pair` commands;
 /// `None` when `lmp` is missing outside CI.
 pub fn lammps_energy(dir: &Path, data: &str, pair: &str) -> Option<f64> {
-    let has = Command::new("lmp").arg("-h").output().is_ok_and(|o| o.status.success());
-    if !available("LAMMPS (lmp)", has) {
+    if !lammps_available() {
         return None;
     }
     let input = format!(

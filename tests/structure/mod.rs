@@ -7,4 +7,5 @@ mod data;
 mod fuzz;
 mod input;
 mod lammps;
+mod workflow_doc;
 mod wrap;
