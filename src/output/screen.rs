@@ -41,13 +41,20 @@ pub fn parameters(c: &RunConfig, pot_dir: &str) -> String {
     let _ = writeln!(s, "  potDir: {pot_dir}");
     let _ = writeln!(s, "  potName: {}", c.pot_name);
     let _ = writeln!(s, "  potType: {}", if c.pot_type == crate::cli::PotType::Setfl { "setfl" } else { "funcfl" });
-    for (name, v) in ["nx", "ny", "nz"].iter().zip(c.n_cells) {
-        let _ = writeln!(s, "  {name}: {v}");
+    // a structure replaces the lattice: its file, not -x -y -z -l (which do not apply)
+    if let Some(path) = &c.structure {
+        let _ = writeln!(s, "  structure: {}", path.display());
+    } else {
+        for (name, v) in ["nx", "ny", "nz"].iter().zip(c.n_cells) {
+            let _ = writeln!(s, "  {name}: {v}");
+        }
     }
     for (name, v) in ["xproc", "yproc", "zproc"].iter().zip(c.proc_grid) {
         let _ = writeln!(s, "  {name}: {v}");
     }
-    let _ = writeln!(s, "  Lattice constant: {} Angstroms", g(c.lat_arg));
+    if c.structure.is_none() {
+        let _ = writeln!(s, "  Lattice constant: {} Angstroms", g(c.lat_arg));
+    }
     let _ = writeln!(s, "  nSteps: {}", c.n_steps);
     let _ = writeln!(s, "  printRate: {}", c.print_rate);
     let _ = writeln!(s, "  Time step: {} fs", g(c.dt));

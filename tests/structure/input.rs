@@ -106,6 +106,8 @@ fn structure_runs_restart_and_run_from_decks() {
     let direct = run(&["--structure", "hot.data", "-N", "20"]);
     assert_eq!(thermo(&stdout(&deck)), thermo(&stdout(&direct)), "deck key `structure`");
     assert!(stdout(&deck).contains("Structure from hot.data: 254 atoms"), "{}", stdout(&deck));
+    // the parameter block names the structure, not the lattice options that do not apply
+    assert!(stdout(&deck).contains("  structure: hot.data\n") && !stdout(&deck).contains("  nx: ") && !stdout(&deck).contains("Lattice constant"), "{}", stdout(&deck));
 }
 
 #[test]
