@@ -82,6 +82,18 @@ impl FixedSum {
     }
 }
 
+/// The exact sum over the ranks of each entry of `values` (on every rank): one value per
+/// entry and rank, e.g. a rank's virial components.
+pub fn global_sums<const N: usize>(values: [f64; N], comm: &mut dyn Comm) -> [f64; N] {
+    let mut sums = values.map(|v| {
+        let mut s = FixedSum::default();
+        s.add(v);
+        s
+    });
+    FixedSum::all_reduce(&mut sums, comm);
+    sums.map(|s| s.value())
+}
+
 /// Exact sum of a sequence of doubles.
 pub fn exact_sum(values: impl IntoIterator<Item = f64>) -> f64 {
     let mut s = FixedSum::default();

@@ -53,7 +53,8 @@ pub fn install(control: Arc<RunControl>) -> anyhow::Result<Interrupt> {
     std::thread::Builder::new().name("signals".into()).spawn(move || {
         for sig in signals.forever() {
             if seen.compare_exchange(0, sig, Ordering::SeqCst, Ordering::SeqCst).is_ok() {
-                let name = if sig == SIGTERM { "SIGTERM" } else { "SIGINT" };
+                let [int, term] = crate::snapshot::STOP_REASONS;
+                let name = if sig == SIGTERM { term } else { int };
                 if control.is_starting() {
                     // start-up (lattice, thermalization, first force, thread pool): no step
                     // done, nothing to save; waiting for it to end could take minutes

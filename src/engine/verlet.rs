@@ -60,7 +60,10 @@ pub fn force(s: &mut dyn Stages, energies: bool, comm: &mut dyn Comm, timers: &m
 
 /// The redistribution stage, timed.
 pub fn redistribute(s: &mut dyn Stages, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError> {
-    redistribute_agreeing(s, false, comm, timers).map(|_| ())
+    timers.start(Timer::Redistribute);
+    let r = s.redistribute(comm, timers);
+    timers.stop(Timer::Redistribute);
+    r
 }
 
 /// [`Stages::redistribute_agreeing`], timed.

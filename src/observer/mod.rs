@@ -71,10 +71,9 @@ impl Frame {
     /// sign and order: `−σ_aa` averages to the pressure), its kinetic part summed in gid order.
     pub fn stress(&self) -> [f64; 6] {
         let volume: f64 = (0..3).map(|k| self.box_max[k] - self.box_min[k]).product();
-        let pairs = [(0, 0), (1, 1), (2, 2), (1, 2), (0, 2), (0, 1)];
         let inv_m = 1.0 / self.mass;
         std::array::from_fn(|c| {
-            let (a, b) = pairs[c];
+            let (a, b) = crate::types::VOIGT[c];
             let kinetic: f64 = self.atoms.iter().map(|r| r.p[a] * r.p[b] * inv_m).sum();
             -(kinetic + self.virial[c]) / volume
         })

@@ -6,7 +6,6 @@ use crate::comm::Comm;
 use crate::config::RunConfig;
 use crate::engine::Engine;
 use crate::ensemble::Ensemble;
-use crate::fixed::FixedSum;
 use crate::observer::Frame;
 use crate::output::{dump, ThermoRow, TimerReport};
 use crate::records::{self, AtomRecord};
@@ -45,17 +44,18 @@ pub fn thermo_row(engine: &dyn Engine, n: i64, step: u64, dt: Real, elapsed: f64
 
 /// Pressure from the virial theorem, `P = (2 E_kin + tr W) / 3V`, in GPa.
 pub fn pressure(engine: &dyn Engine, comm: &mut dyn Comm, box_size: [Real; 3]) -> Real {
-    let w = virial(engine, comm);
+    pressure_of(engine, &virial(engine, comm), box_size)
+}
+
+/// [`pressure`] from the global virial `w` already summed.
+fn pressure_of(engine: &dyn Engine, w: &Voigt, box_size: [Real; 3]) -> Real {
     let volume = box_size[0] * box_size[1] * box_size[2];
-    (2.0 * engine.e_kinetic() + trace(&w)) / (3.0 * volume) * crate::constants::EV_PER_A3_IN_GPA
+    (2.0 * engine.e_kinetic() + trace(w)) / (3.0 * volume) * crate::constants::EV_PER_A3_IN_GPA
 }
 
 /// The global virial tensor (eV, Voigt order), each component summed exactly over ranks.
 pub fn virial(engine: &dyn Engine, comm: &mut dyn Comm) -> Voigt {
-    let mut w = [FixedSum::default(); 6];
-    w.iter_mut().zip(engine.virial()).for_each(|(w, v)| w.add(v));
-    FixedSum::all_reduce(&mut w, comm);
-    w.map(|w| w.value())
+    crate::fixed::global_sums(engine.virial(), comm)
 }
 
 /// All atoms on rank 0, sorted by gid, with their owning rank.
@@ -85,8 +85,8 @@ pub fn write_dump(engine: &dyn Engine, comm: &mut dyn Comm, path: &std::path::Pa
 /// has now, with the ensemble's target and state.
 pub fn gather_frame(engine: &dyn Engine, comm: &mut dyn Comm, step: u64, cfg: &RunConfig, ensemble: Option<&Ensemble>, initial: (Real, i64), species: &(String, Real)) -> Option<Frame> {
     let global_max = engine.box_lengths();
-    let pressure = pressure(engine, comm, global_max);
     let virial = virial(engine, comm);
+    let pressure = pressure_of(engine, &virial, global_max);
     let (atoms, ranks) = gather_records(engine, comm)?;
     Some(Frame {
         step,

@@ -69,8 +69,8 @@ fn for_each_pair(sys: &System, cut2: Real, inclusive: bool, mut pair: impl FnMut
 
 impl Eam {
     /// Forces and per-atom energies of the local atoms of `sys` (halo images current), in
-    /// CoMD's order; returns this rank's potential energy and virial.
-    pub fn force(&mut self, sys: &mut System, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(Real, Voigt), RunError> {
+    /// CoMD's order; returns this rank's potential energy and, with `virial`, its virial.
+    pub fn force(&mut self, sys: &mut System, virial: bool, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(Real, Option<Voigt>), RunError> {
         let n_slots = sys.atoms.len();
         self.rhobar.clear();
         self.rhobar.resize(n_slots, 0.0);
@@ -85,7 +85,7 @@ impl Eam {
         let (phi, rho, embed) = (&self.tables.phi, &self.tables.rho, &self.tables.embed);
         let mut etot = 0.0;
         // d_a f_b = −(φ′ + (F′_i + F′_j) ρ′) d_a d_b / r per pair, summed as the two passes go
-        let mut virial = [0.0; 6];
+        let mut w = [0.0; 6];
 
         // pass 1: pair energy and forces, electron density
         let (mut f, mut u, rhobar) = (std::mem::take(&mut sys.atoms.f), std::mem::take(&mut sys.atoms.u), &mut self.rhobar);
@@ -98,7 +98,9 @@ impl Eam {
                 f[j][k] += dphi * dr[k] / r;
             }
             etot += if j_local { phi_r } else { 0.5 * phi_r };
-            add_voigt(&mut virial, outer(dr, -(dphi / r)), !j_local);
+            if virial {
+                add_voigt(&mut w, outer(dr, -(dphi / r)), !j_local);
+            }
             u[i] += 0.5 * phi_r;
             u[j] += 0.5 * phi_r;
             rhobar[i] += rho_r;
@@ -128,7 +130,9 @@ impl Eam {
         for_each_pair(sys, cut2, false, |i, j, dr, r2, j_local| {
             let r = r2.sqrt();
             let (_, drho) = rho.eval(r);
-            add_voigt(&mut virial, outer(dr, -((dfe[i] + dfe[j]) * drho / r)), !j_local);
+            if virial {
+                add_voigt(&mut w, outer(dr, -((dfe[i] + dfe[j]) * drho / r)), !j_local);
+            }
             for k in 0..3 {
                 f[i][k] -= (dfe[i] + dfe[j]) * drho * dr[k] / r;
                 f[j][k] += (dfe[i] + dfe[j]) * drho * dr[k] / r;
@@ -136,6 +140,6 @@ impl Eam {
         });
         sys.atoms.f = f;
         sys.atoms.u = u;
-        Ok((etot, virial))
+        Ok((etot, virial.then_some(w)))
     }
 }

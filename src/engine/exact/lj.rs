@@ -7,9 +7,9 @@ use crate::potential::lj::LennardJones;
 use crate::types::{add_voigt, outer, Real, Voigt};
 
 /// Forces and per-atom energies of all local atoms of `sys` (halo images current); returns
-/// this rank's potential energy and virial tensor `W_ab = Σ_pairs d_a f_b` (a pair with a
-/// halo image counts half, as its energy).
-pub fn force(lj: &LennardJones, sys: &mut System) -> (Real, Voigt) {
+/// this rank's potential energy and, with `virial`, its virial tensor `W_ab = Σ_pairs d_a f_b`
+/// (a pair with a halo image counts half, as its energy).
+pub fn force(lj: &LennardJones, sys: &mut System, virial: bool) -> (Real, Option<Voigt>) {
 
     let (s6, rcut2, e_shift) = lj.constants();
     let cells = &sys.cells;
@@ -18,7 +18,7 @@ pub fn force(lj: &LennardJones, sys: &mut System) -> (Real, Voigt) {
     a.u.iter_mut().for_each(|u| *u = 0.0);
     let n_local = cells.n_local_boxes;
     let mut e_pot = 0.0;
-    let mut virial = [0.0; 6];
+    let mut w = [0.0; 6];
     for ib in 0..n_local {
         if cells.n_atoms[ib] == 0 {
             continue;
@@ -44,8 +44,10 @@ pub fn force(lj: &LennardJones, sys: &mut System) -> (Real, Voigt) {
                     a.u[i] += 0.5 * e;
                     a.u[j] += 0.5 * e;
                     e_pot += if j_local { e } else { 0.5 * e };
-                    // the force on i is −dr·fr
-                    add_voigt(&mut virial, outer(dr, -fr), !j_local);
+                    if virial {
+                        // the force on i is −dr·fr
+                        add_voigt(&mut w, outer(dr, -fr), !j_local);
+                    }
                     for m in 0..3 {
                         a.f[i][m] -= dr[m] * fr;
                         a.f[j][m] += dr[m] * fr;
@@ -54,5 +56,5 @@ pub fn force(lj: &LennardJones, sys: &mut System) -> (Real, Voigt) {
             } // loop over atoms in iBox
         } // loop over neighbour boxes
     } // loop over local boxes
-    (e_pot * 4.0 * lj.epsilon, virial)
+    (e_pot * 4.0 * lj.epsilon, virial.then_some(w))
 }

@@ -137,9 +137,7 @@ impl Coupled for FastEngine {
     }
 
     fn virial_diag(&mut self, comm: &mut dyn Comm, timers: &mut Timers) -> Real3 {
-        let mut w = [FixedSum::default(); 3];
-        w.iter_mut().zip(self.ff.virial()).for_each(|(w, v)| w.add(v));
-        timers.time(Timer::CommReduce, |_| FixedSum::all_reduce(&mut w, comm));
-        w.map(|w| w.value())
+        let w = timers.time(Timer::CommReduce, |_| crate::fixed::global_sums(self.ff.virial(), comm));
+        [w[0], w[1], w[2]]
     }
 }

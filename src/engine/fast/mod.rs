@@ -230,6 +230,26 @@ impl FastEngine {
         Ok((skin::must_rebuild(&self.parts.r[..n], &self.r_ref, worst, geo, comm), global[2] != 0))
     }
 
+    /// [`Stages::redistribute`], with `flag` agreed in the reduction of the list check when
+    /// given (after a scaling of the box, which rebuilds without a check, it takes one of its
+    /// own); the agreed flag, false without one.
+    fn redistribute_with(&mut self, flag: Option<bool>, comm: &mut dyn Comm, timers: &mut Timers) -> Result<bool, RunError> {
+        if std::mem::take(&mut self.stale) {
+            self.rebuild(comm, timers)?;
+            return Ok(flag.is_some_and(|f| verlet::agree_flag(f, comm, timers)));
+        }
+        let (rebuild, flag) = self.needs_rebuild(flag.unwrap_or(false), comm)?;
+        if rebuild {
+            self.rebuild(comm, timers)?;
+            return Ok(flag);
+        }
+        timers.start(Timer::AtomHalo);
+        let flat = self.parts.r.as_flattened_mut();
+        let r = Self::forward(&self.plan, &self.nbrs, flat, 3, true, comm, timers);
+        timers.stop(Timer::AtomHalo);
+        r.map(|_| flag)
+    }
+
     /// Refreshes ghost values of `data` (width reals per atom) along the recorded plan.
     fn forward(plan: &GhostPlan, nbrs: &Neighbors, data: &mut [Real], width: usize, positions: bool, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError> {
         let mut fw = Forward { plan, data, width, positions };
@@ -297,26 +317,11 @@ impl Stages for FastEngine {
     /// Rebuilds ghosts and lists when [`FastEngine::needs_rebuild`] says so; else sends
     /// the new positions to the ghosts along the recorded plan.
     fn redistribute(&mut self, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError> {
-        self.redistribute_agreeing(false, comm, timers).map(|_| ())
+        self.redistribute_with(None, comm, timers).map(|_| ())
     }
 
-    /// The flag rides in the reduction of the list check (after a scaling of the box, which
-    /// rebuilds without a check, it takes one of its own).
     fn redistribute_agreeing(&mut self, flag: bool, comm: &mut dyn Comm, timers: &mut Timers) -> Result<bool, RunError> {
-        if std::mem::take(&mut self.stale) {
-            self.rebuild(comm, timers)?;
-            return Ok(verlet::agree_flag(flag, comm, timers));
-        }
-        let (rebuild, flag) = self.needs_rebuild(flag, comm)?;
-        if rebuild {
-            self.rebuild(comm, timers)?;
-            return Ok(flag);
-        }
-        timers.start(Timer::AtomHalo);
-        let flat = self.parts.r.as_flattened_mut();
-        let r = Self::forward(&self.plan, &self.nbrs, flat, 3, true, comm, timers);
-        timers.stop(Timer::AtomHalo);
-        r.map(|_| flag)
+        self.redistribute_with(Some(flag), comm, timers)
     }
 
     /// Energies only where they are reported: after the last step of a chunk.

@@ -102,7 +102,7 @@ fn lj_run<const E: bool, const W: usize>(first: usize, f: &mut [Real3], u: &mut 
         *f = fk;
         if E {
             *u = uk;
-            add_virial(w, &wk);
+            add_exact(w, &wk);
         }
     }
 }
@@ -362,7 +362,7 @@ fn eam_force_run<const E: bool, const W: usize>(first: usize, f: &mut [Real3], u
         *f = fk;
         if E {
             *u += uk;
-            add_virial(w, &wk);
+            add_exact(w, &wk);
         }
     }
 }

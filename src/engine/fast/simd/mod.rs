@@ -74,7 +74,7 @@ macro_rules! blocks {
                 if energy {
                     let (fk, uk, wk) = kernels::lj_atom::<true>(r, nl, first + k, c);
                     (*f, *u) = (fk, uk);
-                    add_virial(w, &wk);
+                    add_exact(w, &wk);
                 } else {
                     *f = kernels::lj_atom::<false>(r, nl, first + k, c).0;
                 }
@@ -93,7 +93,7 @@ macro_rules! blocks {
                     let (fk, uk, wk) = kernels::eam_force_atom::<true>(r, nl, first + k, t);
                     *f = fk;
                     *u += uk;
-                    add_virial(w, &wk);
+                    add_exact(w, &wk);
                 } else {
                     *f = kernels::eam_force_atom::<false>(r, nl, first + k, t).0;
                 }
@@ -102,9 +102,10 @@ macro_rules! blocks {
     };
 }
 
-/// Adds an atom's virial share to the exact sums of its components.
+/// Adds an atom's virial share to the exact sums of its components (the kernels'
+/// `add_virial` sums lanes; this sums atoms).
 #[inline(always)]
-fn add_virial(w: &mut [FixedSum; 6], v: &Voigt) {
+fn add_exact(w: &mut [FixedSum; 6], v: &Voigt) {
     w.iter_mut().zip(v).for_each(|(w, &v)| w.add(v));
 }
 
