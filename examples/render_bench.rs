@@ -8,7 +8,7 @@ use comd::snapshot::Snapshot;
 use comd::cli::viewer::{ColorBy, RenderMode, Size};
 use comd::render::camera::OrbitCamera;
 use comd::render::gpu::Gpu;
-use comd::render::{DrawOptions, Renderer};
+use comd::render::{DrawOptions, Overlay, Renderer, Scene};
 use std::time::Instant;
 
 fn main() -> anyhow::Result<()> {
@@ -33,7 +33,7 @@ fn main() -> anyhow::Result<()> {
         let aspect = size.width as f32 / size.height as f32;
         let camera = OrbitCamera::framing_box(snap.box_min, snap.box_max, 35.0, 25.0, 1.0, aspect);
         let t = Instant::now();
-        renderer.set_snapshot(&gpu.device, &gpu.queue, &snap, ColorBy::Ke);
+        renderer.set_snapshot(&gpu.device, &gpu.queue, &snap, &Scene { color: ColorBy::Ke, ..Scene::default() });
         let upload = t.elapsed().as_secs_f64() * 1e3;
         for mode in [RenderMode::Spheres, RenderMode::Points] {
             let opts = DrawOptions {
@@ -49,7 +49,7 @@ fn main() -> anyhow::Result<()> {
                     target.target(),
                     &camera,
                     &opts,
-                    &hud,
+                    &Overlay { lines: &hud, chart: None },
                 );
                 let frame = target.read(&gpu.device, &gpu.queue)?;
                 if i > 0 {

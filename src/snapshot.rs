@@ -9,12 +9,13 @@
 /// The reasons a stop may give, in the order the ranks rank them.
 pub const STOP_REASONS: [&str; 2] = ["SIGINT", "SIGTERM"];
 
-/// One atom as the renderer sees it. `#[repr(C)]` so it can be uploaded as-is.
-#[repr(C)]
+/// One atom as the renderer sees it (the renderer uploads its own 16-byte instances).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct SnapshotAtom {
     /// Position in Å (wrapped into the periodic box).
     pub pos: [f32; 3],
+    /// Velocity, Å/fs (shown for a picked atom).
+    pub vel: [f32; 3],
     /// Kinetic energy of the atom, eV.
     pub kinetic: f32,
     /// Potential energy of the atom, eV.
@@ -24,8 +25,7 @@ pub struct SnapshotAtom {
     /// Global atom id.
     pub gid: u32,
     /// a-CNA structure class code ([`crate::analysis::cna::Structure`]), filled by the
-    /// viewer or capture when colouring by structure; 0 (other) otherwise. Keeps the
-    /// 32-byte stride.
+    /// viewer or capture when colouring by structure; 0 (other) otherwise.
     pub structure: u32,
 }
 
@@ -50,6 +50,8 @@ pub struct Snapshot {
     pub e_potential: f64,
     /// Kinetic energy per atom, eV.
     pub e_kinetic: f64,
+    /// Pressure, GPa (virial and kinetic parts).
+    pub pressure: f64,
     /// The thermostat's target temperature, K (`None`: constant energy).
     pub target_temp: Option<f64>,
     /// The atoms, sorted by gid.
@@ -75,6 +77,7 @@ impl Snapshot {
                         let gid = atoms.len() as u32;
                         atoms.push(SnapshotAtom {
                             pos,
+                            vel: [0.0; 3],
                             kinetic: 0.05 + 0.05 * (pos[0] / (n as f32 * lat)),
                             potential: -3.5 + 0.2 * (pos[1] / (n as f32 * lat)),
                             rank: u32::from(pos[0] >= 0.5 * n as f32 * lat),
@@ -96,6 +99,7 @@ impl Snapshot {
             e_total: -1.166,
             e_potential: -1.2436,
             e_kinetic: 0.0776,
+            pressure: 0.0,
             target_temp: None,
             atoms,
         }

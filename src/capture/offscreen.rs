@@ -16,7 +16,8 @@ use crate::image_out::CaptureError;
 use crate::render::camera::OrbitCamera;
 use crate::render::gpu::Gpu;
 use crate::render::overlay::{hud_lines, Rates};
-use crate::render::{DrawOptions, Image, OffscreenTarget, Renderer};
+use crate::render::chart::History;
+use crate::render::{DrawOptions, Image, OffscreenTarget, Overlay, Renderer, Scene};
 use crate::snapshot::Snapshot;
 use crate::cli::viewer::{ColorBy, ViewerArgs};
 use std::path::PathBuf;
@@ -39,6 +40,7 @@ pub struct OffscreenCapture {
     frames_written: u64,
     last_seen: Option<(u64, Instant)>,
     steps_per_s: Option<f64>,
+    history: History,
 }
 
 impl OffscreenCapture {
@@ -81,6 +83,7 @@ impl OffscreenCapture {
             frames_written: 0,
             last_seen: None,
             steps_per_s: None,
+            history: History::default(),
         })
     }
 
@@ -102,6 +105,7 @@ impl OffscreenCapture {
             }
         }
         self.last_seen = Some((snap.step, now));
+        self.history.push(snap);
 
         let due = |last: Option<u64>, every: u64| {
             last.is_none_or(|l| snap.step >= l.saturating_add(every))
@@ -146,20 +150,25 @@ impl OffscreenCapture {
         } else {
             snap
         };
-        self.renderer
-            .set_snapshot(&self.gpu.device, &self.gpu.queue, snap, color);
+        let scene = Scene { color, slice: self.args.slice, picked: None };
+        self.renderer.set_snapshot(&self.gpu.device, &self.gpu.queue, snap, &scene);
+        self.history.push(snap);
         let rates = Rates {
             steps_per_s: self.steps_per_s,
             frames_per_s: None,
         };
-        let hud = hud_lines(snap, rates, None);
+        let mut hud = hud_lines(snap, rates, None);
+        if let Some(s) = &self.args.slice {
+            hud.push(format!("{}: {} ATOMS", s.describe(), self.renderer.atom_count()));
+        }
+        let chart = self.args.strip_chart.then_some(&self.history);
         self.renderer.render(
             &self.gpu.device,
             &self.gpu.queue,
             self.target.target(),
             camera,
             &self.opts,
-            &hud,
+            &Overlay { lines: &hud, chart },
         );
         Ok(self.target.read(&self.gpu.device, &self.gpu.queue)?)
     }

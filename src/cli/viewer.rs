@@ -114,6 +114,61 @@ impl FromStr for ViewSpec {
     }
 }
 
+/// A slab of the crystal to show alone, like OVITO's Slice modifier: atoms whose coordinate
+/// along `axis` lies within `width / 2` of `pos` (Å from the box origin, periodic).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Slice {
+    /// Normal of the slab: 0 = x, 1 = y, 2 = z.
+    pub axis: usize,
+    /// Centre of the slab, Å from the box's lower corner.
+    pub pos: f32,
+    /// Full width of the slab, Å; > 0.
+    pub width: f32,
+}
+
+impl Slice {
+    /// Whether an atom at `r` (wrapped into the box `lo..hi`) lies in the slab; distances
+    /// along the axis are periodic, so a slab across the box's face shows both sides.
+    pub fn contains(&self, r: [f32; 3], lo: [f32; 3], hi: [f32; 3]) -> bool {
+        let k = self.axis;
+        let l = hi[k] - lo[k];
+        let mut d = (r[k] - lo[k] - self.pos).rem_euclid(l.max(f32::MIN_POSITIVE));
+        if d > 0.5 * l {
+            d = l - d;
+        }
+        d <= 0.5 * self.width
+    }
+
+    /// "SLICE X 10.8 A WIDTH 4.0 A": the overlay's description.
+    pub fn describe(&self) -> String {
+        format!("SLICE {} {:.1} A WIDTH {:.1} A", ["X", "Y", "Z"][self.axis], self.pos, self.width)
+    }
+}
+
+impl FromStr for Slice {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+        let [axis, pos, width] = parts[..] else {
+            return Err(format!("expected AXIS,POS,WIDTH such as z,10.8,4 (Å), got '{s}'"));
+        };
+        let axis = match axis {
+            "x" | "X" => 0,
+            "y" | "Y" => 1,
+            "z" | "Z" => 2,
+            _ => return Err(format!("axis '{axis}' must be x, y or z")),
+        };
+        let num = |t: &str, what: &str| {
+            t.parse::<f32>().ok().filter(|v| v.is_finite()).ok_or_else(|| format!("{what} '{t}' is not a number"))
+        };
+        let slice = Slice { axis, pos: num(pos, "position")?, width: num(width, "width")? };
+        if slice.width <= 0.0 {
+            return Err(format!("width {} must be > 0 Å", slice.width));
+        }
+        Ok(slice)
+    }
+}
+
 /// Image size in pixels, written `WxH`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Size {
@@ -202,9 +257,17 @@ pub struct ViewerArgs {
     #[arg(long, value_name = "AZ,EL[,ZOOM]", help_heading = "Viewer")]
     pub view: Option<ViewSpec>,
 
-    /// Colour atoms by kinetic energy, potential energy or MPI rank.
+    /// Colour atoms by kinetic or potential energy, MPI rank or a-CNA structure class.
     #[arg(long, value_enum, default_value_t = ColorBy::Ke, help_heading = "Viewer")]
     pub color: ColorBy,
+
+    /// Show only a slab: normal x, y or z, centre POS and full WIDTH in Å from the box origin.
+    #[arg(long, value_name = "AXIS,POS,WIDTH", help_heading = "Viewer")]
+    pub slice: Option<Slice>,
+
+    /// Draw the strip chart (temperature, energies, pressure over the last rows) in captures.
+    #[arg(long, help_heading = "Viewer")]
+    pub strip_chart: bool,
 
     /// Size of offscreen images (--screenshot, --gif, --frames), WIDTHxHEIGHT.
     #[arg(long, value_name = "WxH", default_value_t = Size::default(), help_heading = "Viewer")]
@@ -226,6 +289,8 @@ impl Default for ViewerArgs {
             frames_every: None,
             view: None,
             color: ColorBy::default(),
+            slice: None,
+            strip_chart: false,
             size: Size::default(),
             render_mode: RenderMode::default(),
         }
@@ -265,6 +330,10 @@ impl ViewerArgs {
                     .into(),
             );
         }
+        let shaping = [("--slice", self.slice.is_some()), ("--strip-chart", self.strip_chart), ("--view", self.view.is_some())];
+        if let (Some((flag, _)), false) = (shaping.iter().find(|f| f.1), self.wants_window() || self.wants_capture()) {
+            return Err(format!("{flag} changes pictures only: add --viewer, --screenshot, --gif or --frames"));
+        }
         if self.gif_every == 0 {
             return Err("--gif-every must be at least 1 (time steps between GIF frames)".into());
         }
@@ -275,6 +344,10 @@ impl ViewerArgs {
             // Values built in code bypass clap's parser, so re-check them here.
             ViewSpec::from_str(&format!("{},{},{}", v.azimuth_deg, v.elevation_deg, v.zoom))
                 .map_err(|e| format!("--view: {e}"))?;
+        }
+        if let Some(sl) = &self.slice {
+            Slice::from_str(&format!("{},{},{}", ["x", "y", "z"][sl.axis.min(2)], sl.pos, sl.width))
+                .map_err(|e| format!("--slice: {e}"))?;
         }
         let ok = 16..=Size::MAX_SIDE;
         if !ok.contains(&self.size.width) || !ok.contains(&self.size.height) {

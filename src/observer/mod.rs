@@ -86,7 +86,7 @@ impl Frame {
 
     /// The renderer's view of this frame.
     pub fn snapshot(&self) -> Snapshot {
-        let half_inv_mass = 0.5 / self.mass;
+        let inv_mass = 1.0 / self.mass;
         let n = self.atoms.len().max(1) as f64;
         let atoms = self
             .atoms
@@ -96,8 +96,9 @@ impl Frame {
                 let p = a.p;
                 SnapshotAtom {
                     pos: a.r.map(|v| v as f32),
-                    kinetic: ((p[0] * p[0] + p[1] * p[1] + p[2] * p[2]) * half_inv_mass) as f32,
-                    potential: a.u as f32,
+                    vel: p.map(|v| (v * inv_mass) as f32),
+                    kinetic: (0.5 * (p[0] * p[0] + p[1] * p[1] + p[2] * p[2]) * inv_mass) as f32,
+                    potential: (a.u * self.u_unit) as f32,
                     rank,
                     gid: a.gid as u32,
                     structure: 0,
@@ -114,6 +115,7 @@ impl Frame {
             e_total: (self.e_potential + self.e_kinetic) / n,
             e_potential: self.e_potential / n,
             e_kinetic: self.e_kinetic / n,
+            pressure: self.pressure,
             target_temp: self.target_temp,
             atoms,
         }

@@ -129,6 +129,28 @@ impl OrbitCamera {
         }
     }
 
+    /// The ray under pixel (`px`, `py`) of a `w`×`h` viewport (origin top left): a point on
+    /// the near plane and the unit direction into the scene.
+    pub fn ray(&self, px: f32, py: f32, w: u32, h: u32) -> Option<(Point3<f32>, Vector3<f32>)> {
+        let inv = (self.projection(w as f32 / h.max(1) as f32) * self.view()).try_inverse()?;
+        let (x, y) = (2.0 * px / w.max(1) as f32 - 1.0, 1.0 - 2.0 * py / h.max(1) as f32);
+        let near = inv.transform_point(&Point3::new(x, y, 0.0));
+        let far = inv.transform_point(&Point3::new(x, y, 1.0));
+        let dir = (far - near).try_normalize(0.0)?;
+        Some((near, dir))
+    }
+
+    /// The pixel (origin top left) where world point `p` appears in a `w`×`h` viewport, or
+    /// `None` behind the eye.
+    pub fn project(&self, p: [f32; 3], w: u32, h: u32) -> Option<(f32, f32)> {
+        let clip = self.projection(w as f32 / h.max(1) as f32) * self.view() * nalgebra::Vector4::new(p[0], p[1], p[2], 1.0);
+        if clip.w <= 0.0 {
+            return None;
+        }
+        let (x, y) = (clip.x / clip.w, clip.y / clip.w);
+        Some(((x + 1.0) * 0.5 * w as f32, (1.0 - y) * 0.5 * h as f32))
+    }
+
     /// Orbit by a mouse drag of (`dx`, `dy`) pixels (0.3° per pixel).
     pub fn orbit(&mut self, dx: f32, dy: f32) {
         self.azimuth_deg = (self.azimuth_deg - 0.3 * dx).rem_euclid(360.0);

@@ -16,6 +16,8 @@
 //! | [`renderer`] | [`Renderer`]: atoms (sphere impostors or points), box, overlay, into any `TextureView` |
 //! | `pipelines` | WGSL shader modules (`shaders/*.wgsl`) and render pipelines per target format |
 //! | [`colormap`], [`overlay`], [`font`] | colours, HUD/legend layout, built-in 5×7 bitmap font |
+//! | [`chart`] | the strip chart of T, energies and pressure (`g`, `--strip-chart`) |
+//! | [`pick`] | which atom is under a pixel (ray against the drawn spheres) |
 //! | [`readback`] | offscreen texture and copy back into an [`Image`] (un-padding wgpu's rows) |
 //!
 //! The renderer only ever sees a [`Snapshot`](crate::snapshot::Snapshot): the simulation
@@ -44,15 +46,17 @@
 //! `--render-mode auto` switches to points above [`AUTO_POINTS_ABOVE`] atoms.
 
 pub mod camera;
+pub mod chart;
 pub mod colormap;
 pub mod font;
 pub mod gpu;
 mod image;
 pub mod overlay;
+pub mod pick;
 mod pipelines;
 pub mod readback;
 pub mod renderer;
 
 pub use image::Image;
 pub use readback::{OffscreenTarget, ReadbackError};
-pub use renderer::{DrawOptions, RenderTarget, Renderer, AUTO_POINTS_ABOVE, BACKGROUND};
+pub use renderer::{DrawOptions, Overlay, RenderTarget, Renderer, Scene, AUTO_POINTS_ABOVE, BACKGROUND, HIGHLIGHT};

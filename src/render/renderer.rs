@@ -15,7 +15,8 @@
 //! shrink to one-pixel points when an atom is less than ~3 pixels in radius (see
 //! `shaders/atoms.wgsl`, and the module docs of `render` for timings).
 
-use crate::cli::viewer::{ColorBy, RenderMode};
+use crate::cli::viewer::{ColorBy, RenderMode, Slice};
+use super::chart::History;
 use super::camera::OrbitCamera;
 use super::colormap::ColorScale;
 use super::font::Rect;
@@ -58,6 +59,29 @@ impl Default for DrawOptions {
             show_box: true,
         }
     }
+}
+
+/// What of a snapshot is drawn, and how it is coloured (given with the snapshot).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Scene {
+    /// The colouring.
+    pub color: ColorBy,
+    /// Only the atoms of this slab, when set.
+    pub slice: Option<Slice>,
+    /// The gid of a picked atom, drawn in [`HIGHLIGHT`].
+    pub picked: Option<u32>,
+}
+
+/// Colour of a picked atom (a magenta no colour map uses).
+pub const HIGHLIGHT: [u8; 4] = [255, 40, 255, 255];
+
+/// The 2-D layer over the atoms: text lines (top left) and the strip chart (top right).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Overlay<'a> {
+    /// Text lines of the panel.
+    pub lines: &'a [String],
+    /// The strip chart, when shown.
+    pub chart: Option<&'a History>,
 }
 
 /// The concrete mode (`Spheres` or `Points`) used for `n` atoms.
@@ -168,22 +192,18 @@ impl Renderer {
         }
     }
 
-    /// Uploads the atoms and the box of `snap`, coloured by `color_by`.
-    pub fn set_snapshot(
-        &mut self,
-        device: &wgpu::Device,
-        queue: &wgpu::Queue,
-        snap: &Snapshot,
-        color_by: ColorBy,
-    ) {
-        self.scale = ColorScale::for_snapshot(snap, color_by);
+    /// Uploads the atoms of `snap` that `scene` shows, in its colours, and the box.
+    pub fn set_snapshot(&mut self, device: &wgpu::Device, queue: &wgpu::Queue, snap: &Snapshot, scene: &Scene) {
+        self.scale = ColorScale::for_snapshot(snap, scene.color);
         let scale = self.scale;
+        let shown = |a: &&crate::snapshot::SnapshotAtom| scene.slice.is_none_or(|s| s.contains(a.pos, snap.box_min, snap.box_max));
         let inst: Vec<AtomInstance> = snap
             .atoms
             .iter()
+            .filter(shown)
             .map(|a| AtomInstance {
                 pos: a.pos,
-                rgba: scale.color(a),
+                rgba: if scene.picked == Some(a.gid) { HIGHLIGHT } else { scale.color(a) },
             })
             .collect();
         self.atoms.write(device, queue, bytemuck::cast_slice(&inst));
@@ -201,12 +221,17 @@ impl Renderer {
         self.scale
     }
 
-    /// Number of atoms uploaded.
+    /// Drawing radius of the atoms, Å (for picking).
+    pub fn radius(&self) -> f32 {
+        self.radius
+    }
+
+    /// Number of atoms uploaded (those the scene's slice shows).
     pub fn atom_count(&self) -> usize {
         self.n_atoms as usize
     }
 
-    /// Draws the current snapshot seen by `camera` into `target`, with `hud` text lines.
+    /// Draws the current snapshot seen by `camera` into `target`, with `overlay` on top.
     pub fn render(
         &mut self,
         device: &wgpu::Device,
@@ -214,7 +239,7 @@ impl Renderer {
         target: RenderTarget<'_>,
         camera: &OrbitCamera,
         opts: &DrawOptions,
-        hud: &[String],
+        overlay: &Overlay<'_>,
     ) {
         let (w, h) = (target.width.max(1), target.height.max(1));
         let mode = resolve_mode(opts.mode, self.n_atoms as usize);
@@ -230,7 +255,10 @@ impl Renderer {
 
         let mut rects = std::mem::take(&mut self.rect_scratch);
         rects.clear();
-        overlay::layout(&mut rects, hud, &self.scale, w, h);
+        overlay::layout(&mut rects, overlay.lines, &self.scale, w, h);
+        if let Some(chart) = overlay.chart {
+            chart.layout(&mut rects, w, h);
+        }
         self.rects
             .write(device, queue, bytemuck::cast_slice(&rects));
         let n_rects = rects.len() as u32;

@@ -8,7 +8,7 @@
 
 use crate::render::camera::OrbitCamera;
 use crate::render::gpu::Gpu;
-use crate::render::{DrawOptions, Image, OffscreenTarget, ReadbackError, RenderTarget, Renderer};
+use crate::render::{DrawOptions, Image, OffscreenTarget, Overlay, ReadbackError, RenderTarget, Renderer};
 use anyhow::{anyhow, Context};
 use std::sync::Arc;
 use winit::dpi::PhysicalSize;
@@ -109,7 +109,7 @@ impl Gfx {
         &mut self,
         camera: &OrbitCamera,
         opts: &DrawOptions,
-        hud: &[String],
+        overlay: &Overlay<'_>,
     ) -> Presented {
         let frame = match self.surface.get_current_texture() {
             wgpu::CurrentSurfaceTexture::Success(f)
@@ -131,7 +131,7 @@ impl Gfx {
             height,
         };
         self.renderer
-            .render(&self.gpu.device, &self.gpu.queue, target, camera, opts, hud);
+            .render(&self.gpu.device, &self.gpu.queue, target, camera, opts, overlay);
         self.window.pre_present_notify();
         self.gpu.queue.present(frame);
         Presented::Yes
@@ -146,7 +146,7 @@ impl Gfx {
         size: (u32, u32),
         camera: &OrbitCamera,
         opts: &DrawOptions,
-        hud: &[String],
+        overlay: &Overlay<'_>,
     ) -> Result<Image, ReadbackError> {
         let off = match self.offscreen.take() {
             Some(off) if off.size() == size => off,
@@ -158,7 +158,7 @@ impl Gfx {
             off.target(),
             camera,
             opts,
-            hud,
+            overlay,
         );
         let frame = off.read(&self.gpu.device, &self.gpu.queue);
         self.offscreen = Some(off);

@@ -29,7 +29,7 @@
 //! the file name (`screenshot-NNN.png`, `animation-NNN.gif` in the current directory,
 //! never overwriting an existing file).
 
-use crate::cli::viewer::{ColorBy, ViewerArgs};
+use crate::cli::viewer::{ColorBy, Slice, ViewerArgs};
 use super::keys::{action_for, help_lines};
 use super::pacing::{Pacer, RateMeter};
 use super::structure::StructureCache;
@@ -38,7 +38,8 @@ use crate::image_out::next_free_name;
 use crate::image_out::writer::{Job, Writer};
 use crate::render::camera::OrbitCamera;
 use crate::render::overlay::{hud_lines, Rates};
-use crate::render::DrawOptions;
+use crate::render::chart::History;
+use crate::render::{DrawOptions, Overlay, Scene};
 use crate::snapshot::{RunControl, Snapshot};
 use anyhow::anyhow;
 use crossbeam_channel::{Receiver, TryRecvError};
@@ -89,6 +90,9 @@ struct Mouse {
     pos: Option<(f64, f64)>,
     left: bool,
     right: bool,
+    /// Where the left button went down and how far the cursor moved since (a click
+    /// picks, a drag orbits).
+    press: Option<((f64, f64), f64)>,
 }
 
 struct App {
@@ -118,6 +122,10 @@ struct App {
     name_counters: (u32, u32),
     reset_ortho: bool,
     cna: StructureCache,
+    slice: Option<Slice>,
+    picked: Option<u32>,
+    show_chart: bool,
+    history: History,
 }
 
 impl App {
@@ -157,6 +165,10 @@ impl App {
             name_counters: (0, 0),
             reset_ortho: false,
             cna: StructureCache::default(),
+            slice: args.slice,
+            picked: None,
+            show_chart: args.strip_chart,
+            history: History::default(),
         }
     }
 
@@ -165,6 +177,7 @@ impl App {
         loop {
             match self.rx.try_recv() {
                 Ok(s) => {
+                    self.history.push(&s);
                     self.snapshot = Some(s);
                     self.fresh = true;
                 }
@@ -191,6 +204,7 @@ impl App {
             None => vec!["WAITING FOR THE SIMULATION...".to_string()],
         };
         hud.extend(status);
+        hud.extend(self.scene_lines());
         if self.show_help {
             hud.push(String::new());
             hud.extend(help_lines());
@@ -217,8 +231,8 @@ impl App {
         };
         let snap = self.snapshot.as_ref().unwrap_or(&empty);
         if was_fresh {
-            gfx.renderer
-                .set_snapshot(&gfx.gpu.device, &gfx.gpu.queue, snap, self.color);
+            let scene = Scene { color: self.color, slice: self.slice, picked: self.picked };
+            gfx.renderer.set_snapshot(&gfx.gpu.device, &gfx.gpu.queue, snap, &scene);
         }
         let (view, ortho) = (self.args.view(), self.reset_ortho);
         let fit = |s: &Snapshot| OrbitCamera {
@@ -233,13 +247,14 @@ impl App {
                 &waiting
             }
         };
-        if gfx.present(camera, &self.opts, &hud) == Presented::Retry {
+        let overlay = Overlay { lines: &hud, chart: self.show_chart.then_some(&self.history) };
+        if gfx.present(camera, &self.opts, &overlay) == Presented::Retry {
             self.input_dirty = true;
             return;
         }
 
         // Captures re-render offscreen with the same camera and overlay.
-        let mut grab = |size| match gfx.grab(size, camera, &self.opts, &hud) {
+        let mut grab = |size| match gfx.grab(size, camera, &self.opts, &overlay) {
             Ok(f) => Some(f),
             Err(e) => {
                 eprintln!("comd: capture failed: {e}");
@@ -271,6 +286,9 @@ impl App {
     fn on_cursor(&mut self, x: f64, y: f64) {
         if let (Some((px, py)), Some(cam)) = (self.mouse.pos, self.camera.as_mut()) {
             let (dx, dy) = ((x - px) as f32, (y - py) as f32);
+            if let Some((_, moved)) = self.mouse.press.as_mut() {
+                *moved += f64::from(dx.abs() + dy.abs());
+            }
             if self.mouse.left {
                 cam.orbit(dx, dy);
                 self.input_dirty = true;
@@ -321,7 +339,7 @@ impl ApplicationHandler for App {
             WindowEvent::MouseInput { state, button, .. } => {
                 let down = state == ElementState::Pressed;
                 match button {
-                    MouseButton::Left => self.mouse.left = down,
+                    MouseButton::Left => self.on_left_button(down),
                     MouseButton::Right => self.mouse.right = down,
                     _ => {}
                 }

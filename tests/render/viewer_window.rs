@@ -15,6 +15,7 @@
 #![cfg(feature = "viewer")]
 
 mod pixels;
+mod tools;
 mod x11;
 
 use comd::render::Image;
@@ -83,7 +84,12 @@ fn reference(dir: &Path, size: (u32, u32), view: Option<&str>) -> Image {
 
 /// `comd --viewer` of SYSTEM (long enough to outlive the test) on `x`, its log in `dir`.
 fn open_window(x: &Xvfb, dir: &Path, extra: &[&str]) -> (Guarded, String) {
-    let mut args = strings(&SYSTEM);
+    open_window_of(x, dir, &SYSTEM, extra)
+}
+
+/// `comd --viewer` of `system` (lattice flags or `--structure`), as [`open_window`].
+fn open_window_of(x: &Xvfb, dir: &Path, system: &[&str], extra: &[&str]) -> (Guarded, String) {
+    let mut args = strings(system);
     args.extend(strings(&["-N", "2000000", "-n", "1000", "--quiet", "--viewer"]));
     args.extend(strings(extra));
     let log = std::fs::File::create(dir.join("viewer.log")).expect("log file");

@@ -146,3 +146,28 @@ fn wants() {
     assert!(a.wants_capture() && a.wants_window());
     assert_eq!(a.frames_every(), a.gif_every);
 }
+
+#[test]
+fn slices() {
+    let s: Slice = "z,10.8,4".parse().unwrap();
+    assert_eq!(s, Slice { axis: 2, pos: 10.8, width: 4.0 });
+    assert!("w,1,1".parse::<Slice>().unwrap_err().contains("x, y or z"));
+    assert!("x,1,0".parse::<Slice>().unwrap_err().contains("> 0"));
+    assert!("x,1".parse::<Slice>().unwrap_err().contains("AXIS,POS,WIDTH"));
+    assert!("x,nan,1".parse::<Slice>().is_err());
+    let (lo, hi) = ([0.0; 3], [20.0; 3]);
+    let s = Slice { axis: 0, pos: 19.0, width: 4.0 };
+    assert!(s.contains([19.5, 5.0, 5.0], lo, hi));
+    assert!(s.contains([0.5, 5.0, 5.0], lo, hi), "periodic across the face");
+    assert!(!s.contains([16.5, 5.0, 5.0], lo, hi));
+    assert!(!s.contains([1.5, 5.0, 5.0], lo, hi));
+}
+
+#[test]
+fn picture_flags_need_a_picture() {
+    let a = ViewerArgs { slice: Some(Slice { axis: 0, pos: 1.0, width: 2.0 }), ..ViewerArgs::default() };
+    let e = a.validate().unwrap_err();
+    assert!(e.contains("--slice") && e.contains("--screenshot"), "{e}");
+    let a = ViewerArgs { strip_chart: true, screenshot: Some("x.png".into()), ..ViewerArgs::default() };
+    assert!(!a.validate().is_err_and(|e| e.contains("--strip-chart")));
+}

@@ -1,14 +1,20 @@
-//! What the keys do to the window's [`App`]: camera resets, colouring, pause/step/throttle of
-//! the run, `s`/`a` captures, help, and the status lines they leave in the overlay.
+//! What the keys and clicks do to the window's [`App`]: camera resets, colouring, slices,
+//! picking, pause/step/throttle of the run, `s`/`a` captures, help, and the status lines
+//! they leave in the overlay.
 //!
 //! Kept apart from `window` so that file is the event loop and the frame, this one the
 //! meaning of each [`Action`].
 
 use super::{App, GIF_DELAY_MS};
+use crate::cli::viewer::Slice;
+use crate::render::pick::{describe, pick};
 use crate::image_out::next_free_name;
 use crate::image_out::writer::Job;
-use crate::viewer::keys::{help_lines, next_delay, Action, TARGET_STEP_K};
+use crate::viewer::keys::{help_lines, next_delay, Action, SLICE_STEP_A, SLICE_WIDEN, TARGET_STEP_K};
 use std::path::Path;
+
+/// Width of a slice when `x`, `y` or `z` first turns one on, Å (about three (001) planes of copper).
+const DEFAULT_SLICE_A: f32 = 5.0;
 use winit::event_loop::ActiveEventLoop;
 
 impl App {
@@ -62,6 +68,8 @@ impl App {
                     None => eprintln!("comd: this run has no thermostat (--thermostat): [ and ] do nothing"),
                 }
             }
+            Action::ToggleChart => self.show_chart = !self.show_chart,
+            Action::Slice(_) | Action::MoveSlice(_) | Action::WidenSlice(_) => self.change_slice(action),
             Action::Screenshot => self.screenshot_requested = true,
             Action::ToggleGif => self.toggle_gif(),
             Action::Help => {
@@ -71,6 +79,82 @@ impl App {
                 }
             }
         }
+    }
+
+    /// `x`/`y`/`z` (on, another axis, off), arrows (move, widen); colours are re-uploaded.
+    fn change_slice(&mut self, action: Action) {
+        let (lo, hi) = self.snapshot.as_ref().map_or(([0.0; 3], [1.0; 3]), |s| (s.box_min, s.box_max));
+        let length = |k: usize| (hi[k] - lo[k]).max(f32::MIN_POSITIVE);
+        self.slice = match (action, self.slice) {
+            (Action::Slice(k), Some(s)) if s.axis == k => None,
+            (Action::Slice(k), old) => Some(Slice { axis: k, pos: 0.5 * length(k), width: old.map_or(DEFAULT_SLICE_A, |s| s.width) }),
+            (Action::MoveSlice(up), Some(s)) => {
+                let step = if up { SLICE_STEP_A } else { -SLICE_STEP_A };
+                Some(Slice { pos: (s.pos + step).rem_euclid(length(s.axis)), ..s })
+            }
+            (Action::WidenSlice(wider), Some(s)) => {
+                let f = if wider { SLICE_WIDEN } else { 1.0 / SLICE_WIDEN };
+                Some(Slice { width: (s.width * f).clamp(0.2, 2.0 * length(s.axis)), ..s })
+            }
+            (_, s) => s,
+        };
+        match &self.slice {
+            Some(s) => eprintln!("comd: {}", s.describe().to_lowercase()),
+            None => eprintln!("comd: slice off"),
+        }
+        self.fresh = true;
+    }
+
+    /// Left button down/up: a release less than a few pixels from the press is a click,
+    /// which picks the atom under the cursor (or clears the pick on empty space).
+    pub(super) fn on_left_button(&mut self, down: bool) {
+        self.mouse.left = down;
+        if down {
+            self.mouse.press = self.mouse.pos.map(|p| (p, 0.0));
+            return;
+        }
+        if let Some(((x, y), moved)) = self.mouse.press.take() {
+            if moved < 4.0 {
+                self.pick_at(x as f32, y as f32);
+            }
+        }
+    }
+
+    fn pick_at(&mut self, x: f32, y: f32) {
+        let (Some(snap), Some(cam), Some(gfx)) = (self.snapshot.as_ref(), self.camera.as_ref(), self.gfx.as_ref()) else {
+            return;
+        };
+        let hit = pick(snap, self.slice.as_ref(), cam, gfx.size(), x, y, gfx.renderer.radius());
+        let before = self.picked;
+        self.picked = hit.map(|i| snap.atoms[i].gid);
+        match hit {
+            Some(i) => {
+                let a = &snap.atoms[i];
+                eprintln!("comd: picked atom {} at ({:.3}, {:.3}, {:.3}) A", a.gid, a.pos[0], a.pos[1], a.pos[2]);
+            }
+            None if before.is_some() => eprintln!("comd: selection cleared"),
+            None => {}
+        }
+        self.fresh = true; // re-upload colours with (or without) the highlight
+        self.input_dirty = true;
+    }
+
+    /// The overlay lines of the slice and of the picked atom.
+    pub(super) fn scene_lines(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        if let Some(s) = &self.slice {
+            let shown = self.snapshot.as_ref().map_or(0, |snap| snap.atoms.iter().filter(|a| s.contains(a.pos, snap.box_min, snap.box_max)).count());
+            lines.push(format!("{}: {shown} ATOMS", s.describe()));
+        }
+        let found = self.picked.zip(self.snapshot.as_ref()).and_then(|(gid, snap)| {
+            let i = snap.atoms.binary_search_by_key(&gid, |a| a.gid).ok()?;
+            Some(describe(snap, i))
+        });
+        if let Some(d) = found {
+            lines.push(String::new());
+            lines.extend(d);
+        }
+        lines
     }
 
     fn toggle_gif(&mut self) {
