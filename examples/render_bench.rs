@@ -1,4 +1,6 @@
-//! Frame times of the renderer offscreen (render + readback), both atom modes.
+//! Frame times of the renderer offscreen (render + readback), both atom modes, with and
+//! without hidden-atom culling (alternated frames), on a shaken lattice with one colour
+//! per atom so that culling a visible atom would change pixels.
 //!
 //! `cargo run --release --example render_bench -- [WIDTHxHEIGHT] [n ...]`
 //! (defaults: 1280x720, n = 10 20 40, i.e. 4 000, 32 000 and 256 000 atoms).
@@ -8,8 +10,27 @@ use comd::snapshot::Snapshot;
 use comd::cli::viewer::{ColorBy, RenderMode, Size};
 use comd::render::camera::OrbitCamera;
 use comd::render::gpu::Gpu;
-use comd::render::{DrawOptions, Overlay, Renderer, Scene};
+use comd::render::{DrawOptions, Overlay, Renderer, Scene, BACKGROUND};
 use std::time::Instant;
+
+/// The lattice shaken by up to ±0.15 Å and each atom in its own colour, so a culled atom
+/// that could be seen shows as a changed pixel.
+fn thermal(mut snap: Snapshot) -> Snapshot {
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x >> 40) as f32 / (1u64 << 24) as f32
+    };
+    for a in &mut snap.atoms {
+        for k in 0..3 {
+            a.pos[k] += 0.3 * (next() - 0.5);
+        }
+        a.kinetic = next();
+    }
+    snap
+}
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1).peekable();
@@ -29,42 +50,50 @@ fn main() -> anyhow::Result<()> {
     let target = OffscreenTarget::new(&gpu.device, size.width, size.height);
     let hud = vec!["STEP 0".to_string()];
     for n in ns {
-        let snap = Snapshot::fcc_demo(n, 3.615);
+        let snap = thermal(Snapshot::fcc_demo(n, 3.615));
         let aspect = size.width as f32 / size.height as f32;
         let camera = OrbitCamera::framing_box(snap.box_min, snap.box_max, 35.0, 25.0, 1.0, aspect);
         let t = Instant::now();
         renderer.set_snapshot(&gpu.device, &gpu.queue, &snap, &Scene { color: ColorBy::Ke, ..Scene::default() });
         let upload = t.elapsed().as_secs_f64() * 1e3;
         for mode in [RenderMode::Spheres, RenderMode::Points] {
-            let opts = DrawOptions {
-                mode,
-                show_box: true,
-            };
-            let mut times = Vec::new();
-            for i in 0..6 {
+            // culled and full frames alternate, so both see the same machine load
+            let mut times = [Vec::new(), Vec::new()];
+            let mut frames = [None, None];
+            for i in 0..12 {
+                let cull = i % 2 == 1;
+                let opts = DrawOptions { mode, show_box: true, cull };
                 let t = Instant::now();
-                renderer.render(
-                    &gpu.device,
-                    &gpu.queue,
-                    target.target(),
-                    &camera,
-                    &opts,
-                    &Overlay { lines: &hud, chart: None },
-                );
+                renderer.render(&gpu.device, &gpu.queue, target.target(), &camera, &opts, &Overlay { lines: &hud, chart: None });
                 let frame = target.read(&gpu.device, &gpu.queue)?;
-                if i > 0 {
-                    times.push(t.elapsed().as_secs_f64() * 1e3); // first frame compiles shaders
+                if i > 1 {
+                    times[cull as usize].push(t.elapsed().as_secs_f64() * 1e3); // first frames compile shaders
                 }
-                std::hint::black_box(frame);
+                frames[cull as usize] = Some(frame);
             }
-            times.sort_by(f64::total_cmp);
+            let median = |t: &mut Vec<f64>| {
+                t.sort_by(f64::total_cmp);
+                t[t.len() / 2]
+            };
+            let (full, culled) = (median(&mut times[0]), median(&mut times[1]));
+            let (a, b) = (frames[0].take().unwrap(), frames[1].take().unwrap());
+            let differ = a.rgba.chunks(4).zip(b.rgba.chunks(4)).filter(|(p, q)| (0..3).any(|k| p[k].abs_diff(q[k]) > 24)).count();
+            let covered = a.rgba.chunks(4).filter(|p| (0..3).any(|k| p[k].abs_diff(BACKGROUND[k]) > 24)).count();
+            // unculled small points are one-pixel dots that let deeper atoms fill the gaps;
+            // culled they stay quads, so only spheres compare pixel for pixel
+            let diff = match mode {
+                RenderMode::Spheres => format!("{:.3} % of {covered} px differ", 100.0 * differ as f64 / covered.max(1) as f64),
+                _ => "-".to_string(),
+            };
+            let drawn: usize = renderer.drawn_ranges(&camera, true).iter().map(|r| r.len()).sum();
             println!(
-                "{:>7} atoms  {:<8} median {:7.1} ms  min {:7.1} ms  (colour+upload {:.1} ms)",
+                "{:>7} atoms  {:<8} all {:7.1} ms  culled {:7.1} ms  {:5.2}x  {:5.1} % drawn  {diff}  (colour+upload {upload:.1} ms)",
                 snap.atoms.len(),
                 format!("{mode:?}"),
-                times[times.len() / 2],
-                times[0],
-                upload
+                full,
+                culled,
+                full / culled,
+                100.0 * drawn as f64 / snap.atoms.len() as f64,
             );
         }
     }

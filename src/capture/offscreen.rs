@@ -75,6 +75,7 @@ impl OffscreenCapture {
             opts: DrawOptions {
                 mode: args.render_mode,
                 show_box: true,
+                cull: true,
             },
             camera: None,
             writer,

@@ -8,7 +8,9 @@
 //!
 //! Data flow per snapshot: [`Renderer::set_snapshot`] computes colours on the CPU and
 //! uploads one 16-byte instance per atom (`queue.write_buffer` into a buffer that only
-//! grows). Per frame: one uniform write (camera), the overlay rectangles, one render pass.
+//! grows), sorted by [`Exposure`] so that per frame the atoms buried in the crystal are left
+//! out of the draw calls (see [`cull`](super::cull)). Per frame: one uniform write (camera),
+//! the overlay rectangles, one render pass.
 //!
 //! Atoms are drawn either as ray-traced sphere impostors with exact depth or, above
 //! [`AUTO_POINTS_ABOVE`] atoms in `auto` mode, as flat quads without `frag_depth`, which
@@ -17,11 +19,13 @@
 
 use crate::cli::viewer::{ColorBy, RenderMode, Slice};
 use super::chart::History;
+use super::buffers::{make_vertex_buffer, DepthTexture, GrowBuffer};
 use super::camera::OrbitCamera;
+use super::cull::Exposure;
 use super::colormap::ColorScale;
 use super::font::Rect;
 use super::overlay;
-use super::pipelines::{AtomInstance, Pipelines, Shaders, DEPTH_FORMAT};
+use super::pipelines::{AtomInstance, Pipelines, Shaders};
 use crate::snapshot::Snapshot;
 
 /// In `auto` mode, systems with more atoms than this are drawn as points.
@@ -50,6 +54,8 @@ pub struct DrawOptions {
     pub mode: RenderMode,
     /// Draw the periodic box edges.
     pub show_box: bool,
+    /// Leave out atoms buried in the crystal (see [`cull`](super::cull)); off draws all.
+    pub cull: bool,
 }
 
 impl Default for DrawOptions {
@@ -57,6 +63,7 @@ impl Default for DrawOptions {
         DrawOptions {
             mode: RenderMode::Auto,
             show_box: true,
+            cull: true,
         }
     }
 }
@@ -103,39 +110,6 @@ struct CameraUniform {
     light: [f32; 4],
 }
 
-/// A vertex/instance buffer that grows (to the next power of two) but never shrinks.
-struct GrowBuffer {
-    buf: wgpu::Buffer,
-    label: &'static str,
-}
-
-impl GrowBuffer {
-    fn new(device: &wgpu::Device, label: &'static str, size: u64) -> Self {
-        GrowBuffer {
-            buf: make_vertex_buffer(device, label, size),
-            label,
-        }
-    }
-    fn write(&mut self, device: &wgpu::Device, queue: &wgpu::Queue, bytes: &[u8]) {
-        let need = bytes.len() as u64;
-        if need > self.buf.size() {
-            self.buf = make_vertex_buffer(device, self.label, need.next_power_of_two());
-        }
-        if need > 0 {
-            queue.write_buffer(&self.buf, 0, bytes);
-        }
-    }
-}
-
-fn make_vertex_buffer(device: &wgpu::Device, label: &str, size: u64) -> wgpu::Buffer {
-    device.create_buffer(&wgpu::BufferDescriptor {
-        label: Some(label),
-        size: size.max(16),
-        usage: wgpu::BufferUsages::VERTEX | wgpu::BufferUsages::COPY_DST,
-        mapped_at_creation: false,
-    })
-}
-
 /// Draws snapshots; one per device, reusable across targets of any size and format.
 pub struct Renderer {
     shaders: Shaders,
@@ -144,9 +118,10 @@ pub struct Renderer {
     bind_group: wgpu::BindGroup,
     atoms: GrowBuffer,
     n_atoms: u32,
+    exposure: Exposure,
     box_vb: wgpu::Buffer,
     rects: GrowBuffer,
-    depth: Option<(u32, u32, wgpu::TextureView)>,
+    depth: DepthTexture,
     radius: f32,
     scale: ColorScale,
     rect_scratch: Vec<Rect>,
@@ -177,9 +152,10 @@ impl Renderer {
             bind_group,
             atoms: GrowBuffer::new(device, "atoms", 1 << 16),
             n_atoms: 0,
+            exposure: Exposure::default(),
             box_vb: make_vertex_buffer(device, "box", 24 * 12),
             rects: GrowBuffer::new(device, "overlay", 1 << 14),
-            depth: None,
+            depth: DepthTexture::default(),
             radius: 1.0,
             scale: ColorScale {
                 by: ColorBy::Ke,
@@ -197,16 +173,19 @@ impl Renderer {
         self.scale = ColorScale::for_snapshot(snap, scene.color);
         let scale = self.scale;
         let shown = |a: &&crate::snapshot::SnapshotAtom| scene.slice.is_none_or(|s| s.contains(a.pos, snap.box_min, snap.box_max));
-        let inst: Vec<AtomInstance> = snap
-            .atoms
+        let atoms: Vec<&crate::snapshot::SnapshotAtom> = snap.atoms.iter().filter(shown).collect();
+        let pos: Vec<[f32; 3]> = atoms.iter().map(|a| a.pos).collect();
+        let (exposure, order) = Exposure::new(&pos, snap.box_min, snap.box_max);
+        let inst: Vec<AtomInstance> = order
             .iter()
-            .filter(shown)
+            .map(|&i| atoms[i as usize])
             .map(|a| AtomInstance {
                 pos: a.pos,
                 rgba: if scene.picked == Some(a.gid) { HIGHLIGHT } else { scale.color(a) },
             })
             .collect();
         self.atoms.write(device, queue, bytemuck::cast_slice(&inst));
+        self.exposure = exposure;
         self.n_atoms = inst.len() as u32;
         queue.write_buffer(
             &self.box_vb,
@@ -229,6 +208,15 @@ impl Renderer {
     /// Number of atoms uploaded (those the scene's slice shows).
     pub fn atom_count(&self) -> usize {
         self.n_atoms as usize
+    }
+
+    /// The instances drawn for `camera`: those not buried in the crystal, or all.
+    pub fn drawn_ranges(&self, camera: &OrbitCamera, cull: bool) -> Vec<std::ops::Range<u32>> {
+        if !cull {
+            return vec![0..self.n_atoms];
+        }
+        let (e, d) = (camera.eye(), camera.eye_dir());
+        self.exposure.ranges([e.x, e.y, e.z], camera.ortho.then_some([d.x, d.y, d.z]))
     }
 
     /// Draws the current snapshot seen by `camera` into `target`, with `overlay` on top.
@@ -264,7 +252,7 @@ impl Renderer {
         let n_rects = rects.len() as u32;
         self.rect_scratch = rects;
 
-        let depth = self.depth_view(device, w, h);
+        let depth = self.depth.view(device, w, h);
         let pipes = self.pipelines_for(device, target.format);
         let pipes = &self.pipelines[pipes];
         let mut encoder = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
@@ -278,13 +266,15 @@ impl Renderer {
                 // of the vertex work of quads, and vertex work dominates at that size.
                 let px_radius = self.radius * 0.5 * h as f32 / camera.half_height_at_target();
                 let (pipe, verts) = match mode {
-                    RenderMode::Points if px_radius < 3.0 => (&pipes.dot, 1),
+                    RenderMode::Points if px_radius < 3.0 && !opts.cull => (&pipes.dot, 1),
                     RenderMode::Points => (&pipes.point, 4),
                     _ => (&pipes.sphere, 4),
                 };
                 pass.set_pipeline(pipe);
                 pass.set_vertex_buffer(0, self.atoms.buf.slice(..));
-                pass.draw(0..verts, 0..self.n_atoms);
+                for r in self.drawn_ranges(camera, opts.cull) {
+                    pass.draw(0..verts, r);
+                }
             }
             if opts.show_box {
                 pass.set_pipeline(&pipes.box_lines);
@@ -298,31 +288,6 @@ impl Renderer {
             }
         }
         queue.submit([encoder.finish()]);
-    }
-
-    fn depth_view(&mut self, device: &wgpu::Device, w: u32, h: u32) -> wgpu::TextureView {
-        if let Some((dw, dh, view)) = &self.depth {
-            if (*dw, *dh) == (w, h) {
-                return view.clone();
-            }
-        }
-        let tex = device.create_texture(&wgpu::TextureDescriptor {
-            label: Some("depth"),
-            size: wgpu::Extent3d {
-                width: w,
-                height: h,
-                depth_or_array_layers: 1,
-            },
-            mip_level_count: 1,
-            sample_count: 1,
-            dimension: wgpu::TextureDimension::D2,
-            format: DEPTH_FORMAT,
-            usage: wgpu::TextureUsages::RENDER_ATTACHMENT,
-            view_formats: &[],
-        });
-        let view = tex.create_view(&wgpu::TextureViewDescriptor::default());
-        self.depth = Some((w, h, view.clone()));
-        view
     }
 
     /// Index of the pipelines for `format`, building them on first use.

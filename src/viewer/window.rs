@@ -150,6 +150,7 @@ impl App {
             opts: DrawOptions {
                 mode: args.render_mode,
                 show_box: true,
+                cull: true,
             },
             mouse: Mouse::default(),
             input_dirty: true,

@@ -2,6 +2,7 @@
 //! and the live window under Xvfb read back by its pixels.
 mod capture_cli;
 mod cna;
+mod cull;
 mod offscreen;
 mod shaders;
 mod viewer_window;
