@@ -62,7 +62,7 @@ fn run(args: &CommandLine) -> anyhow::Result<u8> {
         pool = pool.num_threads(t);
     }
     let v = cli.viewer.clone();
-    v.validate().map_err(usage)?;
+    v.validate_command_line().map_err(usage)?;
     if v.wants_window() {
         crate::viewer::check_window_available().map_err(usage)?;
     }

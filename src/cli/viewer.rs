@@ -318,6 +318,19 @@ impl ViewerArgs {
         self.view.unwrap_or_default()
     }
 
+    /// On the command line: flags that shape a picture need a picture to shape (a library
+    /// caller that renders, such as Python's `render`, has one without these flags).
+    ///
+    /// # Errors
+    /// A one-line message naming the flag and the outputs it needs.
+    pub fn validate_command_line(&self) -> Result<(), String> {
+        let shaping = [("--slice", self.slice.is_some()), ("--strip-chart", self.strip_chart), ("--view", self.view.is_some())];
+        if let (Some((flag, _)), false) = (shaping.iter().find(|f| f.1), self.wants_window() || self.wants_capture()) {
+            return Err(format!("{flag} changes pictures only: add --viewer, --screenshot, --gif or --frames"));
+        }
+        self.validate()
+    }
+
     /// Checks everything that would otherwise fail after (or in the middle of) a run.
     ///
     /// # Errors
@@ -329,10 +342,6 @@ impl ViewerArgs {
                         feature (cargo build --release --features viewer)"
                     .into(),
             );
-        }
-        let shaping = [("--slice", self.slice.is_some()), ("--strip-chart", self.strip_chart), ("--view", self.view.is_some())];
-        if let (Some((flag, _)), false) = (shaping.iter().find(|f| f.1), self.wants_window() || self.wants_capture()) {
-            return Err(format!("{flag} changes pictures only: add --viewer, --screenshot, --gif or --frames"));
         }
         if self.gif_every == 0 {
             return Err("--gif-every must be at least 1 (time steps between GIF frames)".into());

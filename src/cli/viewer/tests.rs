@@ -166,8 +166,11 @@ fn slices() {
 #[test]
 fn picture_flags_need_a_picture() {
     let a = ViewerArgs { slice: Some(Slice { axis: 0, pos: 1.0, width: 2.0 }), ..ViewerArgs::default() };
-    let e = a.validate().unwrap_err();
+    let e = a.validate_command_line().unwrap_err();
     assert!(e.contains("--slice") && e.contains("--screenshot"), "{e}");
+    // a library caller that renders (Python's render with a view) has its picture
+    let a = ViewerArgs { view: Some("30,20,1".parse().unwrap()), ..ViewerArgs::default() };
+    a.validate().unwrap();
     let a = ViewerArgs { strip_chart: true, screenshot: Some("x.png".into()), ..ViewerArgs::default() };
-    assert!(!a.validate().is_err_and(|e| e.contains("--strip-chart")));
+    assert!(!a.validate_command_line().is_err_and(|e| e.contains("--strip-chart")));
 }
