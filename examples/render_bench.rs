@@ -13,25 +13,6 @@ use comd::render::gpu::Gpu;
 use comd::render::{DrawOptions, Overlay, Renderer, Scene, BACKGROUND};
 use std::time::Instant;
 
-/// The lattice shaken by up to ±0.15 Å and each atom in its own colour, so a culled atom
-/// that could be seen shows as a changed pixel.
-fn thermal(mut snap: Snapshot) -> Snapshot {
-    let mut x = 0x9e37_79b9_7f4a_7c15u64;
-    let mut next = || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        (x >> 40) as f32 / (1u64 << 24) as f32
-    };
-    for a in &mut snap.atoms {
-        for k in 0..3 {
-            a.pos[k] += 0.3 * (next() - 0.5);
-        }
-        a.kinetic = next();
-    }
-    snap
-}
-
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1).peekable();
     let size: Size = match args.peek().filter(|a| a.contains('x')) {
@@ -50,7 +31,8 @@ fn main() -> anyhow::Result<()> {
     let target = OffscreenTarget::new(&gpu.device, size.width, size.height);
     let hud = vec!["STEP 0".to_string()];
     for n in ns {
-        let snap = thermal(Snapshot::fcc_demo(n, 3.615));
+        // shaken, one colour per atom: culling a visible atom would change pixels
+        let snap = Snapshot::fcc_demo_shaken(n, 3.615, 0.3, 0x9e37_79b9);
         let aspect = size.width as f32 / size.height as f32;
         let camera = OrbitCamera::framing_box(snap.box_min, snap.box_max, 35.0, 25.0, 1.0, aspect);
         let t = Instant::now();
@@ -77,8 +59,7 @@ fn main() -> anyhow::Result<()> {
             };
             let (full, culled) = (median(&mut times[0]), median(&mut times[1]));
             let (a, b) = (frames[0].take().unwrap(), frames[1].take().unwrap());
-            let differ = a.rgba.chunks(4).zip(b.rgba.chunks(4)).filter(|(p, q)| (0..3).any(|k| p[k].abs_diff(q[k]) > 24)).count();
-            let covered = a.rgba.chunks(4).filter(|p| (0..3).any(|k| p[k].abs_diff(BACKGROUND[k]) > 24)).count();
+            let (differ, covered) = (a.count_differing(&b, 24), a.count_unlike(BACKGROUND, 24));
             // unculled small points are one-pixel dots that let deeper atoms fill the gaps;
             // culled they stay quads, so only spheres compare pixel for pixel
             let diff = match mode {

@@ -59,6 +59,22 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// [`fcc_demo`](Self::fcc_demo) with every coordinate shaken by up to ±`shake`/2 Å and
+    /// each atom's kinetic energy (so its colour) drawn at random from `seed` (CoMD's
+    /// `lcg61`): neighbours differ in colour, so a picture that loses an atom changes pixels.
+    pub fn fcc_demo_shaken(n: usize, lat: f32, shake: f32, seed: u64) -> Snapshot {
+        let mut snap = Snapshot::fcc_demo(n, lat);
+        let mut seed = seed;
+        let mut next = || crate::rng::lcg61(&mut seed) as f32;
+        for a in &mut snap.atoms {
+            for k in 0..3 {
+                a.pos[k] += shake * (next() - 0.5);
+            }
+            a.kinetic = next();
+        }
+        snap
+    }
+
     /// A perfect FCC crystal of `n`×`n`×`n` unit cells with lattice constant `lat` (Å), with
     /// a smooth fake energy field. For tests, benches and demos of the renderer.
     pub fn fcc_demo(n: usize, lat: f32) -> Snapshot {

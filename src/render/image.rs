@@ -23,6 +23,16 @@ impl Image {
             rgba: rgba.repeat((width * height) as usize),
         }
     }
+    /// Pixels where some colour channel differs from `other`'s by more than `tol` (same size).
+    pub fn count_differing(&self, other: &Image, tol: u8) -> usize {
+        self.rgba.chunks(4).zip(other.rgba.chunks(4)).filter(|(p, q)| (0..3).any(|k| p[k].abs_diff(q[k]) > tol)).count()
+    }
+
+    /// Pixels where some colour channel differs from `color` by more than `tol`.
+    pub fn count_unlike(&self, color: [u8; 3], tol: u8) -> usize {
+        self.rgba.chunks(4).filter(|p| (0..3).any(|k| p[k].abs_diff(color[k]) > tol)).count()
+    }
+
     /// The pixel at (`x`, `y`).
     pub fn pixel(&self, x: u32, y: u32) -> [u8; 4] {
         let i = 4 * (y as usize * self.width as usize + x as usize);
