@@ -13,8 +13,8 @@
 //! the overlay rectangles, one render pass.
 //!
 //! Atoms are drawn either as ray-traced sphere impostors with exact depth or, above
-//! [`AUTO_POINTS_ABOVE`] atoms in `auto` mode, as flat quads without `frag_depth`, which
-//! shrink to one-pixel points when an atom is less than ~3 pixels in radius (see
+//! [`AUTO_POINTS_ABOVE`] atoms in `auto` mode, as flat quads without `frag_depth` (without
+//! culling they shrink to one-pixel points when an atom is less than ~3 pixels in radius; see
 //! `shaders/atoms.wgsl`, and the module docs of `render` for timings).
 
 use crate::cli::viewer::{ColorBy, RenderMode, Slice};
@@ -262,8 +262,9 @@ impl Renderer {
             let mut pass = scene_pass(&mut encoder, target.view, &depth);
             pass.set_bind_group(0, &self.bind_group, &[]);
             if self.n_atoms > 0 {
-                // Points smaller than ~3 px in radius become single-pixel dots (deeper atoms fill the gaps): a quarter
-                // of the vertex work of quads, and vertex work dominates at that size.
+                // Unculled, points smaller than ~3 px in radius become single-pixel dots (deeper atoms fill the
+                // gaps): a quarter of the vertex work of quads. Culled, the deeper atoms are not drawn, so points
+                // stay quads; the dots are then only the unculled reference (`DrawOptions::cull` off).
                 let px_radius = self.radius * 0.5 * h as f32 / camera.half_height_at_target();
                 let (pipe, verts) = match mode {
                     RenderMode::Points if px_radius < 3.0 && !opts.cull => (&pipes.dot, 1),
