@@ -151,7 +151,7 @@ fn simulate(
     };
     let mut data = cfg.write_data.as_ref().map(|p| crate::structure::data_file::DataWriter::new(p, pot.species()));
     let n_atoms = structure.as_ref().map_or(4 * cfg.n_cells.iter().product::<usize>(), |s| s.atoms.len());
-    let mut feeds = front_end_feeds(v, window, n_atoms, rank0)?;
+    let mut feeds = front_end_feeds(v, window, n_atoms, (rank0, comm.size()))?;
     let mut observers: Vec<&mut dyn Observer> = feeds.iter_mut().map(|o| o.as_mut() as &mut dyn Observer).collect();
     let files = [xyz.as_mut().map(|o| o as &mut dyn Observer), lammps.as_mut().map(|o| o as _), ckpt.as_mut().map(|o| o as _), data.as_mut().map(|o| o as _)];
     observers.extend(files.into_iter().flatten());
@@ -179,13 +179,13 @@ fn simulate(
 
 /// The observers that feed the window (every rank keeps the cadence, rank 0 sends) and the
 /// offscreen capture.
-fn front_end_feeds(v: &ViewerArgs, window: Option<crossbeam_channel::Sender<crate::snapshot::Snapshot>>, n_atoms: usize, rank0: bool) -> anyhow::Result<Vec<Box<dyn Observer>>> {
+fn front_end_feeds(v: &ViewerArgs, window: Option<crossbeam_channel::Sender<crate::snapshot::Snapshot>>, n_atoms: usize, (rank0, ranks): (bool, usize)) -> anyhow::Result<Vec<Box<dyn Observer>>> {
     // the window wants ~10 frames/s; a step of N atoms takes roughly N/5e6 s on two cores
     let window_every = (1_000_000 / n_atoms.max(1)).clamp(1, 100) as u64;
     let mut feeds: Vec<Box<dyn Observer>> = Vec::new();
     match window {
         #[cfg(feature = "viewer")]
-        Some(tx) if rank0 => feeds.push(Box::new(crate::observer::feeds::WindowFeed::new(tx, window_every))),
+        Some(tx) if rank0 => feeds.push(Box::new(crate::observer::feeds::WindowFeed::new(tx, window_every, ranks == 1))),
         Some(_) => feeds.push(Box::new(crate::observer::Cadence(Some(window_every)))),
         None => {}
     }

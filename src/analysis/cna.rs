@@ -11,11 +11,11 @@
 //! that one local cutoff. FCC is 12 × (4,2,1); HCP 6 × (4,2,1) + 6 × (4,2,2); icosahedral
 //! 12 × (5,5,5); BCC 8 × (6,6,6) + 6 × (4,4,4).
 //!
-//! Neighbours are found with a periodic cell list (minimum image, cell edge
-//! 1.7 × the mean atomic spacing, so the 14 nearest of any atom in a condensed phase lie in the
-//! 27 surrounding cells). Atoms are classified in parallel with rayon; the class codes and
-//! colours are OVITO's (`StructureType`: 0 other, 1 FCC, 2 HCP, 3 BCC, 4 ICO).
+//! The 14 nearest neighbours come from `grid.rs`'s periodic cell list. Atoms are
+//! classified in parallel with rayon, allocation-free (neighbour sets are bit masks); the
+//! class codes and colours are OVITO's (`StructureType`: 0 other, 1 FCC, 2 HCP, 3 BCC, 4 ICO).
 
+use super::grid::{Grid, Nearest, MAX_NEIGH};
 use crate::snapshot::Snapshot;
 use rayon::prelude::*;
 
@@ -81,12 +81,18 @@ pub fn classify(pos: &[[f32; 3]], lo: [f32; 3], hi: [f32; 3]) -> Vec<Structure> 
     if pos.is_empty() {
         return Vec::new();
     }
-    let grid = Grid::new(pos, lo, hi);
-    (0..pos.len())
+    let grid = &Grid::new(pos, lo, hi);
+    // In cell order (neighbouring atoms share their cells' cache lines), then scattered back.
+    let in_cell_order: Vec<Structure> = (0..grid.cells())
         .into_par_iter()
-        .with_min_len(256)
-        .map(|i| classify_one(&grid.nearest(pos, i)))
-        .collect()
+        .with_min_len(16)
+        .flat_map_iter(|c| grid.entries(c).map(move |e| classify_one(&grid.nearest(c, e))))
+        .collect();
+    let mut out = vec![Structure::Other; pos.len()];
+    for (&i, s) in grid.index.iter().zip(in_cell_order) {
+        out[i as usize] = s;
+    }
+    out
 }
 
 /// Classifies the atoms of `snap` and stores each class code in `SnapshotAtom::structure`.
@@ -97,186 +103,105 @@ pub fn label_snapshot(snap: &mut Snapshot) {
     }
 }
 
-/// Most neighbours any test needs.
-const MAX_NEIGH: usize = 14;
-
-/// Periodic cell list.
-struct Grid {
-    len: [f64; 3],
-    lo: [f64; 3],
-    n: [usize; 3],
-    start: Vec<usize>,
-    atoms: Vec<u32>,
-}
-
-impl Grid {
-    fn new(pos: &[[f32; 3]], lo: [f32; 3], hi: [f32; 3]) -> Grid {
-        let len = [0, 1, 2].map(|d| f64::from(hi[d] - lo[d]).max(1e-6));
-        let spacing = (len[0] * len[1] * len[2] / pos.len() as f64).cbrt();
-        // The 14th neighbour sits at 1.59 spacings in FCC, 1.26 in BCC.
-        let edge = 1.7 * spacing;
-        let n = len.map(|l| ((l / edge).floor() as usize).clamp(1, 1024));
-        let lo = lo.map(f64::from);
-        let mut grid = Grid { len, lo, n, start: Vec::new(), atoms: Vec::new() };
-        let cells: Vec<usize> = pos.iter().map(|p| grid.cell_of(p)).collect();
-        let mut start = vec![0usize; n[0] * n[1] * n[2] + 1];
-        for &c in &cells {
-            start[c + 1] += 1;
-        }
-        for k in 1..start.len() {
-            start[k] += start[k - 1];
-        }
-        let mut fill = start.clone();
-        let mut atoms = vec![0u32; pos.len()];
-        for (i, &c) in cells.iter().enumerate() {
-            atoms[fill[c]] = i as u32;
-            fill[c] += 1;
-        }
-        grid.start = start;
-        grid.atoms = atoms;
-        grid
-    }
-
-    fn coord(&self, p: &[f32; 3], d: usize) -> usize {
-        let f = ((f64::from(p[d]) - self.lo[d]) / self.len[d]).rem_euclid(1.0);
-        ((f * self.n[d] as f64) as usize).min(self.n[d] - 1)
-    }
-
-    fn cell_of(&self, p: &[f32; 3]) -> usize {
-        (self.coord(p, 0) * self.n[1] + self.coord(p, 1)) * self.n[2] + self.coord(p, 2)
-    }
-
-    /// The up to 14 nearest neighbours of atom `i`: minimum-image vectors, nearest first.
-    fn nearest(&self, pos: &[[f32; 3]], i: usize) -> Vec<([f64; 3], f64)> {
-        let c = [0, 1, 2].map(|d| self.coord(&pos[i], d));
-        let range = |d: usize| -> Vec<usize> {
-            let n = self.n[d];
-            let mut v: Vec<usize> = [n - 1, 0, 1].iter().map(|o| (c[d] + o) % n).collect();
-            v.sort_unstable();
-            v.dedup();
-            v
-        };
-        let mut out: Vec<([f64; 3], f64)> = Vec::with_capacity(64);
-        for &x in &range(0) {
-            for &y in &range(1) {
-                for &z in &range(2) {
-                    let cell = (x * self.n[1] + y) * self.n[2] + z;
-                    for &j in &self.atoms[self.start[cell]..self.start[cell + 1]] {
-                        if j as usize == i {
-                            continue;
-                        }
-                        let v = self.min_image(&pos[i], &pos[j as usize]);
-                        out.push((v, v[0] * v[0] + v[1] * v[1] + v[2] * v[2]));
-                    }
-                }
+/// Class of one atom from its nearest neighbours.
+fn classify_one(nb: &Nearest) -> Structure {
+    const SCALE: f64 = 0.5 * (1.0 + std::f64::consts::SQRT_2);
+    if nb.len >= 12 {
+        let mean = nb.d2[..12].iter().map(|d2| d2.sqrt()).sum::<f64>() / 12.0;
+        let bonded = bond_masks(&nb.vec[..12], SCALE * mean);
+        // Every class of this test has 4 or 5 common neighbours per bond: skip the rest if not.
+        if bonded[..12].iter().all(|b| matches!(b.count_ones(), 4 | 5)) {
+            let sig = signatures(&bonded[..12]);
+            let count = |s: (u32, u32, u32)| sig[..12].iter().filter(|&&x| x == s).count();
+            let (n421, n422) = (count((4, 2, 1)), count((4, 2, 2)));
+            if n421 == 12 {
+                return Structure::Fcc;
+            }
+            if n421 == 6 && n422 == 6 {
+                return Structure::Hcp;
+            }
+            if count((5, 5, 5)) == 12 {
+                return Structure::Ico;
             }
         }
-        if out.len() > MAX_NEIGH {
-            out.select_nth_unstable_by(MAX_NEIGH - 1, |a, b| a.1.total_cmp(&b.1));
-            out.truncate(MAX_NEIGH);
-        }
-        out.sort_unstable_by(|a, b| a.1.total_cmp(&b.1));
-        out
     }
-
-    fn min_image(&self, a: &[f32; 3], b: &[f32; 3]) -> [f64; 3] {
-        [0, 1, 2].map(|d| {
-            let l = self.len[d];
-            let v = f64::from(b[d]) - f64::from(a[d]);
-            v - l * (v / l).round()
-        })
-    }
-}
-
-/// Class of one atom from its nearest neighbours (vector, squared distance), nearest first.
-fn classify_one(nb: &[([f64; 3], f64)]) -> Structure {
-    const SCALE: f64 = 0.5 * (1.0 + std::f64::consts::SQRT_2);
-    if nb.len() >= 12 {
-        let mean = nb[..12].iter().map(|n| n.1.sqrt()).sum::<f64>() / 12.0;
-        let sig = signatures(&nb[..12], SCALE * mean);
-        let count = |s: (u32, u32, u32)| sig.iter().filter(|&&x| x == s).count();
-        let (n421, n422) = (count((4, 2, 1)), count((4, 2, 2)));
-        if n421 == 12 {
-            return Structure::Fcc;
-        }
-        if n421 == 6 && n422 == 6 {
-            return Structure::Hcp;
-        }
-        if count((5, 5, 5)) == 12 {
-            return Structure::Ico;
-        }
-    }
-    if nb.len() >= 14 {
-        let first: f64 = nb[..8].iter().map(|n| (n.1 / 0.75).sqrt()).sum();
-        let second: f64 = nb[8..14].iter().map(|n| n.1.sqrt()).sum();
-        let sig = signatures(&nb[..14], SCALE * (first + second) / 14.0);
-        let count = |s: (u32, u32, u32)| sig.iter().filter(|&&x| x == s).count();
-        if count((6, 6, 6)) == 8 && count((4, 4, 4)) == 6 {
-            return Structure::Bcc;
+    if nb.len >= 14 {
+        let first: f64 = nb.d2[..8].iter().map(|d2| (d2 / 0.75).sqrt()).sum();
+        let second: f64 = nb.d2[8..14].iter().map(|d2| d2.sqrt()).sum();
+        let bonded = bond_masks(&nb.vec[..14], SCALE * (first + second) / 14.0);
+        if bonded.iter().all(|b| matches!(b.count_ones(), 4 | 6)) {
+            let sig = signatures(&bonded);
+            let count = |s: (u32, u32, u32)| sig.iter().filter(|&&x| x == s).count();
+            if count((6, 6, 6)) == 8 && count((4, 4, 4)) == 6 {
+                return Structure::Bcc;
+            }
         }
     }
     Structure::Other
 }
 
-/// CNA signature (common neighbours, bonds among them, longest bond chain) of each
-/// neighbour, bonds being pairs of neighbours closer than `cutoff`.
-fn signatures(nb: &[([f64; 3], f64)], cutoff: f64) -> Vec<(u32, u32, u32)> {
-    let n = nb.len();
+/// For each neighbour, the set (bit mask) of the others closer to it than `cutoff`.
+fn bond_masks(nb: &[[f64; 3]], cutoff: f64) -> [u16; MAX_NEIGH] {
     let c2 = cutoff * cutoff;
     let mut bonded = [0u16; MAX_NEIGH];
-    for j in 0..n {
-        for k in j + 1..n {
-            let d = [0, 1, 2].map(|a| nb[j].0[a] - nb[k].0[a]);
+    for j in 0..nb.len() {
+        for k in j + 1..nb.len() {
+            let d = [0, 1, 2].map(|a| nb[j][a] - nb[k][a]);
             if d[0] * d[0] + d[1] * d[1] + d[2] * d[2] <= c2 {
                 bonded[j] |= 1 << k;
                 bonded[k] |= 1 << j;
             }
         }
     }
-    (0..n)
-        .map(|j| {
-            let common = bonded[j];
-            let mut bonds = Vec::new();
-            for k in 0..n {
-                if common & (1 << k) != 0 {
-                    for l in k + 1..n {
-                        if common & (1 << l) != 0 && bonded[k] & (1 << l) != 0 {
-                            bonds.push((k, l));
-                        }
-                    }
-                }
-            }
-            (common.count_ones(), bonds.len() as u32, longest_chain(&bonds))
-        })
-        .collect()
+    bonded
 }
 
-/// Number of bonds in the largest connected cluster of `bonds`.
-fn longest_chain(bonds: &[(usize, usize)]) -> u32 {
-    let mut used = vec![false; bonds.len()];
+/// CNA signature (common neighbours, bonds among them, bonds in the largest cluster of
+/// those bonds) of each neighbour, from the neighbours' bond masks (`bond_masks`): sets of
+/// neighbours are bit masks, so nothing is allocated.
+fn signatures(bonded: &[u16]) -> [(u32, u32, u32); MAX_NEIGH] {
+    let mut all = [0u16; MAX_NEIGH];
+    all[..bonded.len()].copy_from_slice(bonded);
+    let mut out = [(0, 0, 0); MAX_NEIGH];
+    for (sig, &common) in out.iter_mut().zip(bonded) {
+        *sig = (common.count_ones(), bonds_in(&all, common), largest_cluster(&all, common));
+    }
+    out
+}
+
+/// Bonds among the neighbours in `set`.
+fn bonds_in(bonded: &[u16; MAX_NEIGH], set: u16) -> u32 {
+    bits(set).map(|k| (bonded[k] & set).count_ones()).sum::<u32>() / 2
+}
+
+/// Bonds in the largest connected cluster of the bonds among `set`.
+fn largest_cluster(bonded: &[u16; MAX_NEIGH], set: u16) -> u32 {
+    let mut left = set;
     let mut best = 0;
-    for s in 0..bonds.len() {
-        if used[s] {
-            continue;
-        }
-        used[s] = true;
-        let mut atoms: u16 = (1 << bonds[s].0) | (1 << bonds[s].1);
-        let mut size = 1;
-        let mut grew = true;
-        while grew {
-            grew = false;
-            for (b, &(k, l)) in bonds.iter().enumerate() {
-                if !used[b] && atoms & ((1 << k) | (1 << l)) != 0 {
-                    used[b] = true;
-                    atoms |= (1 << k) | (1 << l);
-                    size += 1;
-                    grew = true;
-                }
+    while left != 0 {
+        let mut cluster = left & left.wrapping_neg();
+        loop {
+            let grown = bits(cluster).fold(cluster, |m, k| m | (bonded[k] & set));
+            if grown == cluster {
+                break;
             }
+            cluster = grown;
         }
-        best = best.max(size);
+        left &= !cluster;
+        best = best.max(bonds_in(bonded, cluster));
     }
     best
+}
+
+/// Indices of the set bits of `m`, lowest first.
+fn bits(mut m: u16) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (m != 0).then(|| {
+            let k = m.trailing_zeros() as usize;
+            m &= m - 1;
+            k
+        })
+    })
 }
 
 #[cfg(test)]

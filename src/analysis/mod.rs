@@ -3,4 +3,5 @@
 //! colour the result themselves.
 
 pub mod cna;
+mod grid;
 pub mod lattices;

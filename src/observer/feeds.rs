@@ -14,18 +14,24 @@ use crossbeam_channel::{Sender, TrySendError};
 pub struct WindowFeed {
     tx: Option<Sender<Snapshot>>,
     every: u64,
+    lazy: bool,
 }
 
 impl WindowFeed {
-    /// A feed sending every `every` steps.
-    pub fn new(tx: Sender<Snapshot>, every: u64) -> WindowFeed {
-        WindowFeed { tx: Some(tx), every }
+    /// A feed sending every `every` steps. `lazy` (a run on one rank only): skip gathering a
+    /// frame while the window has not taken the last one (it takes one when it is about to
+    /// draw). Under MPI every rank keeps the cadence, since gathering is collective.
+    pub fn new(tx: Sender<Snapshot>, every: u64, lazy: bool) -> WindowFeed {
+        WindowFeed { tx: Some(tx), every, lazy }
     }
 }
 
 impl Observer for WindowFeed {
     fn every(&self) -> Option<u64> {
         Some(self.every)
+    }
+    fn wants_frame(&self) -> bool {
+        !self.lazy || self.tx.as_ref().is_some_and(|tx| !tx.is_full())
     }
     fn observe(&mut self, frame: &Frame) -> anyhow::Result<()> {
         if let Some(tx) = &self.tx {

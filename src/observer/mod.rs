@@ -131,6 +131,12 @@ pub trait Observer {
     fn observe(&mut self, frame: &Frame) -> anyhow::Result<()>;
     /// The final state (rank 0 only), also after a run stopped early.
     fn finish(&mut self, frame: &Frame) -> anyhow::Result<()>;
+    /// Whether a frame at this due step would be used (the window's feed says no while the
+    /// window has not taken the last one: gathering 32 000 atoms costs ~10 ms). Observers on
+    /// several ranks must keep answering yes: the answer must be the same on every rank.
+    fn wants_frame(&self) -> bool {
+        true
+    }
     /// Whether [`Observer::finish`] needs a frame at all (gathering costs a little).
     fn wants_final_frame(&self) -> bool {
         true

@@ -181,7 +181,7 @@ impl Run<'_, '_> {
             }
         }
         let observers = &mut self.hooks.observers;
-        let due: Vec<usize> = (0..observers.len()).filter(|&i| observers[i].every().is_some_and(|k| step % k == 0 && step < cfg.n_steps)).collect();
+        let due: Vec<usize> = (0..observers.len()).filter(|&i| observers[i].every().is_some_and(|k| step % k == 0 && step < cfg.n_steps) && observers[i].wants_frame()).collect();
         if !due.is_empty() {
             if let Some(frame) = report::gather_frame(self.engine.as_ref(), self.comm, step, cfg, self.ensemble.as_ref(), (self.e0, self.n0), &self.species) {
                 for i in due {

@@ -60,6 +60,13 @@ pub fn virial(engine: &dyn Engine, comm: &mut dyn Comm) -> Voigt {
 
 /// All atoms on rank 0, sorted by gid, with their owning rank.
 pub fn gather_records(engine: &dyn Engine, comm: &mut dyn Comm) -> Option<(Vec<AtomRecord>, Vec<u32>)> {
+    if comm.size() == 1 {
+        // one rank: no packing into bytes and back
+        let mut all = engine.records();
+        all.sort_unstable_by_key(|a| a.gid);
+        let ranks = vec![0; all.len()];
+        return Some((all, ranks));
+    }
     let parts = comm.gather_bytes(0, &records::to_bytes(&engine.records()));
     if comm.rank() != 0 {
         return None;

@@ -49,7 +49,25 @@ pub fn run_window(
     control: std::sync::Arc<crate::snapshot::RunControl>,
 ) -> anyhow::Result<()> {
     check_window_available().map_err(anyhow::Error::msg)?;
+    yield_to_the_simulation();
     window::run(args, rx, control)
+}
+
+/// Nice value of the window's thread, and so of the renderer's threads (lavapipe's
+/// rasterisers, created with the GPU device) and of the structure analysis's (rayon's global
+/// pool, started from this thread): each inherits it when it is created.
+const VIEWER_NICE: i32 = 10;
+
+/// Lowers this thread's scheduling priority (on Linux the nice value belongs to a thread,
+/// not the process), so the window takes the cores only when the simulation leaves them.
+///
+/// **Why.** Without a GPU every frame and every structure analysis is computed on the cores
+/// the simulation's threads run on, and its parallel loops advance at the pace of their
+/// slowest thread. At nice 10 the scheduler gives the simulation's threads about ten times
+/// the weight of the window's when both want a core; the window's frames come a little later
+/// instead. Lowering one's own priority needs no privilege; when it fails, nothing changes.
+fn yield_to_the_simulation() {
+    let _ = rustix::process::nice(VIEWER_NICE);
 }
 
 /// Checks, before a run starts, that a window could be opened: an X11 `DISPLAY` is set

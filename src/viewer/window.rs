@@ -370,8 +370,12 @@ impl ApplicationHandler for App {
             event_loop.exit(); // Ctrl-C: the run is stopping, the window goes with it
             return;
         }
-        self.poll_channel();
         let now = Instant::now();
+        // Take a snapshot only when one can be drawn: while the channel holds one, the
+        // simulation gathers no new frame (`WindowFeed::wants_frame`).
+        if self.snapshot.is_none() || self.pacer.due(now) {
+            self.poll_channel();
+        }
         let wants = self.fresh || self.input_dirty || self.screenshot_requested;
         if wants && self.pacer.due(now) {
             if let Some(g) = self.gfx.as_ref() {

@@ -43,11 +43,52 @@ fn small_thermal_noise_keeps_fcc_and_noise_gives_other() {
     assert!((fr.iter().sum::<f64>() - 1.0).abs() < 1e-12);
 }
 
+/// The cell list's neighbours equal a brute-force minimum-image search, also on boxes with
+/// fewer than three cells along an axis (where one cell is a neighbour from both sides).
+#[test]
+fn grid_neighbours_equal_brute_force() {
+    for (cells, lat) in [(2usize, 3.615f32), (4, 3.615)] {
+        let f = jiggle(&fcc(cells, lat), 0.3, 11);
+        let grid = Grid::new(&f.pos, f.lo, f.hi);
+        let len = [0, 1, 2].map(|d| f64::from(f.hi[d] - f.lo[d]));
+        for c in 0..grid.cells() {
+            for e in grid.entries(c) {
+                let i = grid.index[e] as usize;
+                let mut d2: Vec<f64> = (0..f.pos.len())
+                    .filter(|&j| j != i)
+                    .map(|j| {
+                        let v = [0, 1, 2].map(|d| {
+                            let x = f64::from(f.pos[j][d]) - f64::from(f.pos[i][d]);
+                            x - len[d] * (x / len[d]).round()
+                        });
+                        v[0] * v[0] + v[1] * v[1] + v[2] * v[2]
+                    })
+                    .collect();
+                d2.sort_by(f64::total_cmp);
+                let got = grid.nearest(c, e);
+                assert_eq!(got.len, MAX_NEIGH);
+                for k in 0..MAX_NEIGH {
+                    assert!((got.d2[k] - d2[k]).abs() < 1e-9, "{cells} cells, atom {i}, neighbour {k}");
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn chain_and_codes() {
-    assert_eq!(longest_chain(&[(0, 1), (2, 3)]), 1);
-    assert_eq!(longest_chain(&[(0, 1), (1, 2), (3, 4)]), 2);
-    assert_eq!(longest_chain(&[]), 0);
+    let chain = |bonds: &[(usize, usize)]| {
+        let mut bonded = [0u16; MAX_NEIGH];
+        for &(k, l) in bonds {
+            bonded[k] |= 1 << l;
+            bonded[l] |= 1 << k;
+        }
+        largest_cluster(&bonded, 0x3fff)
+    };
+    assert_eq!(chain(&[(0, 1), (2, 3)]), 1);
+    assert_eq!(chain(&[(0, 1), (1, 2), (3, 4)]), 2);
+    assert_eq!(chain(&[(0, 1), (1, 2), (2, 0), (5, 6)]), 3);
+    assert_eq!(chain(&[]), 0);
     for s in Structure::ALL {
         assert_eq!(Structure::from_code(s as u8), s);
     }
