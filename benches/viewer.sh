@@ -5,13 +5,13 @@
 # change of the machine's speed hits both alike; the figure is the loop time from CoMD's
 # timer table, the table gives medians and the ratio (the issue's target: >= 90 %).
 #
-# Usage: benches/viewer.sh   (env: ROUNDS=3, STEPS=400, CELLS=20, COLOR=structure)
+# Usage: benches/viewer.sh   (env: ROUNDS=5, STEPS=2000, CELLS=20, COLOR=structure)
 # Needs: Xvfb and a Vulkan or GL driver (Mesa). Output: a table on stdout.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-ROUNDS=${ROUNDS:-3}
-STEPS=${STEPS:-400}
+ROUNDS=${ROUNDS:-5}
+STEPS=${STEPS:-2000}
 CELLS=${CELLS:-20}
 COLOR=${COLOR:-structure}
 command -v Xvfb >/dev/null || { echo "benches/viewer.sh needs Xvfb (apt-get install xvfb)" >&2; exit 1; }
