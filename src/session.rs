@@ -95,6 +95,10 @@ impl Session {
         let (pot, pot_dir) = crate::potential::build(&cfg, &mut comm)?;
         let lat = cfg.lattice(pot.lattice_constant());
         let flags = RunFlags::new(&cfg, EngineKind::of(&cfg), &pot);
+        let structure = match (structure, cfg.structure.clone()) {
+            (None, Some(path)) => Some(read_structure(&cfg, &pot, &path, &mut comm)?),
+            (given, _) => given,
+        };
         let restart = match cfg.restart.clone() {
             Some(p) if structure.is_none() => {
                 let n_steps = std::mem::replace(&mut cfg.n_steps, u64::MAX);
@@ -435,6 +439,15 @@ fn wrap(x: Real, l: Real) -> Real {
     } else {
         w
     }
+}
+
+/// The structure file `--structure` names (a file that cannot be opened is a [`FileError`],
+/// a bad one a usage error, as for the binary); warnings go to stderr.
+fn read_structure(cfg: &RunConfig, pot: &Potential, path: &std::path::Path, comm: &mut Serial) -> anyhow::Result<Structure> {
+    let (s, warnings) = crate::structure::load(cfg, pot, path, comm)
+        .map_err(|e| if std::fs::File::open(path).is_err() { anyhow::Error::new(FileError(format!("{e:#}"))) } else { e })?;
+    warnings.iter().for_each(|w| eprintln!("comd: {w}"));
+    Ok(s)
 }
 
 #[cfg(test)]

@@ -87,14 +87,21 @@ def _value(v):
     return os.fspath(v) if isinstance(v, os.PathLike) else str(v)
 
 
-def _argv(options):
-    """The binary's command line for keyword options (unknown keywords are refused)."""
+def _argv(options, structure_file=None):
+    """The binary's command line for keyword options (unknown keywords are refused); with
+    ``structure_file``, its ``--structure`` (the file gives the box: the lattice defaults
+    ``nx``/``ny``/``nz``/``lat`` are left out, and refused as by the binary if given)."""
     unknown = sorted(set(options) - set(_DEFAULTS))
     if unknown:
         allowed = ", ".join(sorted(_DEFAULTS) + ["structure", "verbose"])
         raise ValueError(f"comd: unknown option {unknown[0]!r}; allowed: {allowed}")
     o = dict(_DEFAULTS, **options)
     argv = ["comd"]
+    if structure_file is not None:
+        for key in ("nx", "ny", "nz", "lat"):
+            if options.get(key) is None:
+                del o[key]
+        argv.append(f"--structure={os.fspath(structure_file)}")
     pot = o.pop("potential")
     if pot not in ("lj", "eam"):
         raise ValueError(f"comd: potential must be 'lj' or 'eam', not {pot!r}")
@@ -113,11 +120,6 @@ def _argv(options):
 
 def _structure(structure):
     """(positions, origin, lengths, momenta or None) of an ase.Atoms or (positions, cell)."""
-    if isinstance(structure, (str, os.PathLike)):
-        raise ValueError(
-            "comd: structure=PATH needs reading structure files (--structure), which is not yet "
-            "available; read the file with ase.io.read(PATH) and pass the ase.Atoms"
-        )
     if hasattr(structure, "get_positions") and hasattr(structure, "get_cell"):
         from .ase import atoms_arrays  # needs ASE, which an ase.Atoms implies
 
@@ -158,9 +160,11 @@ class Simulation:
     ``-e``), ``pot_type``/``pot_dir``/``pot_name`` (EAM tables), ``nx``/``ny``/``nz`` (FCC unit
     cells), ``lat`` (Å), ``temp`` (K), ``delta`` (Å), ``dt`` (fs), ``print_rate`` (steps between
     thermo rows), ``seed``, ``exact`` (CoMD's loop order, to the bit), ``threads`` (this
-    simulation's own thread pool), ``skin`` (Å). ``structure`` starts from an ``ase.Atoms`` or
-    ``(positions, cell)`` arrays instead of CoMD's lattice; an ``Atoms`` with momenta keeps
-    them, otherwise the atoms get Maxwell-Boltzmann velocities for ``temp``. ``verbose=True`` writes the binary's screen output
+    simulation's own thread pool), ``skin`` (Å). ``structure`` starts from an ``ase.Atoms``,
+    ``(positions, cell)`` arrays or a file path (extended XYZ or LAMMPS data, read as the
+    binary's ``--structure``: file ids, velocities if the file has them) instead of CoMD's
+    lattice; an ``Atoms`` with momenta keeps them, otherwise the atoms get Maxwell-Boltzmann
+    velocities for ``temp``. ``verbose=True`` writes the binary's screen output
     (header, thermo rows) to ``sys.stdout``.
 
     Ensembles (the binary's ``--thermostat`` … options): ``thermostat`` ("langevin", "csvr",
@@ -169,17 +173,19 @@ class Simulation:
     ``barostat_axes`` (only "xyz" so far), ``target_press`` (GPa), ``tau_p`` (fs),
     ``compressibility`` (1/GPa); :attr:`thermo` then has the target, the conserved quantity
     and (with a barostat) the volume.
-
-    Not yet: ``structure=PATH`` (reading structure files) raises ``ValueError``.
     """
 
     def __init__(self, potential="lj", *, structure=None, verbose=False, **options):
         options["potential"] = potential
         self._verbose = bool(verbose)
-        argv = _argv(options)
-        if structure is None:
+        if isinstance(structure, (str, os.PathLike)):
+            argv = _argv(options, structure_file=structure)
+            self._e = _comd.Engine(argv)
+        elif structure is None:
+            argv = _argv(options)
             self._e = _comd.Engine(argv)
         else:
+            argv = _argv(options)
             r, origin, lengths, p = _structure(structure)
             self._e = _comd.Engine(argv, r, origin, lengths, p)
         self._argv = argv

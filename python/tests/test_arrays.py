@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import comd
+from conftest import run_binary, thermo_fields
 
 
 @pytest.fixture
@@ -75,5 +76,35 @@ def test_structure_from_arrays_starts_as_the_lattice(sim):
     arrays = comd.Simulation(structure=(lattice.positions, lattice.cell), temp=0.0)
     assert arrays.n_atoms == lattice.n_atoms
     assert np.isclose(arrays.potential_energy, lattice.potential_energy, rtol=1e-13)
-    with pytest.raises(ValueError, match="not yet available"):
-        comd.Simulation(structure="crystal.xyz")
+
+
+def write_xyz(path, positions, lengths):
+    """An extended XYZ file (atoms are numbered in file order)."""
+    lines = [str(len(positions)), f'Lattice="{float(lengths[0])!r} 0 0 0 {float(lengths[1])!r} 0 0 0 {float(lengths[2])!r}" Properties=species:S:1:pos:R:3 pbc="T T T"']
+    lines += [f"Cu {float(x)!r} {float(y)!r} {float(z)!r}" for x, y, z in positions]
+    path.write_text("\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize("potential", ["lj", "eam"])
+def test_structure_from_a_file_runs_as_the_binary(potential, tmp_path, comd_bin, pot_dir):
+    """structure=PATH reads the file as the binary's --structure: a crystal with a vacancy
+    and displaced atoms gives the binary's rows to every printed digit."""
+    lattice = comd.Simulation(nx=5, ny=5, nz=5, temp=0.0)
+    rng = np.random.default_rng(5)
+    r = np.delete(lattice.positions, 17, axis=0) + rng.normal(0, 0.05, (lattice.n_atoms - 1, 3))
+    path = tmp_path / "crystal.xyz"
+    write_xyz(path, r, lattice.cell)
+    opts, flags = (dict(potential="eam", pot_dir=pot_dir), ["-e", "-d", str(pot_dir)]) if potential == "eam" else ({}, [])
+    out = run_binary(comd_bin, ["--structure", str(path), "-T", "600", "-N", "50", *flags], tmp_path)
+    assert out.returncode == 0, out.stderr
+    sim = comd.Simulation(**opts, structure=path, temp=600.0)
+    sim.run(50)
+    assert sim.n_atoms == len(r)
+    assert np.array_equal(sim.ids, np.arange(len(r)))
+    assert thermo_fields(sim.thermo_lines()) == thermo_fields(out.stdout.splitlines())
+    assert len(thermo_fields(sim.thermo_lines())) == 6
+    # the file gives the box: lattice options are refused as by the binary, a missing file is an OSError
+    with pytest.raises(ValueError, match="cannot be used with --structure"):
+        comd.Simulation(structure=path, nx=5)
+    with pytest.raises(OSError, match="comd: error: --structure .*missing.xyz"):
+        comd.Simulation(structure=tmp_path / "missing.xyz")
