@@ -234,7 +234,8 @@ def lammps_shares(path):
     s = {}
     for line in open(path):
         m = re.match(r"^(Pair|Neigh|Comm|Output|Modify|Other)\s*\|.*\|\s*([0-9.]+)\s*$", line)
-        if m:
+        # the first table is the timed run's; a later one is the zero-step pair count's
+        if m and m.group(1) not in s:
             s[m.group(1)] = float(m.group(2)) / 100
     return s
 shares = {}
