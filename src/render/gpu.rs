@@ -94,6 +94,12 @@ impl Gpu {
         })
     }
 
+    /// Whether the adapter draws on the CPU (lavapipe, llvmpipe, SwiftShader): its work
+    /// competes with the simulation for the cores.
+    pub fn is_software(&self) -> bool {
+        self.adapter.get_info().device_type == wgpu::DeviceType::Cpu
+    }
+
     /// One-line adapter description, e.g. `llvmpipe (LLVM 15.0.6, 256 bits) (Vulkan)`.
     pub fn describe(&self) -> String {
         let info = self.adapter.get_info();

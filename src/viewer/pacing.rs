@@ -2,8 +2,13 @@
 //!
 //! Without a GPU every frame is rendered by lavapipe on the cores the simulation needs, so
 //! the window draws only when asked to and leaves idle time between frames proportional to
-//! what the last frame cost: `max(100 ms, 6 × cost)` after a new snapshot (≤ 10 fps,
-//! ≤ ~15 % of the wall time; 32 000 spheres on lavapipe cost ~80 ms, so ~2 frames/s),
+//! what the last frame cost: `max(100 ms, k × cost)` after a new snapshot (≤ 10 fps). On a
+//! software renderer (lavapipe) k = 14: it draws each frame on all the cores the simulation
+//! runs on, and its framebuffers push the simulation's data out of the caches, so the run
+//! loses more than the frames' share of the wall time (k = 4, 6, 9 kept 86–88 % of the
+//! headless speed at 32 000 atoms, k = 14 91 %: `benches/viewer.sh`; 32 000 spheres cost
+//! ~55 ms in a 1280×800 window, so ~1.3 frames/s). On a GPU, whose work takes no core from
+//! the run, k = 4 (for the CPU side of a frame),
 //! `max(40 ms, cost)` while the user drags the view (responsive at the price of more CPU,
 //! only while a mouse button is down). A window takes a snapshot from the channel only when
 //! a frame is due, and the simulation gathers none while the last one waits.
@@ -16,23 +21,34 @@ pub const MIN_SNAPSHOT_INTERVAL: Duration = Duration::from_millis(100);
 pub const MIN_INPUT_INTERVAL: Duration = Duration::from_millis(40);
 /// How often an idle window wakes up to look at the snapshot channel.
 pub const POLL: Duration = Duration::from_millis(50);
-/// Idle time after a snapshot frame, in multiples of its cost.
-const IDLE_FACTOR: u32 = 6;
+/// Idle time after a snapshot frame, in multiples of its cost, with a GPU.
+const IDLE_FACTOR_GPU: u32 = 4;
+/// The same with a software renderer, whose frames are drawn on the simulation's cores.
+const IDLE_FACTOR_SOFTWARE: u32 = 14;
 
 /// Decides when the next frame may be drawn.
 #[derive(Debug, Clone)]
 pub struct Pacer {
     next_frame: Instant,
+    last_end: Instant,
     cost: Duration,
+    idle_factor: u32,
 }
 
 impl Pacer {
-    /// A pacer that allows a frame right away.
+    /// A pacer that allows a frame right away (GPU pacing until told otherwise).
     pub fn new(now: Instant) -> Self {
         Pacer {
             next_frame: now,
+            last_end: now,
             cost: Duration::ZERO,
+            idle_factor: IDLE_FACTOR_GPU,
         }
+    }
+
+    /// Paces for a software renderer (`true`) or a GPU.
+    pub fn set_software(&mut self, software: bool) {
+        self.idle_factor = if software { IDLE_FACTOR_SOFTWARE } else { IDLE_FACTOR_GPU };
     }
 
     /// Records a frame that ran from `start` to `end`; `interactive` while dragging.
@@ -41,14 +57,22 @@ impl Pacer {
         let wait = if interactive {
             MIN_INPUT_INTERVAL.max(self.cost)
         } else {
-            MIN_SNAPSHOT_INTERVAL.max(IDLE_FACTOR * self.cost)
+            MIN_SNAPSHOT_INTERVAL.max(self.idle_factor * self.cost)
         };
         self.next_frame = end + wait;
+        self.last_end = end;
     }
 
     /// Whether a frame may be drawn at `now`.
     pub fn due(&self, now: Instant) -> bool {
         now >= self.next_frame
+    }
+
+    /// Whether a frame asked for by the user (a key, a click, a resize) may be drawn at `now`:
+    /// such frames are rare, so they wait only `max(40 ms, cost)` after the last one, not the
+    /// idle time of snapshot frames.
+    pub fn input_due(&self, now: Instant) -> bool {
+        now >= self.last_end + MIN_INPUT_INTERVAL.max(self.cost)
     }
 
     /// When to wake up next, given whether a frame is wanted.
@@ -110,10 +134,18 @@ mod tests {
         p.frame_done(t0, t0 + Duration::from_millis(10), false);
         assert!(!p.due(t0 + Duration::from_millis(100)));
         assert!(p.due(t0 + Duration::from_millis(110)));
-        // An expensive frame: six times its cost of idle time.
+        // An expensive frame: four times its cost of idle time with a GPU, 14 in software.
         p.frame_done(t0, t0 + Duration::from_millis(200), false);
-        assert!(!p.due(t0 + Duration::from_millis(1300)));
-        assert!(p.due(t0 + Duration::from_millis(1400)));
+        assert!(!p.due(t0 + Duration::from_millis(900)));
+        assert!(p.due(t0 + Duration::from_millis(1000)));
+        let mut soft = p.clone();
+        soft.set_software(true);
+        soft.frame_done(t0, t0 + Duration::from_millis(200), false);
+        assert!(!soft.due(t0 + Duration::from_millis(2900)));
+        assert!(soft.due(t0 + Duration::from_millis(3000)));
+        // a key pressed meanwhile is answered after the frame's own cost
+        assert!(!soft.input_due(t0 + Duration::from_millis(390)));
+        assert!(soft.input_due(t0 + Duration::from_millis(400)));
         assert_eq!(p.last_cost(), Duration::from_millis(200));
         // Dragging: only the frame's own cost.
         p.frame_done(t0, t0 + Duration::from_millis(200), true);

@@ -309,7 +309,10 @@ impl ApplicationHandler for App {
             return;
         }
         match Gfx::new(event_loop, &self.display) {
-            Ok(g) => self.gfx = Some(g),
+            Ok(g) => {
+                self.pacer.set_software(g.gpu.is_software());
+                self.gfx = Some(g);
+            }
             Err(e) => {
                 self.fatal = Some(e);
                 event_loop.exit();
@@ -376,8 +379,9 @@ impl ApplicationHandler for App {
         if self.snapshot.is_none() || self.pacer.due(now) {
             self.poll_channel();
         }
-        let wants = self.fresh || self.input_dirty || self.screenshot_requested;
-        if wants && self.pacer.due(now) {
+        let asked = self.input_dirty || self.screenshot_requested;
+        let wants = self.fresh || asked;
+        if wants && (self.pacer.due(now) || (asked && self.pacer.input_due(now))) {
             if let Some(g) = self.gfx.as_ref() {
                 g.window.request_redraw();
             }
