@@ -90,10 +90,11 @@ fn run(args: &CommandLine) -> anyhow::Result<u8> {
 #[cfg(feature = "viewer")]
 fn with_window(cfg: RunConfig, w: WorkflowArgs, v: ViewerArgs, control: Arc<RunControl>, pool: &rayon::ThreadPool) -> anyhow::Result<Outcome> {
     let (tx, rx) = crossbeam_channel::bounded(1);
+    let stale = rx.clone(); // the feed empties it at the end, so the final state gets through
     let (rank_tx, rank_rx) = crossbeam_channel::bounded(1);
     let (cfg2, v2, control2) = (cfg.clone(), v.clone(), control.clone());
     std::thread::scope(|scope| {
-        let sim = scope.spawn(move || pool.install(|| simulate(&cfg2, &w, &v2, control2, Some(tx), Some(rank_tx))));
+        let sim = scope.spawn(move || pool.install(|| simulate(&cfg2, &w, &v2, control2, Some((tx, stale)), Some(rank_tx))));
         if let Ok(0) = rank_rx.recv() {
             match crate::viewer::run_window(&v, rx, control.clone()) {
                 // closing the window (q, Esc, the close button) ends the run cleanly: the
@@ -116,13 +117,17 @@ fn with_window(_: RunConfig, _: WorkflowArgs, _: ViewerArgs, _: Arc<RunControl>,
     Err(usage("--viewer needs comd built with the `viewer` feature"))
 }
 
+/// The window's snapshot channel as the simulation holds it: the sender, and a receiver to
+/// drop a snapshot the window has not taken when the final one is due.
+type WindowLink = (crossbeam_channel::Sender<crate::snapshot::Snapshot>, crossbeam_channel::Receiver<crate::snapshot::Snapshot>);
+
 /// One whole run on this thread: communicator, potential, observers, simulation, reports.
 fn simulate(
     cfg: &RunConfig,
     w: &WorkflowArgs,
     v: &ViewerArgs,
     control: Arc<RunControl>,
-    window: Option<crossbeam_channel::Sender<crate::snapshot::Snapshot>>,
+    window: Option<WindowLink>,
     rank_tx: Option<crossbeam_channel::Sender<usize>>,
 ) -> anyhow::Result<Outcome> {
     let mut comm = crate::comm::init()?;
@@ -179,13 +184,13 @@ fn simulate(
 
 /// The observers that feed the window (every rank keeps the cadence, rank 0 sends) and the
 /// offscreen capture.
-fn front_end_feeds(v: &ViewerArgs, window: Option<crossbeam_channel::Sender<crate::snapshot::Snapshot>>, n_atoms: usize, (rank0, ranks): (bool, usize)) -> anyhow::Result<Vec<Box<dyn Observer>>> {
+fn front_end_feeds(v: &ViewerArgs, window: Option<WindowLink>, n_atoms: usize, (rank0, ranks): (bool, usize)) -> anyhow::Result<Vec<Box<dyn Observer>>> {
     // the window wants ~10 frames/s; a step of N atoms takes roughly N/5e6 s on two cores
     let window_every = (1_000_000 / n_atoms.max(1)).clamp(1, 100) as u64;
     let mut feeds: Vec<Box<dyn Observer>> = Vec::new();
     match window {
         #[cfg(feature = "viewer")]
-        Some(tx) if rank0 => feeds.push(Box::new(crate::observer::feeds::WindowFeed::new(tx, window_every, ranks == 1))),
+        Some((tx, stale)) if rank0 => feeds.push(Box::new(crate::observer::feeds::WindowFeed::new(tx, stale, window_every, ranks == 1))),
         Some(_) => feeds.push(Box::new(crate::observer::Cadence(Some(window_every)))),
         None => {}
     }

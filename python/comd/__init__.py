@@ -90,7 +90,8 @@ def _value(v):
 def _argv(options, structure_file=None):
     """The binary's command line for keyword options (unknown keywords are refused); with
     ``structure_file``, its ``--structure`` (the file gives the box: the lattice defaults
-    ``nx``/``ny``/``nz``/``lat`` are left out, and refused as by the binary if given)."""
+    ``nx``/``ny``/``nz``/``lat`` are left out, and refused as by the binary if given; ``temp``
+    only when given, so velocities in the file are kept otherwise, as by the binary)."""
     unknown = sorted(set(options) - set(_DEFAULTS))
     if unknown:
         allowed = ", ".join(sorted(_DEFAULTS) + ["structure", "verbose"])
@@ -98,7 +99,8 @@ def _argv(options, structure_file=None):
     o = dict(_DEFAULTS, **options)
     argv = ["comd"]
     if structure_file is not None:
-        for key in ("nx", "ny", "nz", "lat"):
+        # the file gives the box, and its velocities unless a temperature is given
+        for key in ("nx", "ny", "nz", "lat", "temp"):
             if options.get(key) is None:
                 del o[key]
         argv.append(f"--structure={os.fspath(structure_file)}")

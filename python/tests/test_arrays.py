@@ -78,10 +78,12 @@ def test_structure_from_arrays_starts_as_the_lattice(sim):
     assert np.isclose(arrays.potential_energy, lattice.potential_energy, rtol=1e-13)
 
 
-def write_xyz(path, positions, lengths):
-    """An extended XYZ file (atoms are numbered in file order)."""
-    lines = [str(len(positions)), f'Lattice="{float(lengths[0])!r} 0 0 0 {float(lengths[1])!r} 0 0 0 {float(lengths[2])!r}" Properties=species:S:1:pos:R:3 pbc="T T T"']
-    lines += [f"Cu {float(x)!r} {float(y)!r} {float(z)!r}" for x, y, z in positions]
+def write_xyz(path, positions, lengths, velocities=None):
+    """An extended XYZ file (atoms are numbered in file order), with velocities (Å/fs) if given."""
+    props = "species:S:1:pos:R:3" + (":velo:R:3" if velocities is not None else "")
+    lines = [str(len(positions)), f'Lattice="{float(lengths[0])!r} 0 0 0 {float(lengths[1])!r} 0 0 0 {float(lengths[2])!r}" Properties={props} pbc="T T T"']
+    rows = positions if velocities is None else np.hstack([positions, velocities])
+    lines += ["Cu " + " ".join(repr(float(x)) for x in row) for row in rows]
     path.write_text("\n".join(lines) + "\n")
 
 
@@ -108,3 +110,20 @@ def test_structure_from_a_file_runs_as_the_binary(potential, tmp_path, comd_bin,
         comd.Simulation(structure=path, nx=5)
     with pytest.raises(OSError, match="comd: error: --structure .*missing.xyz"):
         comd.Simulation(structure=tmp_path / "missing.xyz")
+
+
+def test_structure_file_velocities_are_kept_without_temp(tmp_path, comd_bin):
+    """Without temp=, a file's velocities start the run, as with the binary's --structure."""
+    lattice = comd.Simulation(nx=5, ny=5, nz=5, temp=0.0)
+    v = np.random.default_rng(9).normal(0, 0.004, (lattice.n_atoms, 3))  # Å/fs, ~500 K
+    v -= v.mean(axis=0)
+    path = tmp_path / "moving.xyz"
+    write_xyz(path, lattice.positions, lattice.cell, v)
+    out = run_binary(comd_bin, ["--structure", str(path), "-N", "30"], tmp_path)
+    assert out.returncode == 0, out.stderr
+    sim = comd.Simulation(structure=path)
+    assert np.allclose(sim.velocities, v, rtol=1e-12, atol=0)
+    sim.run(30)
+    assert thermo_fields(sim.thermo_lines()) == thermo_fields(out.stdout.splitlines())
+    # given a temperature, the file's velocities are replaced (binary and package alike)
+    assert not np.allclose(comd.Simulation(structure=path, temp=100.0).velocities, v)

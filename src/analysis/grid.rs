@@ -7,8 +7,8 @@
 //! BCC, so the 14 nearest of any atom in a condensed phase lie in the 27 surrounding
 //! cells), their positions wrapped into the box and stored in cell order. A neighbouring
 //! cell across the boundary carries the box length as a shift, so a pair costs a subtraction
-//! and a compare; only an axis with fewer than three cells (where one cell is a neighbour
-//! from both sides) takes the minimum image by rounding. The atoms are visited in cell order,
+//! and a compare; only an axis with three cells or fewer (where a cell is a neighbour from
+//! both sides) takes the minimum image by rounding. The atoms are visited in cell order,
 //! so the 27 cells of consecutive atoms stay in cache.
 
 /// Most neighbours any test needs.
@@ -125,7 +125,7 @@ impl Grid {
                 let p = self.pos[j];
                 let mut v = [0, 1, 2].map(|d| p[d] + shift[d] - me[d]);
                 for d in 0..3 {
-                    if self.n[d] < 3 {
+                    if self.n[d] <= 3 {
                         v[d] -= self.len[d] * (v[d] / self.len[d]).round();
                     }
                 }
@@ -136,8 +136,8 @@ impl Grid {
     }
 
     /// The own cell and the cells below and above cell coordinate `c` along `d`, each once.
-    /// With fewer than three cells the minimum image is taken per pair instead (no shift,
-    /// no gap).
+    /// With three cells or fewer the minimum image is taken per pair instead (no shift, no
+    /// gap): with three, an atom two cells away may be nearer through the boundary.
     fn around(&self, c: usize, d: usize, x: f64) -> [Option<Side>; 3] {
         let (n, len) = (self.n[d], self.len[d]);
         let edge = len / n as f64;
@@ -145,6 +145,7 @@ impl Grid {
         match n {
             1 => [side(0, 0.0, 0.0), None, None],
             2 => [side(c, 0.0, 0.0), side(1 - c, 0.0, 0.0), None],
+            3 => [side(c, 0.0, 0.0), side((c + 2) % 3, 0.0, 0.0), side((c + 1) % 3, 0.0, 0.0)],
             _ => {
                 let low = (x - c as f64 * edge).max(0.0);
                 let high = ((c + 1) as f64 * edge - x).max(0.0);

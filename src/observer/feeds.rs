@@ -8,11 +8,12 @@
 use crate::capture::OffscreenCapture;
 use crate::observer::{Frame, Observer};
 use crate::snapshot::Snapshot;
-use crossbeam_channel::{Sender, TrySendError};
+use crossbeam_channel::{Receiver, Sender};
 
 /// Sends snapshots to the live window.
 pub struct WindowFeed {
     tx: Option<Sender<Snapshot>>,
+    stale: Receiver<Snapshot>,
     every: u64,
     lazy: bool,
 }
@@ -20,9 +21,11 @@ pub struct WindowFeed {
 impl WindowFeed {
     /// A feed sending every `every` steps. `lazy` (a run on one rank only): skip gathering a
     /// frame while the window has not taken the last one (it takes one when it is about to
-    /// draw). Under MPI every rank keeps the cadence, since gathering is collective.
-    pub fn new(tx: Sender<Snapshot>, every: u64, lazy: bool) -> WindowFeed {
-        WindowFeed { tx: Some(tx), every, lazy }
+    /// draw). Under MPI every rank keeps the cadence, since gathering is collective. `stale`
+    /// is a receiver of the same channel: at the end a snapshot still waiting is dropped, so
+    /// the final state always gets through (the window may not look for seconds).
+    pub fn new(tx: Sender<Snapshot>, stale: Receiver<Snapshot>, every: u64, lazy: bool) -> WindowFeed {
+        WindowFeed { tx: Some(tx), stale, every, lazy }
     }
 }
 
@@ -34,16 +37,17 @@ impl Observer for WindowFeed {
         !self.lazy || self.tx.as_ref().is_some_and(|tx| !tx.is_full())
     }
     fn observe(&mut self, frame: &Frame) -> anyhow::Result<()> {
+        // a full channel drops the new snapshot: the simulation never waits (once the window
+        // is gone the channel stays full, and a lazy feed gathers nothing more)
         if let Some(tx) = &self.tx {
-            if let Err(TrySendError::Disconnected(_)) = tx.try_send(frame.snapshot()) {
-                self.tx = None; // the window was closed: stop producing
-            }
+            let _ = tx.try_send(frame.snapshot());
         }
         Ok(())
     }
     fn finish(&mut self, frame: &Frame) -> anyhow::Result<()> {
         if let Some(tx) = self.tx.take() {
-            // the last state matters: wait briefly for the window to take the previous one
+            // the last state matters: it replaces one the window has not taken yet
+            while self.stale.try_recv().is_ok() {}
             let _ = tx.send_timeout(frame.snapshot(), std::time::Duration::from_millis(500));
         }
         Ok(())

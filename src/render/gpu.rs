@@ -48,9 +48,18 @@ impl Gpu {
     /// # Errors
     /// [`GpuError`] when no adapter or device is available.
     pub fn headless() -> Result<Gpu, GpuError> {
-        let instance =
-            wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle().with_env());
-        Gpu::from_instance(instance, None)
+        let mut failure = GpuError::NoAdapter("no backend to try".into());
+        for backends in backend_choices() {
+            let mut desc = wgpu::InstanceDescriptor::new_without_display_handle().with_env();
+            if let Some(b) = backends {
+                desc.backends = b;
+            }
+            match Gpu::from_instance(wgpu::Instance::new(desc), None) {
+                Ok(gpu) => return Ok(gpu),
+                Err(e) => failure = e,
+            }
+        }
+        Err(failure)
     }
 
     /// A device from an existing instance, able to present to `surface` when given.
@@ -104,6 +113,22 @@ impl Gpu {
     pub fn describe(&self) -> String {
         let info = self.adapter.get_info();
         format!("{} ({:?})", info.name, info.backend)
+    }
+}
+
+/// The backends to try, in order: Vulkan alone, then what `WGPU_BACKEND` or wgpu's default
+/// allows (only the latter when `WGPU_BACKEND` is set: the user chose).
+///
+/// **Why Vulkan alone first.** An instance with the GL backend initialises EGL, and EGL's
+/// teardown when the process exits (glvnd freeing its dispatch table in libEGL's destructor)
+/// aborted capture runs now and then with a corrupted heap ("double free or corruption"),
+/// after every file was written: two runs out of about forty in one CI run. Real GPUs and
+/// lavapipe are found through Vulkan; GL (llvmpipe) stays the fallback.
+pub fn backend_choices() -> Vec<Option<wgpu::Backends>> {
+    if std::env::var_os("WGPU_BACKEND").is_some() {
+        vec![None]
+    } else {
+        vec![Some(wgpu::Backends::VULKAN), None]
     }
 }
 

@@ -7,8 +7,9 @@
 //! runs on, and its framebuffers push the simulation's data out of the caches, so the run
 //! loses more than the frames' share of the wall time (k = 4, 6, 9 kept 86–88 % of the
 //! headless speed at 32 000 atoms, k = 14 91 %: `benches/viewer.sh`; 32 000 spheres cost
-//! ~55 ms in a 1280×800 window, so ~1.3 frames/s). On a GPU, whose work takes no core from
-//! the run, k = 4 (for the CPU side of a frame),
+//! ~55 ms in the default 1024×640 window, so ~1.3 frames/s, and about half that when colouring
+//! by structure, since the analysis counts in the frame's cost). On a GPU, whose work takes no
+//! core from the run, k = 4 (for the CPU side of a frame),
 //! `max(40 ms, cost)` while the user drags the view (responsive at the price of more CPU,
 //! only while a mouse button is down). A window takes a snapshot from the channel only when
 //! a frame is due, and the simulation gathers none while the last one waits.
@@ -25,6 +26,17 @@ pub const POLL: Duration = Duration::from_millis(50);
 const IDLE_FACTOR_GPU: u32 = 4;
 /// The same with a software renderer, whose frames are drawn on the simulation's cores.
 const IDLE_FACTOR_SOFTWARE: u32 = 14;
+
+/// What a frame was drawn for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrameKind {
+    /// A new snapshot from the simulation.
+    Snapshot,
+    /// A key, a click, a resize: the same snapshot.
+    Input,
+    /// A mouse drag (orbit, pan) in progress.
+    Drag,
+}
 
 /// Decides when the next frame may be drawn.
 #[derive(Debug, Clone)]
@@ -51,15 +63,16 @@ impl Pacer {
         self.idle_factor = if software { IDLE_FACTOR_SOFTWARE } else { IDLE_FACTOR_GPU };
     }
 
-    /// Records a frame that ran from `start` to `end`; `interactive` while dragging.
-    pub fn frame_done(&mut self, start: Instant, end: Instant, interactive: bool) {
+    /// Records a frame of `kind` that ran from `start` to `end`.
+    pub fn frame_done(&mut self, start: Instant, end: Instant, kind: FrameKind) {
         self.cost = end.saturating_duration_since(start);
-        let wait = if interactive {
-            MIN_INPUT_INTERVAL.max(self.cost)
-        } else {
-            MIN_SNAPSHOT_INTERVAL.max(self.idle_factor * self.cost)
+        self.next_frame = match kind {
+            FrameKind::Snapshot => end + MIN_SNAPSHOT_INTERVAL.max(self.idle_factor * self.cost),
+            FrameKind::Drag => end + MIN_INPUT_INTERVAL.max(self.cost),
+            // a key or a click: the next snapshot frame keeps its time (keys pressed often must
+            // not hold the simulation's pictures back)
+            FrameKind::Input => self.next_frame.max(end),
         };
-        self.next_frame = end + wait;
         self.last_end = end;
     }
 
@@ -131,24 +144,28 @@ mod tests {
         let mut p = Pacer::new(t0);
         assert!(p.due(t0));
         // A cheap frame: capped at 10 fps.
-        p.frame_done(t0, t0 + Duration::from_millis(10), false);
+        p.frame_done(t0, t0 + Duration::from_millis(10), FrameKind::Snapshot);
         assert!(!p.due(t0 + Duration::from_millis(100)));
         assert!(p.due(t0 + Duration::from_millis(110)));
         // An expensive frame: four times its cost of idle time with a GPU, 14 in software.
-        p.frame_done(t0, t0 + Duration::from_millis(200), false);
+        p.frame_done(t0, t0 + Duration::from_millis(200), FrameKind::Snapshot);
         assert!(!p.due(t0 + Duration::from_millis(900)));
         assert!(p.due(t0 + Duration::from_millis(1000)));
         let mut soft = p.clone();
         soft.set_software(true);
-        soft.frame_done(t0, t0 + Duration::from_millis(200), false);
+        soft.frame_done(t0, t0 + Duration::from_millis(200), FrameKind::Snapshot);
         assert!(!soft.due(t0 + Duration::from_millis(2900)));
         assert!(soft.due(t0 + Duration::from_millis(3000)));
         // a key pressed meanwhile is answered after the frame's own cost
         assert!(!soft.input_due(t0 + Duration::from_millis(390)));
         assert!(soft.input_due(t0 + Duration::from_millis(400)));
+        // and does not push the next snapshot frame back
+        soft.frame_done(t0 + Duration::from_millis(400), t0 + Duration::from_millis(450), FrameKind::Input);
+        assert!(soft.due(t0 + Duration::from_millis(3000)));
+        assert!(!soft.input_due(t0 + Duration::from_millis(480)));
         assert_eq!(p.last_cost(), Duration::from_millis(200));
         // Dragging: only the frame's own cost.
-        p.frame_done(t0, t0 + Duration::from_millis(200), true);
+        p.frame_done(t0, t0 + Duration::from_millis(200), FrameKind::Drag);
         assert!(p.due(t0 + Duration::from_millis(400)));
         // Waking: never later than POLL, at the frame time when one is wanted.
         let now = t0 + Duration::from_millis(210);

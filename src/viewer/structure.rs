@@ -1,8 +1,9 @@
-//! Structure colouring in the window, throttled: a-CNA runs on the viewer's thread at most
-//! twice a second, and waits at least four times as long as it took (a fifth of the viewer's
-//! time at most: 256 000 atoms take ~0.3 s on two cores, so they are analysed every ~1.2 s).
-//! The simulation never waits for it; snapshots in between reuse the last classes, matched
-//! by atom index (snapshots are sorted by gid).
+//! Structure colouring in the window, throttled: a-CNA runs on the viewer's thread for frames
+//! drawn for a new snapshot, at most twice a second and at most once per five times what it
+//! took (256 000 atoms take ~0.3 s on two cores: at most every 1.5 s). Its time counts in the
+//! frame's cost, which sets the window's idle time (`pacing.rs`), so on lavapipe frames and
+//! analyses come less often than that. The simulation never waits for it; snapshots in
+//! between reuse the last classes, matched by atom index (snapshots are sorted by gid).
 
 use crate::analysis::cna::label_snapshot;
 use crate::snapshot::Snapshot;

@@ -7,7 +7,7 @@
 //! render the same view again into an [`OffscreenTarget`].
 
 use crate::render::camera::OrbitCamera;
-use crate::render::gpu::Gpu;
+use crate::render::gpu::{backend_choices, Gpu};
 use crate::render::{DrawOptions, Image, OffscreenTarget, Overlay, ReadbackError, RenderTarget, Renderer};
 use anyhow::{anyhow, Context};
 use std::sync::Arc;
@@ -45,14 +45,7 @@ impl Gfx {
                 .create_window(attrs)
                 .context("cannot create the window")?,
         );
-        // The display handle is what the GL backend needs on X11 (Vulkan ignores it).
-        let desc =
-            wgpu::InstanceDescriptor::new_with_display_handle(Box::new(display.clone())).with_env();
-        let instance = wgpu::Instance::new(desc);
-        let surface = instance
-            .create_surface(window.clone())
-            .context("cannot create a drawing surface")?;
-        let gpu = Gpu::from_instance(instance, Some(&surface))?;
+        let (gpu, surface) = Self::connect(&window, display)?;
         let size = window.inner_size();
         let caps = surface.get_capabilities(&gpu.adapter);
         let format = caps
@@ -102,6 +95,29 @@ impl Gfx {
             self.config.height = height;
             self.surface.configure(&self.gpu.device, &self.config);
         }
+    }
+
+    /// An instance, surface and device for `window`: Vulkan first, then the other backends
+    /// ([`backend_choices`]).
+    fn connect(window: &Arc<Window>, display: &OwnedDisplayHandle) -> anyhow::Result<(Gpu, wgpu::Surface<'static>)> {
+        let mut failure = None;
+        for backends in backend_choices() {
+            // The display handle is what the GL backend needs on X11 (Vulkan ignores it).
+            let mut desc = wgpu::InstanceDescriptor::new_with_display_handle(Box::new(display.clone())).with_env();
+            if let Some(b) = backends {
+                desc.backends = b;
+            }
+            let instance = wgpu::Instance::new(desc);
+            let attempt = instance
+                .create_surface(window.clone())
+                .context("cannot create a drawing surface")
+                .and_then(|surface| Ok((Gpu::from_instance(instance, Some(&surface))?, surface)));
+            match attempt {
+                Ok(made) => return Ok(made),
+                Err(e) => failure = Some(e),
+            }
+        }
+        Err(failure.unwrap_or_else(|| anyhow::anyhow!("no graphics backend to try")))
     }
 
     /// Draws the current snapshot to the window and presents it.

@@ -31,7 +31,7 @@
 
 use crate::cli::viewer::{ColorBy, Slice, ViewerArgs};
 use super::keys::{action_for, help_lines};
-use super::pacing::{Pacer, RateMeter};
+use super::pacing::{FrameKind, Pacer, RateMeter};
 use super::structure::StructureCache;
 use super::surface::{Gfx, Presented};
 use crate::image_out::next_free_name;
@@ -280,8 +280,14 @@ impl App {
         let now = Instant::now();
         self.frames_drawn += 1;
         self.fps.observe(self.frames_drawn, now);
-        self.pacer
-            .frame_done(t0, now, self.mouse.left || self.mouse.right);
+        let kind = if self.mouse.left || self.mouse.right {
+            FrameKind::Drag
+        } else if was_fresh {
+            FrameKind::Snapshot
+        } else {
+            FrameKind::Input
+        };
+        self.pacer.frame_done(t0, now, kind);
     }
 
     fn on_cursor(&mut self, x: f64, y: f64) {

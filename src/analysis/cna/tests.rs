@@ -44,10 +44,10 @@ fn small_thermal_noise_keeps_fcc_and_noise_gives_other() {
 }
 
 /// The cell list's neighbours equal a brute-force minimum-image search, also on boxes with
-/// fewer than three cells along an axis (where one cell is a neighbour from both sides).
+/// boxes of 1 and 3 cells per axis (minimum image by rounding) and of 5 (shifted cells).
 #[test]
 fn grid_neighbours_equal_brute_force() {
-    for (cells, lat) in [(2usize, 3.615f32), (4, 3.615)] {
+    for (cells, lat) in [(2usize, 3.615f32), (4, 3.615), (6, 3.615)] {
         let f = jiggle(&fcc(cells, lat), 0.3, 11);
         let grid = Grid::new(&f.pos, f.lo, f.hi);
         let len = [0, 1, 2].map(|d| f64::from(f.hi[d] - f.lo[d]));
