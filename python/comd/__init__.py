@@ -180,14 +180,11 @@ class Simulation:
     def __init__(self, potential="lj", *, structure=None, verbose=False, **options):
         options["potential"] = potential
         self._verbose = bool(verbose)
-        if isinstance(structure, (str, os.PathLike)):
-            argv = _argv(options, structure_file=structure)
-            self._e = _comd.Engine(argv)
-        elif structure is None:
-            argv = _argv(options)
+        is_file = isinstance(structure, (str, os.PathLike))
+        argv = _argv(options, structure_file=structure if is_file else None)
+        if structure is None or is_file:
             self._e = _comd.Engine(argv)
         else:
-            argv = _argv(options)
             r, origin, lengths, p = _structure(structure)
             self._e = _comd.Engine(argv, r, origin, lengths, p)
         self._argv = argv

@@ -111,7 +111,7 @@ fn classify_one(nb: &Nearest) -> Structure {
         let bonded = bond_masks(&nb.vec[..12], SCALE * mean);
         // Every class of this test has 4 or 5 common neighbours per bond: skip the rest if not.
         if bonded[..12].iter().all(|b| matches!(b.count_ones(), 4 | 5)) {
-            let sig = signatures(&bonded[..12]);
+            let sig = signatures(&bonded, 12);
             let count = |s: (u32, u32, u32)| sig[..12].iter().filter(|&&x| x == s).count();
             let (n421, n422) = (count((4, 2, 1)), count((4, 2, 2)));
             if n421 == 12 {
@@ -130,7 +130,7 @@ fn classify_one(nb: &Nearest) -> Structure {
         let second: f64 = nb.d2[8..14].iter().map(|d2| d2.sqrt()).sum();
         let bonded = bond_masks(&nb.vec[..14], SCALE * (first + second) / 14.0);
         if bonded.iter().all(|b| matches!(b.count_ones(), 4 | 6)) {
-            let sig = signatures(&bonded);
+            let sig = signatures(&bonded, 14);
             let count = |s: (u32, u32, u32)| sig.iter().filter(|&&x| x == s).count();
             if count((6, 6, 6)) == 8 && count((4, 4, 4)) == 6 {
                 return Structure::Bcc;
@@ -157,14 +157,12 @@ fn bond_masks(nb: &[[f64; 3]], cutoff: f64) -> [u16; MAX_NEIGH] {
 }
 
 /// CNA signature (common neighbours, bonds among them, bonds in the largest cluster of
-/// those bonds) of each neighbour, from the neighbours' bond masks (`bond_masks`): sets of
+/// those bonds) of each of the first `n` neighbours, from their bond masks (`bond_masks`): sets of
 /// neighbours are bit masks, so nothing is allocated.
-fn signatures(bonded: &[u16]) -> [(u32, u32, u32); MAX_NEIGH] {
-    let mut all = [0u16; MAX_NEIGH];
-    all[..bonded.len()].copy_from_slice(bonded);
+fn signatures(bonded: &[u16; MAX_NEIGH], n: usize) -> [(u32, u32, u32); MAX_NEIGH] {
     let mut out = [(0, 0, 0); MAX_NEIGH];
-    for (sig, &common) in out.iter_mut().zip(bonded) {
-        *sig = (common.count_ones(), bonds_in(&all, common), largest_cluster(&all, common));
+    for (sig, &common) in out.iter_mut().zip(&bonded[..n]) {
+        *sig = (common.count_ones(), bonds_in(bonded, common), largest_cluster(bonded, common));
     }
     out
 }

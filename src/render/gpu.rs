@@ -49,12 +49,8 @@ impl Gpu {
     /// [`GpuError`] when no adapter or device is available.
     pub fn headless() -> Result<Gpu, GpuError> {
         let mut failure = GpuError::NoAdapter("no backend to try".into());
-        for backends in backend_choices() {
-            let mut desc = wgpu::InstanceDescriptor::new_without_display_handle().with_env();
-            if let Some(b) = backends {
-                desc.backends = b;
-            }
-            match Gpu::from_instance(wgpu::Instance::new(desc), None) {
+        for instance in instances(wgpu::InstanceDescriptor::new_without_display_handle) {
+            match Gpu::from_instance(instance, None) {
                 Ok(gpu) => return Ok(gpu),
                 Err(e) => failure = e,
             }
@@ -116,20 +112,24 @@ impl Gpu {
     }
 }
 
-/// The backends to try, in order: Vulkan alone, then what `WGPU_BACKEND` or wgpu's default
-/// allows (only the latter when `WGPU_BACKEND` is set: the user chose).
+/// The instances to try, in order, each from a fresh `descriptor()` with the usual wgpu
+/// variables applied: Vulkan alone, then what `WGPU_BACKEND` or wgpu's default allows (only
+/// the latter when `WGPU_BACKEND` is set: the user chose).
 ///
 /// **Why Vulkan alone first.** An instance with the GL backend initialises EGL, and EGL's
 /// teardown when the process exits (glvnd freeing its dispatch table in libEGL's destructor)
 /// aborted capture runs now and then with a corrupted heap ("double free or corruption"),
 /// after every file was written: two runs out of about forty in one CI run. Real GPUs and
 /// lavapipe are found through Vulkan; GL (llvmpipe) stays the fallback.
-pub fn backend_choices() -> Vec<Option<wgpu::Backends>> {
-    if std::env::var_os("WGPU_BACKEND").is_some() {
-        vec![None]
-    } else {
-        vec![Some(wgpu::Backends::VULKAN), None]
-    }
+pub fn instances(descriptor: impl Fn() -> wgpu::InstanceDescriptor) -> impl Iterator<Item = wgpu::Instance> {
+    let first = std::env::var_os("WGPU_BACKEND").is_none().then_some(wgpu::Backends::VULKAN);
+    first.into_iter().map(Some).chain([None]).map(move |backends| {
+        let mut desc = descriptor().with_env();
+        if let Some(b) = backends {
+            desc.backends = b;
+        }
+        wgpu::Instance::new(desc)
+    })
 }
 
 /// True when the `CI` environment variable is set: tests then treat a missing adapter as a

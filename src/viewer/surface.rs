@@ -7,7 +7,7 @@
 //! render the same view again into an [`OffscreenTarget`].
 
 use crate::render::camera::OrbitCamera;
-use crate::render::gpu::{backend_choices, Gpu};
+use crate::render::gpu::{instances, Gpu};
 use crate::render::{DrawOptions, Image, OffscreenTarget, Overlay, ReadbackError, RenderTarget, Renderer};
 use anyhow::{anyhow, Context};
 use std::sync::Arc;
@@ -98,16 +98,11 @@ impl Gfx {
     }
 
     /// An instance, surface and device for `window`: Vulkan first, then the other backends
-    /// ([`backend_choices`]).
+    /// ([`instances`]).
     fn connect(window: &Arc<Window>, display: &OwnedDisplayHandle) -> anyhow::Result<(Gpu, wgpu::Surface<'static>)> {
         let mut failure = None;
-        for backends in backend_choices() {
-            // The display handle is what the GL backend needs on X11 (Vulkan ignores it).
-            let mut desc = wgpu::InstanceDescriptor::new_with_display_handle(Box::new(display.clone())).with_env();
-            if let Some(b) = backends {
-                desc.backends = b;
-            }
-            let instance = wgpu::Instance::new(desc);
+        // The display handle is what the GL backend needs on X11 (Vulkan ignores it).
+        for instance in instances(|| wgpu::InstanceDescriptor::new_with_display_handle(Box::new(display.clone()))) {
             let attempt = instance
                 .create_surface(window.clone())
                 .context("cannot create a drawing surface")
