@@ -5,9 +5,10 @@
 //! a per-rank formula, calibrated against the measured peak RSS (`/usr/bin/time`'s maximum resident set size) of runs at 32 k,
 //! 1 M and 10 M atoms (the table in README.md, "Memory"), meant to be 0 to +15 % above it:
 //!
-//! * the default path keeps arrays per atom, owned or ghost: positions, momenta, forces,
-//!   reference positions, the Verlet list — so its cost is per atom within
-//!   `cutoff + skin` of the rank's domain, halo included;
+//! * the default path keeps arrays per atom: an owned atom has a position, momentum, force,
+//!   reference position and Verlet list, a ghost (within `cutoff + skin` of the rank's
+//!   domain) only a position, its copies and a gid — so its cost is per owned atom plus per
+//!   ghost; streamed lists ([`STREAMED`]) keep no list;
 //! * the exact path keeps CoMD's link cells, each with a fixed number of slots, so its cost
 //!   is per link cell, halo cells included, whatever their occupancy.
 //!
@@ -16,13 +17,25 @@
 //! among the ranks on the node. This is a leaf module: it knows numbers, not engines.
 
 /// Bytes of a default-path process before any atom: binary, libraries, thread pool, tables.
-pub const DEFAULT_BASE_BYTES: f64 = 12.0 * MIB;
+pub const DEFAULT_BASE_BYTES: f64 = 7.0 * MIB;
 /// Bytes of an exact-path process before any atom.
 pub const EXACT_BASE_BYTES: f64 = 16.0 * MIB;
-/// Bytes per atom (owned or ghost) on the default path, Lennard-Jones.
-pub const DEFAULT_LJ_PER_ATOM: f64 = 485.0;
-/// Bytes per atom (owned or ghost) on the default path, EAM.
-pub const DEFAULT_EAM_PER_ATOM: f64 = 465.0;
+
+/// Bytes per owned atom and per ghost of a default-path rank.
+#[derive(Debug, Clone, Copy)]
+pub struct AtomCost {
+    /// Per owned atom.
+    pub owned: f64,
+    /// Per ghost.
+    pub ghost: f64,
+}
+
+/// Default path, stored lists, Lennard-Jones (~91 list entries of 3 bytes per atom).
+pub const DEFAULT_LJ: AtomCost = AtomCost { owned: 447.0, ghost: 117.0 };
+/// Default path, stored lists, EAM (~57 entries of 4 bytes).
+pub const DEFAULT_EAM: AtomCost = AtomCost { owned: 411.0, ghost: 130.0 };
+/// Default path, streamed lists (`--lists streamed`), either potential.
+pub const STREAMED: AtomCost = AtomCost { owned: 152.0, ghost: 60.0 };
 /// Bytes per link cell (local or halo) on the exact path, Lennard-Jones.
 pub const EXACT_LJ_PER_CELL: f64 = 9300.0;
 /// Bytes per link cell (local or halo) on the exact path, EAM.
@@ -48,6 +61,8 @@ pub struct Problem {
     pub cutoff: f64,
     /// Verlet skin of the default path, Å.
     pub skin: f64,
+    /// Whether the default path streams its neighbour lists instead of storing them.
+    pub streamed: bool,
 }
 
 /// Estimated peak resident bytes of one rank.
@@ -59,8 +74,15 @@ pub fn estimate(p: &Problem) -> f64 {
         EXACT_BASE_BYTES + cells * if p.eam { EXACT_EAM_PER_CELL } else { EXACT_LJ_PER_CELL }
     } else {
         let w = p.cutoff + p.skin;
-        let atoms = 4.0 / p.lat.powi(3) * local.iter().map(|l| l + 2.0 * w).product::<f64>();
-        DEFAULT_BASE_BYTES + atoms * if p.eam { DEFAULT_EAM_PER_ATOM } else { DEFAULT_LJ_PER_ATOM }
+        let density = 4.0 / p.lat.powi(3);
+        let owned = density * local.iter().product::<f64>();
+        let ghosts = density * local.iter().map(|l| l + 2.0 * w).product::<f64>() - owned;
+        let cost = match (p.streamed, p.eam) {
+            (false, false) => DEFAULT_LJ,
+            (false, true) => DEFAULT_EAM,
+            (true, _) => STREAMED,
+        };
+        DEFAULT_BASE_BYTES + owned * cost.owned + ghosts * cost.ghost
     }
 }
 
@@ -127,31 +149,46 @@ mod tests {
 
     fn problem(x: usize, exact: bool, eam: bool) -> Problem {
         let (cutoff, skin) = if eam { (4.95, 0.6) } else { (5.7875, 0.85) };
-        Problem { exact, eam, n_cells: [x; 3], proc_grid: [1; 3], lat: 3.615, cutoff, skin }
+        Problem { exact, eam, n_cells: [x; 3], proc_grid: [1; 3], lat: 3.615, cutoff, skin, streamed: false }
     }
 
     #[test]
     fn the_estimate_is_within_0_to_15_percent_above_the_measured_peaks() {
         // peak RSS (KiB) measured with /usr/bin/time (%M), -N 1 -n 1, 32 000, 1 000 188 and
-        // 10 061 824 atoms, one rank, two threads (README "Memory")
+        // 10 061 824 atoms, one rank, two threads (README "Memory"): (cells, exact, eam,
+        // streamed lists, KiB); the exact path on 2026-11-22, the default path on 2026-12-04
         let measured = [
-            (20, false, false, 35532.0),
-            (63, false, false, 535460.0),
-            (136, false, false, 5066836.0),
-            (20, true, false, 40520.0),
-            (63, true, false, 622324.0),
-            (136, true, false, 5531508.0),
-            (20, false, true, 34000.0),
-            (63, false, true, 500464.0),
-            (136, false, true, 4722304.0),
-            (20, true, true, 53428.0),
-            (63, true, true, 1000680.0),
-            (136, true, true, 9111728.0),
+            (20, false, false, false, 21428.0),
+            (63, false, false, false, 442524.0),
+            (136, false, false, false, 4278400.0),
+            (20, false, false, true, 12628.0),
+            (63, false, false, true, 154728.0),
+            (136, false, false, true, 1502292.0),
+            (20, true, false, false, 40520.0),
+            (63, true, false, false, 622324.0),
+            (136, true, false, false, 5531508.0),
+            (20, false, true, false, 20124.0),
+            (63, false, true, false, 408016.0),
+            (136, false, true, false, 3939996.0),
+            (20, false, true, true, 12820.0),
+            (63, false, true, true, 157812.0),
+            (136, false, true, true, 1505192.0),
+            (20, true, true, false, 53428.0),
+            (63, true, true, false, 1000680.0),
+            (136, true, true, false, 9111728.0),
         ];
-        for (x, exact, eam, kib) in measured {
-            let ratio = estimate(&problem(x, exact, eam)) / (kib * 1024.0);
-            assert!((1.0..=1.15).contains(&ratio), "x={x} exact={exact} eam={eam}: estimate/measured = {ratio:.3}");
+        for (x, exact, eam, streamed, kib) in measured {
+            let ratio = estimate(&Problem { streamed, ..problem(x, exact, eam) }) / (kib * 1024.0);
+            assert!((1.0..=1.15).contains(&ratio), "x={x} exact={exact} eam={eam} streamed={streamed}: estimate/measured = {ratio:.3}");
         }
+    }
+
+    #[test]
+    fn streamed_lists_make_a_hundred_million_atoms_fit_in_20_gb() {
+        // 292 x 292 x 293 cells, LJ, one rank: stored lists ~45 GB, streamed ~15 GB
+        let p = Problem { n_cells: [292, 292, 293], ..problem(1, false, false) };
+        let (stored, streamed) = (estimate(&p), estimate(&Problem { streamed: true, ..p }));
+        assert!(stored > 40e9 && streamed < 20e9, "stored {stored:e} B, streamed {streamed:e} B");
     }
 
     #[test]

@@ -13,6 +13,7 @@ use comd::config::RunConfig;
 use comd::domain::Domain;
 use comd::engine::fast::force::ForceField;
 use comd::engine::fast::ghosts::{self, GhostPlan, Particles};
+use comd::engine::fast::lists::ListsRef;
 use comd::engine::fast::neighbors::{self, NeighborList};
 use comd::engine::{Engine, Start};
 use comd::lattice::{self, LatticeSpec};
@@ -178,7 +179,7 @@ impl FastParts {
     /// refresh of F'(ρ) between them).
     pub fn force(&mut self) {
         self.ff
-            .compute(&self.parts, &self.nl, &self.plan, &self.nbrs, &mut self.f, &mut self.u, true, &mut self.comm, &mut self.timers)
+            .compute(&self.parts, ListsRef::Stored(&self.nl), &self.plan, &self.nbrs, &mut self.f, &mut self.u, true, &mut self.comm, &mut self.timers)
             .expect("force");
     }
 

@@ -9,6 +9,8 @@ from conftest import run_binary, thermo_fields
 CASES = [
     pytest.param(dict(potential="lj"), [], id="lj-default"),
     pytest.param(dict(potential="lj", exact=True), ["--exact"], id="lj-exact"),
+    # streamed lists from Python, stored ones in the binary: the same bits
+    pytest.param(dict(potential="lj", lists="streamed"), [], id="lj-streamed"),
     pytest.param(dict(potential="eam"), ["-e"], id="eam-default"),
     pytest.param(dict(potential="eam", exact=True), ["-e", "--exact"], id="eam-exact"),
 ]

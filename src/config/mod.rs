@@ -56,6 +56,8 @@ pub struct RunConfig {
     /// Verlet skin of the default path, Å (`None`: the potential's default, chosen by the
     /// engine factory).
     pub skin: Option<f64>,
+    /// How the default path keeps its neighbour lists (`--lists`).
+    pub lists: crate::cli::ListMode,
     /// Final state dump path.
     pub dump_state: Option<PathBuf>,
     /// Intermediate dumps every K steps.
@@ -135,6 +137,7 @@ impl RunConfig {
             threads: cli.threads.map(|t| t as usize),
             memory_check: !cli.no_memory_check,
             skin: cli.skin,
+            lists: cli.lists,
             dump_state: cli.dump_state.clone(),
             dump_every: cli.dump_state_every.map(|k| k as u64),
             yaml,

@@ -23,6 +23,7 @@ pub use verlet::Stages;
 use crate::comm::{self, Comm};
 use crate::config::RunConfig;
 use crate::domain::Domain;
+use crate::cli::ListMode;
 use crate::error::{usage, RunError};
 use crate::lattice::{LatticeAtom, LatticeSpec};
 use crate::potential::Potential;
@@ -120,6 +121,11 @@ pub trait Engine: Stages + Send {
     fn list_builds(&self) -> Option<u64> {
         None
     }
+    /// Whether the neighbour lists are streamed ([`fast::lists`]): the same results, less
+    /// memory, a list build per force evaluation.
+    fn lists_streamed(&self) -> bool {
+        false
+    }
     /// The owned atoms' gids and positions as two matching slices, on a path that stores
     /// them so (`None`: read [`Engine::records`]); the cheap read of an embedding.
     fn gid_positions(&self) -> Option<(&[i32], &[Real3])> {
@@ -190,7 +196,7 @@ pub fn start(cfg: &RunConfig, pot: &Potential, start: Start, comm: &mut dyn Comm
         Start::Checkpoint(r) => r.box_max,
     };
     let domain = Domain::new(cfg.proc_grid, comm.rank(), global_max);
-    if exact::cells::LinkCells::new(&domain, pot.cutoff()).is_none() {
+    if exact::cells::LinkCells::geometry(&domain, pot.cutoff()).is_none() {
         return Err(usage("the domain of a rank is less than two cutoffs wide"));
     }
     let initial = match start {
@@ -202,19 +208,46 @@ pub fn start(cfg: &RunConfig, pot: &Potential, start: Start, comm: &mut dyn Comm
         Start::Checkpoint(r) => Initial::Restore(r),
     };
     let skin = cfg.skin.unwrap_or(pot.default_skin());
+    let lists = fast::ListSetup { skin, streamed: kind == EngineKind::Default && streamed_lists(cfg, pot, lat, comm) };
     let built: Result<Box<dyn Engine>, RunError> = match (kind, initial) {
         (EngineKind::Exact, Initial::Atoms(atoms, temp)) => {
             exact::ExactEngine::start(domain, pot, &atoms, temp, comm, timers).map(|e| Box::new(e) as Box<dyn Engine>)
         }
         (EngineKind::Default, Initial::Atoms(atoms, temp)) => {
-            fast::FastEngine::start(domain, pot, skin, &atoms, temp, comm, timers).map(|e| Box::new(e) as Box<dyn Engine>)
+            fast::FastEngine::start(domain, pot, lists, atoms, temp, comm, timers).map(|e| Box::new(e) as Box<dyn Engine>)
         }
         (EngineKind::Exact, Initial::Restore(r)) => exact::ExactEngine::restore(domain, pot, &r, comm, timers).map(|e| Box::new(e) as Box<dyn Engine>),
         (EngineKind::Default, Initial::Restore(r)) => {
-            fast::FastEngine::restore(domain, pot, skin, &r.atoms, comm, timers).map(|e| Box::new(e) as Box<dyn Engine>)
+            fast::FastEngine::restore(domain, pot, lists, &r.atoms, comm, timers).map(|e| Box::new(e) as Box<dyn Engine>)
         }
     };
     Ok(comm::agree(comm, built)?)
+}
+
+/// Whether the default path streams its neighbour lists ([`fast::lists`]): when `--lists`
+/// says so, or (`auto`) when stored lists would not fit in the memory this rank may have
+/// ([`crate::memory`]) on some rank. Every rank returns the same (the results are the same
+/// bits either way).
+fn streamed_lists(cfg: &RunConfig, pot: &Potential, lat: Real, comm: &mut dyn Comm) -> bool {
+    match cfg.lists {
+        ListMode::Stored => false,
+        ListMode::Streamed => true,
+        ListMode::Auto => {
+            let need = crate::memory::estimate(&memory_problem(cfg, pot, lat, false));
+            let avail = crate::memory::available(crate::memory::ranks_on_node(comm.size())).unwrap_or(f64::INFINITY);
+            let mut over = [i64::from(need > avail)];
+            comm.max_i64(&mut over);
+            over[0] != 0
+        }
+    }
+}
+
+/// What [`crate::memory::estimate`] needs to know of a run on the path `cfg` asks for, with
+/// streamed neighbour lists or not (the exact path has none).
+pub fn memory_problem(cfg: &RunConfig, pot: &Potential, lat: Real, streamed: bool) -> crate::memory::Problem {
+    let exact = EngineKind::of(cfg).is_exact();
+    let skin = cfg.skin.unwrap_or(pot.default_skin());
+    crate::memory::Problem { exact, eam: pot.is_eam(), n_cells: cfg.n_cells, proc_grid: cfg.proc_grid, lat, cutoff: pot.cutoff(), skin, streamed: streamed && !exact }
 }
 
 /// What an engine starts from: atoms with the temperature to thermalise them to (`None`:

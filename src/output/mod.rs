@@ -152,4 +152,6 @@ pub struct TimerReport {
     pub halo_bytes_per_step: f64,
     /// Neighbour-list builds of the run (start-up included), on the default path.
     pub list_builds: Option<u64>,
+    /// Whether those lists were streamed (rebuilt piece by piece at every force evaluation).
+    pub lists_streamed: bool,
 }

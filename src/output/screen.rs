@@ -216,6 +216,9 @@ pub fn timers(t: &TimerReport) -> String {
     s += &boxed("Average atom rate:            ", t.atoms_per_us, "atoms/us");
     if let Some(n) = t.list_builds {
         let _ = writeln!(s, "Neighbor list builds: {n}");
+        if t.lists_streamed {
+            let _ = writeln!(s, "Neighbor lists: streamed (pieces rebuilt at every force evaluation)");
+        }
     }
     s
 }

@@ -183,7 +183,7 @@ fn timers(o: &mut String, t: &TimerReport) {
     }
     let _ = writeln!(o, "Communication:\n  HaloBytesPerRankPerStep: {:.0}", t.halo_bytes_per_step);
     if let Some(n) = t.list_builds {
-        let _ = writeln!(o, "Neighbor lists:\n  Builds: {n}");
+        let _ = writeln!(o, "Neighbor lists:\n  Builds: {n}\n  Streamed: {}", t.lists_streamed);
     }
     let _ = writeln!(o, "Performance Global Update Rates:\n  AtomUpdateRate:\n    AverageRate: {}\n    Units: us/atom/task\n  AllAtomUpdateRate:\n    AverageRate: {}\n    Units: us/atom\n  AtomRate:\n    AverageRate: {}\n    Units: atoms/us",
         num(t.atom_rate), num(t.all_atom_rate), num(t.atoms_per_us));

@@ -3,7 +3,7 @@
 
 use crate::comm::Comm;
 use crate::config::RunConfig;
-use crate::engine::EngineKind;
+use crate::cli::ListMode;
 use crate::error::usage;
 use crate::potential::Potential;
 use crate::types::Real;
@@ -26,13 +26,15 @@ pub(super) fn check_temperature(cfg: &RunConfig, pot: &Potential) -> anyhow::Res
 }
 
 /// Refuses a run whose estimated peak memory ([`crate::memory::estimate`]) exceeds what
-/// each rank can have, before the first large allocation; every rank returns the same.
-pub(super) fn check_memory(cfg: &RunConfig, pot: &Potential, kind: EngineKind, lat: Real, comm: &mut dyn Comm) -> anyhow::Result<()> {
+/// each rank can have, before the first large allocation; every rank returns the same. With
+/// `--lists auto` the run is refused only if streamed lists would not fit either (the engine
+/// factory then streams).
+pub(super) fn check_memory(cfg: &RunConfig, pot: &Potential, lat: Real, comm: &mut dyn Comm) -> anyhow::Result<()> {
     if !cfg.memory_check {
         return Ok(());
     }
-    let skin = cfg.skin.unwrap_or(pot.default_skin());
-    let p = crate::memory::Problem { exact: kind.is_exact(), eam: pot.is_eam(), n_cells: cfg.n_cells, proc_grid: cfg.proc_grid, lat, cutoff: pot.cutoff(), skin };
+    let streamed = cfg.lists != ListMode::Stored;
+    let p = crate::engine::memory_problem(cfg, pot, lat, streamed);
     let avail = crate::memory::available(crate::memory::ranks_on_node(comm.size())).unwrap_or(f64::INFINITY);
     // the largest need and the smallest availability of all ranks, in MiB
     let mut v = [(crate::memory::estimate(&p) / 1048576.0).ceil() as i64, -((avail / 1048576.0).min(i64::MAX as f64 / 2.0).floor() as i64)];

@@ -98,7 +98,7 @@ pub fn run(
     cfg.sanity_check(comm.size(), pot.cutoff(), pot.lattice_type(), lat)?;
     let kind = EngineKind::of(cfg);
     check_temperature(cfg, pot)?;
-    check_memory(cfg, pot, kind, lat, comm)?;
+    check_memory(cfg, pot, lat, comm)?;
     let platform = Platform::detect(comm.describe(), comm.size() > 1 || cfg!(feature = "mpi"), rayon::current_num_threads(), kind.label().into());
     let rank0 = comm.rank() == 0;
     let mut say = |s: &str| say_on(rank0, out, s);
@@ -280,7 +280,7 @@ impl Run<'_, '_> {
             }
         }
         self.timers.stop(Timer::Total);
-        let timer_report = report::timer_report(&self.timers, self.comm, self.n0, self.step - self.first_step, self.engine.list_builds());
+        let timer_report = report::timer_report(&self.timers, self.comm, self.n0, self.step - self.first_step, (self.engine.list_builds(), self.engine.lists_streamed()));
         if result.is_ok() {
             self.say(&screen::timers(&timer_report))?;
             self.say(&screen::timestamp("comd-rs Ending"))?;

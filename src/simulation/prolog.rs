@@ -7,6 +7,7 @@ use super::{report, say_on, Begin, Hooks, Run};
 use crate::checkpoint::Checkpoint;
 use crate::comm::Comm;
 use crate::config::RunConfig;
+use crate::cli::ListMode;
 use crate::engine::{self, Engine, Restore, Start, Structure};
 use crate::ensemble::Ensemble;
 use crate::error::usage;
@@ -102,6 +103,9 @@ pub(super) fn prolog<'a, 'h>(
         c.set_starting();
     }
     let engine = engine::start(cfg, pot, start, comm, &mut timers)?;
+    if engine.lists_streamed() && cfg.lists == ListMode::Auto && comm.rank() == 0 {
+        eprintln!("comd: stored neighbour lists would not fit in memory, so they are streamed: the same results, several times slower (--lists stored refuses the run instead)");
+    }
     if let Some(ck) = &restart {
         let n = report::global_atoms(engine.as_ref(), comm, None);
         if n != ck.atoms.len() as i64 {

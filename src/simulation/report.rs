@@ -118,7 +118,8 @@ pub fn gather_frame(engine: &dyn Engine, comm: &mut dyn Comm, step: u64, cfg: &R
 }
 
 /// Timer totals and statistics across ranks (CoMD `printPerformanceResults`).
-pub fn timer_report(timers: &Timers, comm: &mut dyn Comm, n_global: i64, steps: u64, list_builds: Option<u64>) -> TimerReport {
+pub fn timer_report(timers: &Timers, comm: &mut dyn Comm, n_global: i64, steps: u64, lists: (Option<u64>, bool)) -> TimerReport {
+    let (list_builds, lists_streamed) = lists;
     let mut stats = [TimerStats::default(); N_TIMERS];
     for (i, s) in stats.iter_mut().enumerate() {
         *s = TimerStats::from_values(&comm.all_gather_f64(timers.total[i]));
@@ -142,5 +143,6 @@ pub fn timer_report(timers: &Timers, comm: &mut dyn Comm, n_global: i64, steps: 
             sent.iter().sum::<f64>() / n_ranks as f64 / steps.max(1.0)
         },
         list_builds,
+        lists_streamed,
     }
 }

@@ -127,10 +127,11 @@ fn a_run_too_big_for_its_memory_is_refused_before_allocating() {
     let out = run(dir.path(), &["-x", "800", "-y", "800", "-z", "800", "--no-yaml"]);
     assert_fails(&out, 2, "GiB available: use fewer unit cells or more ranks");
     assert!(t0.elapsed() < Duration::from_secs(10), "refused before allocating");
-    // under an address-space limit of 1 GB: 864 000 atoms (~0.5 GiB) fit, 4 M atoms do not
+    // under an address-space limit of 1 GB: 864 000 atoms (~0.5 GiB) fit, 6.9 M atoms do
+    // not, even with streamed lists (~1.5 GiB)
     let pots = crate::common::pots();
     for path in [&[][..], &["--exact"][..], &["-e", "-d", &pots][..], &["-e", "-d", &pots, "--exact"][..]] {
-        let mut args = vec!["-x", "100", "-y", "100", "-z", "100", "-N", "1", "--no-yaml"];
+        let mut args = vec!["-x", "120", "-y", "120", "-z", "120", "-N", "1", "--no-yaml"];
         args.extend_from_slice(path);
         let out = run_limited(dir.path(), 1_000_000_000, &args);
         assert_fails(&out, 2, "memory: the run needs ~");
@@ -140,11 +141,32 @@ fn a_run_too_big_for_its_memory_is_refused_before_allocating() {
 }
 
 #[test]
+fn stored_lists_that_do_not_fit_are_streamed_unless_stored_ones_are_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    // 2 048 000 atoms under 1 GB of address space: stored lists need ~1.1 GB, streamed
+    // ones ~0.5 GB
+    let args = ["-x", "80", "-y", "80", "-z", "80", "-N", "2", "-n", "1"];
+    let out = run_limited(dir.path(), 1_000_000_000, &args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("stored neighbour lists would not fit in memory, so they are streamed"), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Neighbor lists: streamed"), "{}", stdout(&out));
+    let yaml = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).find(|p| p.extension().is_some_and(|e| e == "yaml")).expect("a YAML report");
+    assert!(std::fs::read_to_string(yaml).unwrap().contains("  Streamed: true\n"));
+    let mut stored = args.to_vec();
+    stored.extend_from_slice(&["--lists", "stored", "--no-yaml"]);
+    assert_fails(&run_limited(dir.path(), 1_000_000_000, &stored), 2, "memory: the run needs ~");
+    // with room for stored lists, auto stores them
+    let small = run(dir.path(), &["-x", "6", "-y", "6", "-z", "6", "-N", "2", "--no-yaml"]);
+    assert_eq!(small.status.code(), Some(0), "{}", stderr(&small));
+    assert!(!stdout(&small).contains("streamed") && !stderr(&small).contains("streamed"), "{}", stdout(&small));
+}
+
+#[test]
 fn no_memory_check_lets_a_refused_run_try() {
     let dir = tempfile::tempdir().unwrap();
     // refused under 400 MB of address space; with the override it gets past the check
     // (and then fails in the allocator, which is what the check is there to prevent)
-    let args = ["-x", "60", "-y", "60", "-z", "60", "-N", "1", "--no-yaml"];
+    let args = ["-x", "60", "-y", "60", "-z", "60", "-N", "1", "--no-yaml", "--lists", "stored"];
     assert_fails(&run_limited(dir.path(), 400_000_000, &args), 2, "use fewer unit cells or more ranks");
     let mut forced = args.to_vec();
     forced.push("--no-memory-check");

@@ -28,6 +28,10 @@ fn thread_independence(args: &[&str]) {
         assert_eq!(one.0, other.0, "thermo table with {t} threads differs from 1 thread");
         assert!(one.1 == other.1, "final state with {t} threads differs from 1 thread");
     }
+    // streamed lists are the stored ones, rebuilt piece by piece: the same bits
+    let streamed = run_threads(&[args, &["--lists", "streamed"]].concat(), "2");
+    assert_eq!(one.0, streamed.0, "thermo table with streamed lists differs from stored ones");
+    assert!(one.1 == streamed.1, "final state with streamed lists differs from stored ones");
 }
 
 #[test]

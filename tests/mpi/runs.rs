@@ -54,6 +54,15 @@ fn lj_default_path_is_identical_on_1_2_4_8_ranks() {
 }
 
 #[test]
+fn streamed_lists_are_identical_across_ranks() {
+    // the serial run streams as well: its bits equal the stored lists' (tests/engine)
+    same_for_all_grids(&["-x", "8", "-y", "8", "-z", "9", "-T", "3000", "-N", "60", "-n", "20", "--lists", "streamed"], &[[2, 1, 1], [1, 2, 2]]);
+    let Some(shared) = shared() else { return };
+    let p = shared.join("potentials");
+    same_for_all_grids(&["-e", "--potDir", p.to_str().unwrap(), "-x", "8", "-y", "8", "-z", "8", "-T", "3000", "-N", "40", "-n", "20", "--lists", "streamed"], &[[2, 2, 1]]);
+}
+
+#[test]
 fn lj_cell_grid_that_changes_with_the_rank_grid() {
     same_for_all_grids(&["-x", "21", "-y", "8", "-z", "8", "-T", "2000", "-N", "40", "-n", "20"], &[[2, 1, 1], [2, 2, 2]]);
 }

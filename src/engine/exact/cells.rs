@@ -57,6 +57,29 @@ impl LinkCells {
     /// Cell grid for `domain` and interaction range `cutoff`. Returns `None` when the domain
     /// is less than two cutoffs wide on some axis (callers check this first with a message).
     pub fn new(domain: &Domain, cutoff: Real) -> Option<LinkCells> {
+        let mut cells = Self::geometry(domain, cutoff)?;
+        cells.nbr_boxes.reserve_exact(cells.n_local_boxes);
+        for b in 0..cells.n_local_boxes {
+            let [ix, iy, iz] = cells.tuple(b);
+            let mut list = [0usize; 27];
+            let mut n = 0;
+            for i in ix - 1..=ix + 1 {
+                for j in iy - 1..=iy + 1 {
+                    for k in iz - 1..=iz + 1 {
+                        list[n] = cells.box_from_tuple(i, j, k);
+                        n += 1;
+                    }
+                }
+            }
+            cells.nbr_boxes.push(list);
+        }
+        Some(cells)
+    }
+
+    /// [`LinkCells::new`] without the neighbour cells (`nbr_boxes` empty): the geometry, for
+    /// checks and the screen's layout (the 27 neighbours take 216 bytes per cell: 1.3 GB at
+    /// 100 M atoms).
+    pub fn geometry(domain: &Domain, cutoff: Real) -> Option<LinkCells> {
         let mut grid_size = [0usize; 3];
         let mut box_size = [0.0; 3];
         let mut inv_box_size = [0.0; 3];
@@ -73,7 +96,7 @@ impl LinkCells {
         let n_local_boxes = gx * gy * gz;
         let n_halo_boxes = 2 * ((gx + 2) * (gy + gz + 2) + gy * gz);
         let n_total_boxes = n_local_boxes + n_halo_boxes;
-        let mut cells = LinkCells {
+        let cells = LinkCells {
             grid_size,
             n_local_boxes,
             n_halo_boxes,
@@ -84,22 +107,8 @@ impl LinkCells {
             inv_box_size,
             n_atoms: vec![0; n_total_boxes],
             capacity: MAXATOMS,
-            nbr_boxes: Vec::with_capacity(n_local_boxes),
+            nbr_boxes: Vec::new(),
         };
-        for b in 0..n_local_boxes {
-            let [ix, iy, iz] = cells.tuple(b);
-            let mut list = [0usize; 27];
-            let mut n = 0;
-            for i in ix - 1..=ix + 1 {
-                for j in iy - 1..=iy + 1 {
-                    for k in iz - 1..=iz + 1 {
-                        list[n] = cells.box_from_tuple(i, j, k);
-                        n += 1;
-                    }
-                }
-            }
-            cells.nbr_boxes.push(list);
-        }
         Some(cells)
     }
 

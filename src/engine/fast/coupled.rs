@@ -108,7 +108,7 @@ impl Coupled for FastEngine {
         let lengths: Real3 = std::array::from_fn(|k| self.domain.global_extent[k] * mu[k]);
         let rank = self.domain.neighbor_rank([0, 0, 0]);
         let domain = Domain::new(self.domain.proc_grid, rank, lengths);
-        if LinkCells::new(&domain, self.ff.kernel().cutoff()).is_none() || (0..3).any(|k| domain.local_extent[k] < self.range()) {
+        if LinkCells::geometry(&domain, self.ff.kernel().cutoff()).is_none() || (0..3).any(|k| domain.local_extent[k] < self.range()) {
             return Err(RunError::BoxCollapsed { lengths });
         }
         let n = self.parts.n_own;

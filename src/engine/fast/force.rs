@@ -9,8 +9,8 @@
 use super::coefs::EamCoefs;
 use super::ghosts::{Forward, GhostPlan, Particles};
 use super::kernels::LjConsts;
-use super::pos4::Pos4;
-use super::neighbors::NeighborList;
+use super::pos4::{Pos4, Positions};
+use super::lists::ListsRef;
 use super::simd;
 use crate::potential::Potential;
 use crate::comm::Comm;
@@ -79,7 +79,7 @@ impl ForceField {
     pub fn compute(
         &mut self,
         parts: &Particles,
-        nl: &NeighborList,
+        nl: ListsRef<'_>,
         plan: &GhostPlan,
         nbrs: &Neighbors,
         f: &mut [Real3],
@@ -89,13 +89,22 @@ impl ForceField {
         timers: &mut Timers,
     ) -> Result<(), RunError> {
         let n = parts.n_own;
-        self.r4.resize(parts.r.len(), Pos4::default());
-        self.r4.par_iter_mut().zip(parts.r.par_iter()).with_min_len(4096).for_each(|(q, r)| *q = Pos4([r[0], r[1], r[2], 0.0]));
+        // streamed lists: the kernels read the particles' own positions (the padded copy
+        // would be 32 bytes per particle more, and the list builds cost far more than the
+        // unaligned loads)
+        let split = matches!(nl, ListsRef::Streamed { .. });
+        if split {
+            self.r4 = Vec::new();
+        } else {
+            self.r4.resize(parts.r.len(), Pos4::default());
+            self.r4.par_iter_mut().zip(parts.r.par_iter()).with_min_len(4096).for_each(|(q, r)| *q = Pos4([r[0], r[1], r[2], 0.0]));
+        }
+        let plain = if split { Positions::split(&parts.r, &[]) } else { Positions::padded(&self.r4) };
         let virial = match &self.prepared {
-            Prepared::Lj(c) => simd::lj(&self.r4, nl, c, f, u, energy),
+            Prepared::Lj(c) => simd::lj(plain, nl, c, f, u, energy),
             Prepared::Eam { coefs: c, embed } => {
                 // pass 1: densities; pass 2: embedding energy and F'(ρ̄) of owned atoms
-                simd::eam_density(&self.r4, nl, c, u);
+                simd::eam_density(plain, nl, c, u);
                 self.dfe.resize(parts.r.len(), 0.0);
                 u.par_iter_mut().zip(self.dfe[..n].par_iter_mut()).with_min_len(1024).for_each(|(u, d)| {
                     let (fe, dfe) = embed.eval(*u);
@@ -107,9 +116,12 @@ impl ForceField {
                 let r = halo::exchange(comm, nbrs, &mut fw, timers);
                 timers.stop(Timer::EamHalo);
                 r?;
-                self.r4.par_iter_mut().zip(self.dfe.par_iter()).with_min_len(4096).for_each(|(q, &d)| q.0[3] = d);
+                if !split {
+                    self.r4.par_iter_mut().zip(self.dfe.par_iter()).with_min_len(4096).for_each(|(q, &d)| q.0[3] = d);
+                }
                 // pass 3: forces and pair energies
-                simd::eam_force(&self.r4, nl, c, f, u, energy)
+                let r = if split { Positions::split(&parts.r, &self.dfe) } else { Positions::padded(&self.r4) };
+                simd::eam_force(r, nl, c, f, u, energy)
             }
         };
         if energy {

@@ -10,7 +10,7 @@
 //! per lane in the same order, so the bits are the same.
 
 use super::neighbors::NeighborList;
-pub use super::pos4::Pos4;
+pub use super::pos4::{Pos4, Positions};
 use super::coefs::{CoefTable, EamCoefs};
 use crate::potential::lj::LennardJones;
 use crate::types::{Real, Real3, Voigt, VOIGT};
@@ -20,15 +20,21 @@ pub const LANES: usize = 4;
 
 /// Displacements `r_i − r_j` of up to [`LANES`] neighbours; missing lanes are put far away.
 #[inline(always)]
-pub(crate) fn gather(r: &[Pos4], ri: Real3, js: &[u32]) -> [[Real; LANES]; 3] {
+pub(crate) fn gather(r: Positions<'_>, ri: Real3, js: &[u32]) -> [[Real; LANES]; 3] {
     let mut d = [[1.0e10; LANES]; 3];
     for (l, &j) in js.iter().enumerate() {
-        let rj = r[j as usize].0;
+        let rj = r.get(j as usize);
         for k in 0..3 {
             d[k][l] = ri[k] - rj[k];
         }
     }
     d
+}
+
+/// The position part of `(x, y, z, w)`.
+#[inline(always)]
+fn xyz(p: [Real; 4]) -> Real3 {
+    [p[0], p[1], p[2]]
 }
 
 #[inline(always)]
@@ -61,8 +67,8 @@ pub(crate) fn half_virial(w: &[[Real; LANES]; 6]) -> Voigt {
 /// LJ force, energy (eV) and virial share (eV) of owned atom `i`; energy and virial are 0
 /// unless `E` (the force bits are the same either way).
 #[inline(always)]
-pub fn lj_atom<const E: bool>(r: &[Pos4], nl: &NeighborList, i: usize, c: &LjConsts) -> AtomResult {
-    let ri = [r[i].0[0], r[i].0[1], r[i].0[2]];
+pub fn lj_atom<const E: bool>(r: Positions<'_>, nl: &NeighborList, i: usize, c: &LjConsts) -> AtomResult {
+    let ri = xyz(r.get(i));
     let mut f = [[0.0; LANES]; 3];
     let mut e = [0.0; LANES];
     let mut w = [[0.0; LANES]; 6];
@@ -126,9 +132,9 @@ fn eval_lanes(t: &CoefTable, r: [Real; LANES]) -> ([Real; LANES], [Real; LANES])
 
 /// EAM pass 1 for owned atom `i`: the host electron density ρ̄ (values only: no division).
 #[inline(always)]
-pub fn eam_density_atom(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs) -> Real {
+pub fn eam_density_atom(r: Positions<'_>, nl: &NeighborList, i: usize, t: &EamCoefs) -> Real {
     let rc2 = t.cutoff * t.cutoff;
-    let ri = [r[i].0[0], r[i].0[1], r[i].0[2]];
+    let ri = xyz(r.get(i));
     let mut dens = [0.0; LANES];
     let nb = nl.of(i);
     for b in 0..nb.n_blocks() {
@@ -154,10 +160,10 @@ pub fn eam_density_atom(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs) -
 /// half the pair energy and the virial share (both 0 unless `E`). The `w` of every particle
 /// (ghosts too) must hold its F'(ρ̄).
 #[inline(always)]
-pub fn eam_force_atom<const E: bool>(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs) -> AtomResult {
-    let dfi = r[i].0[3];
+pub fn eam_force_atom<const E: bool>(r: Positions<'_>, nl: &NeighborList, i: usize, t: &EamCoefs) -> AtomResult {
+    let dfi = r.get(i)[3];
     let rc2 = t.cutoff * t.cutoff;
-    let ri = [r[i].0[0], r[i].0[1], r[i].0[2]];
+    let ri = xyz(r.get(i));
     let mut f = [[0.0; LANES]; 3];
     let mut e = [0.0; LANES];
     let mut w = [[0.0; LANES]; 6];
@@ -172,7 +178,7 @@ pub fn eam_force_atom<const E: bool>(r: &[Pos4], nl: &NeighborList, i: usize, t:
         let mut dj = [0.0; LANES];
         let mut r2 = [0.0; LANES];
         for (l, &j) in js.iter().enumerate() {
-            dj[l] = r[j as usize].0[3];
+            dj[l] = r.get(j as usize)[3];
         }
         for l in 0..LANES {
             r2[l] = d[0][l] * d[0][l] + d[1][l] * d[1][l] + d[2][l] * d[2][l];

@@ -33,6 +33,7 @@ pub mod cpu;
 pub mod force;
 pub mod ghosts;
 pub mod kernels;
+pub mod lists;
 pub mod neighbors;
 pub mod pos4;
 pub mod scan;
@@ -52,8 +53,17 @@ use crate::records::AtomRecord;
 use crate::timers::{Timer, Timers};
 use crate::types::{Real, Real3, Voigt};
 use ghosts::{Forward, GhostPlan, Particles};
-use neighbors::NeighborList;
+use lists::Lists;
 use rayon::prelude::*;
+
+/// How the engine keeps its neighbour lists.
+#[derive(Debug, Clone, Copy)]
+pub struct ListSetup {
+    /// Verlet skin, Å.
+    pub skin: Real,
+    /// Streamed lists ([`lists`]) instead of stored ones.
+    pub streamed: bool,
+}
 
 /// Fast engine state of one rank.
 pub struct FastEngine {
@@ -67,7 +77,7 @@ pub struct FastEngine {
     u: Vec<Real>,
     r_ref: Vec<Real3>,
     plan: GhostPlan,
-    nl: NeighborList,
+    nl: Lists,
     e_potential: Real,
     e_kinetic: Real,
     /// Neighbour-list rebuilds so far.
@@ -82,7 +92,8 @@ impl FastEngine {
     /// Starts from this rank's initial atoms: momenta thermalised to `temp` (if given) with
     /// exact sums, displacements added, then ghosts and lists built, forces and energies
     /// computed.
-    pub fn start(domain: Domain, pot: &Potential, skin: Real, atoms: &[LatticeAtom], temp: Option<Real>, comm: &mut dyn Comm, timers: &mut Timers) -> Result<FastEngine, RunError> {
+    /// `atoms` are dropped before the lists are built (at 100 M atoms they are 8.8 GB).
+    pub fn start(domain: Domain, pot: &Potential, lists: ListSetup, atoms: Vec<LatticeAtom>, temp: Option<Real>, comm: &mut dyn Comm, timers: &mut Timers) -> Result<FastEngine, RunError> {
         let mut parts = Particles::default();
         parts.gid = atoms.iter().map(|a| a.gid).collect();
         parts.p = atoms.iter().map(|a| a.p).collect();
@@ -104,7 +115,8 @@ impl FastEngine {
             crate::lattice::thermalize(&mut parts.p, pot.mass(), t, n[0], &mut reduce);
         }
         parts.r = atoms.iter().map(|a| std::array::from_fn(|k| a.r[k] + a.dr[k])).collect();
-        let mut e = FastEngine::new(domain, pot.clone(), pot.mass(), skin, parts, Vec::new());
+        drop(atoms);
+        let mut e = FastEngine::new(domain, pot.clone(), pot.mass(), lists, parts, Vec::new());
         e.rebuild(comm, timers)?;
         verlet::force(&mut e, true, comm, timers)?;
         e.energies(comm, timers);
@@ -118,7 +130,7 @@ impl FastEngine {
     /// (the lane sums of the kernels depend on every entry) — and then the current positions
     /// are put in and sent to the ghosts along the recorded plan. Forces are recomputed: they
     /// are a function of positions and lists only, so they come out with the checkpoint's bits.
-    pub fn restore(domain: Domain, pot: &Potential, skin: Real, atoms: &[AtomRecord], comm: &mut dyn Comm, timers: &mut Timers) -> Result<FastEngine, RunError> {
+    pub fn restore(domain: Domain, pot: &Potential, lists: ListSetup, atoms: &[AtomRecord], comm: &mut dyn Comm, timers: &mut Timers) -> Result<FastEngine, RunError> {
         let mut parts = Particles::default();
         let mut now = Vec::new();
         for a in atoms.iter().filter(|a| (0..3).all(|k| ghosts::owner_of(&domain, k, a.r_ref[k]) == domain.proc_coord[k])) {
@@ -130,7 +142,7 @@ impl FastEngine {
         }
         parts.n_own = parts.gid.len();
         let r_ref = parts.r.clone();
-        let mut e = FastEngine::new(domain, pot.clone(), pot.mass(), skin, parts, r_ref);
+        let mut e = FastEngine::new(domain, pot.clone(), pot.mass(), lists, parts, r_ref);
         e.build_ghosts_and_lists(comm, timers)?;
         e.parts.r[..e.parts.n_own].copy_from_slice(&now);
         Self::forward(&e.plan, &e.nbrs, e.parts.r.as_flattened_mut(), 3, true, comm, timers)?;
@@ -139,7 +151,10 @@ impl FastEngine {
         Ok(e)
     }
 
-    fn new(domain: Domain, kernel: Potential, mass: Real, skin: Real, parts: Particles, r_ref: Vec<Real3>) -> FastEngine {
+    fn new(domain: Domain, kernel: Potential, mass: Real, lists: ListSetup, parts: Particles, r_ref: Vec<Real3>) -> FastEngine {
+        let ListSetup { skin, streamed } = lists;
+        // streamed lists keep the build positions themselves
+        let r_ref = if streamed { Vec::new() } else { r_ref };
         FastEngine {
             nbrs: Neighbors::new(&domain),
             domain,
@@ -151,7 +166,7 @@ impl FastEngine {
             u: Vec::new(),
             r_ref,
             plan: GhostPlan::default(),
-            nl: NeighborList::default(),
+            nl: Lists::new(streamed),
             e_potential: 0.0,
             e_kinetic: 0.0,
             rebuilds: 0,
@@ -175,7 +190,10 @@ impl FastEngine {
         self.parts.sort_by_bin(&self.domain, range);
         self.build_ghosts_and_lists(comm, timers)?;
         self.r_ref.clear();
-        self.r_ref.extend_from_slice(&self.parts.r[..self.parts.n_own]);
+        if !self.nl.is_streamed() {
+            // (streamed lists keep the build positions themselves)
+            self.r_ref.extend_from_slice(&self.parts.r[..self.parts.n_own]);
+        }
         self.rebuilds += 1;
         Ok(())
     }
@@ -186,13 +204,20 @@ impl FastEngine {
     fn build_ghosts_and_lists(&mut self, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError> {
         let range = self.range();
         timers.start(Timer::AtomHalo);
+        ghosts::reserve_ghosts(&mut self.parts, &self.domain, range);
         let mut b = ghosts::BuildGhosts { parts: &mut self.parts, domain: &self.domain, width: range, plan: GhostPlan::default() };
         let r = halo::exchange(comm, &self.nbrs, &mut b, timers);
         self.plan = b.plan;
         timers.stop(Timer::AtomHalo);
         r?;
         let reach = neighbors::Reach { cutoff: self.ff.kernel().cutoff(), range };
-        self.nl.rebuild(&self.parts, self.domain.local_min, self.domain.local_max, reach, self.ff.scratch());
+        let scratch = self.ff.scratch();
+        if self.nl.is_streamed() {
+            // stale until the next force evaluation, which allocates it again: the build's
+            // transients then do not come on top of it
+            *scratch = Vec::new();
+        }
+        self.nl.rebuild(&self.parts, self.domain.local_min, self.domain.local_max, reach, scratch);
         Ok(())
     }
 
@@ -207,13 +232,12 @@ impl FastEngine {
         let fly = 0.25 * self.range() * self.range();
         let n = self.parts.n_own;
         // largest squared displacement (NaN counts as infinitely far) and where it is
-        let (worst, at) = self.parts.r[..n]
-            .par_iter()
-            .zip(self.r_ref.par_iter())
-            .enumerate()
+        let (r, r_build) = (&self.parts.r[..n], self.nl.build_positions(&self.r_ref));
+        let (worst, at) = (0..n)
+            .into_par_iter()
             .with_min_len(4096)
-            .map(|(i, (r, r0))| {
-                let d2 = skin::moved2(r, r0);
+            .map(|i| {
+                let d2 = skin::moved2(&r[i], &r_build.get(i));
                 (if d2.is_nan() { Real::INFINITY } else { d2 }, i)
             })
             .reduce(|| (0.0, usize::MAX), |a, b| if b.0 > a.0 || (b.0 == a.0 && b.1 < a.1) { b } else { a });
@@ -227,7 +251,7 @@ impl FastEngine {
             return Err(RunError::AtomFlew { gid: global[0] as i32, moved: worst.sqrt() });
         }
         let geo = skin::Geometry { cutoff: self.ff.kernel().cutoff(), skin: self.skin, box_len: self.domain.global_extent };
-        Ok((skin::must_rebuild(&self.parts.r[..n], &self.r_ref, worst, geo, comm), global[2] != 0))
+        Ok((skin::must_rebuild(r, |i| r_build.get(i), worst, geo, comm), global[2] != 0))
     }
 
     /// [`Stages::redistribute`], with `flag` agreed in the reduction of the list check when
@@ -329,7 +353,7 @@ impl Stages for FastEngine {
         let n = self.parts.n_own;
         self.f.resize(n, [0.0; 3]);
         self.u.resize(n, 0.0);
-        self.ff.compute(&self.parts, &self.nl, &self.plan, &self.nbrs, &mut self.f, &mut self.u, energies, comm, timers)
+        self.ff.compute(&self.parts, self.nl.view(&self.r_ref), &self.plan, &self.nbrs, &mut self.f, &mut self.u, energies, comm, timers)
     }
 
     fn sum_energies(&mut self, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError> {
@@ -382,6 +406,7 @@ impl Engine for FastEngine {
         let g: [usize; 3] = std::array::from_fn(|a| ((d.global_extent[a] / cut).floor() as usize).max(1));
         // U in CoMD's unit (see Potential::u_unit), as the exact path stores it
         let u_unit = self.ff.kernel().u_unit();
+        let r_build = self.nl.build_positions(&self.r_ref);
         (0..self.parts.n_own)
             .map(|i| {
                 let r = self.parts.r[i];
@@ -397,7 +422,7 @@ impl Engine for FastEngine {
                     f: self.f[i],
                     u: self.u[i] / u_unit,
                     image: self.parts.image[i],
-                    r_ref: self.r_ref[i],
+                    r_ref: r_build.get(i),
                 }
             })
             .collect()
@@ -407,7 +432,7 @@ impl Engine for FastEngine {
         Some((&self.parts.gid[..n], &self.parts.r[..n]))
     }
     fn layout(&self) -> Layout {
-        let cells = super::exact::cells::LinkCells::new(&self.domain, self.ff.kernel().cutoff()).expect("checked by the sanity checks");
+        let cells = super::exact::cells::LinkCells::geometry(&self.domain, self.ff.kernel().cutoff()).expect("checked by the sanity checks");
         let mut count = vec![0usize; cells.n_local_boxes];
         for r in &self.parts.r[..self.parts.n_own] {
             if let Some(b) = cells.box_from_coord(r).filter(|&b| b < cells.n_local_boxes) {
@@ -430,5 +455,8 @@ impl Engine for FastEngine {
     }
     fn list_builds(&self) -> Option<u64> {
         Some(self.rebuilds)
+    }
+    fn lists_streamed(&self) -> bool {
+        self.nl.is_streamed()
     }
 }

@@ -51,11 +51,14 @@ pub struct NeighborList {
     width: usize,
     /// Number of particles the lists were built for: every entry is below it.
     n_particles: usize,
+    /// The owned atom whose list is the first of `pieces[0]`: 0 for stored lists, the first
+    /// atom of a rayon task for a piece of streamed ones ([`super::lists`]).
+    offset: usize,
 }
 
-/// The lists of [`CHUNK`] consecutive owned atoms.
+/// The lists of at most [`CHUNK`] consecutive owned atoms.
 #[derive(Debug, Clone, Default)]
-struct Piece {
+pub(super) struct Piece {
     /// Offsets in entries, `atoms + 1` of them.
     start: Vec<u32>,
     /// Per atom, the blocks of four entries that hold its near part (the last may also hold
@@ -68,7 +71,7 @@ struct Piece {
 
 impl Default for NeighborList {
     fn default() -> Self {
-        NeighborList { pieces: Vec::new(), width: 3, n_particles: 0 }
+        NeighborList { pieces: Vec::new(), width: 3, n_particles: 0, offset: 0 }
     }
 }
 
@@ -76,6 +79,7 @@ impl NeighborList {
     /// Neighbours of owned atom `i`.
     #[inline(always)]
     pub fn of(&self, i: usize) -> Nbrs<'_> {
+        let i = i - self.offset;
         let p = &self.pieces[i / CHUNK];
         let k = i % CHUNK;
         let (a, b) = (p.start[k] as usize, p.start[k + 1] as usize);
@@ -101,6 +105,11 @@ impl NeighborList {
     /// Whether there are no entries.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Heap bytes the lists hold (capacities).
+    pub fn heap_bytes(&self) -> usize {
+        self.pieces.iter().map(|p| p.start.capacity() * 4 + p.near_blocks.capacity() + p.bytes.capacity()).sum::<usize>() + self.pieces.capacity() * std::mem::size_of::<Piece>()
     }
 }
 
@@ -274,11 +283,53 @@ impl NeighborList {
 
     /// [`NeighborList::rebuild`] with entries of `width` bytes.
     pub fn rebuild_with_width(&mut self, parts: &Particles, lo: Real3, hi: Real3, reach: Reach, width: usize, scratch: &mut Vec<Pos4>) {
+        let plan = Plan::new(parts, lo, hi, reach, width, scratch);
+        let sorted = super::scan::soa_view(scratch, plan.n_particles);
+        self.pieces.resize_with(parts.n_own.div_ceil(CHUNK), Default::default);
+        self.pieces.par_iter_mut().enumerate().for_each(|(piece, p)| {
+            let atoms = piece * CHUNK..(piece * CHUNK + CHUNK).min(parts.n_own);
+            plan.fill(p, |i| parts.r[i], sorted, atoms, true);
+        });
+        self.width = width;
+        self.n_particles = plan.n_particles;
+        self.offset = 0;
+    }
+
+    /// Lists of the owned atoms `atoms` (at most [`CHUNK`]) alone, for [`NeighborList::of`]
+    /// of those atoms only: one piece of streamed lists.
+    pub(super) fn piece(plan: &Plan, r_build: impl Fn(usize) -> Real3, sorted: super::scan::Sorted<'_>, atoms: std::ops::Range<usize>) -> NeighborList {
+        assert!(atoms.len() <= CHUNK, "a piece holds at most {CHUNK} atoms");
+        let mut p = Piece::default();
+        let offset = atoms.start;
+        plan.fill(&mut p, r_build, sorted, atoms, false);
+        NeighborList { pieces: vec![p], width: plan.width, n_particles: plan.n_particles, offset }
+    }
+}
+
+/// What every list of one build shares: the bin grid with each bin's start in the
+/// bin-ordered copies of the positions (which the caller keeps: see
+/// [`super::scan::soa_scratch`]), the distance limits and the entry width.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    bins: Bins,
+    bin_start: Vec<u32>,
+    lim: super::scan::Limits,
+    range: Real,
+    width: usize,
+    /// Expected entries per atom (room reserved for a piece).
+    expect: Real,
+    /// Particles (owned and ghosts) the build was made for.
+    n_particles: usize,
+}
+
+impl Plan {
+    /// Bins the particles of `parts` and writes their bin-ordered copies into `scratch`.
+    pub fn new(parts: &Particles, lo: Real3, hi: Real3, reach: Reach, width: usize, scratch: &mut Vec<Pos4>) -> Plan {
         let range = reach.range;
         assert!(width == 4 || (width == 3 && parts.r.len() < 1 << 24), "3-byte entries hold indices below 2^24");
         let bins = Bins::new(lo.map(|v| v - range), hi.map(|v| v + range), bin_widths(range));
         let BinOrder { order, start: bin_start } = bin_order(&parts.r, &parts.gid, &bins);
-        // bin-ordered copies: the scan below reads each run of bins as contiguous memory
+        // bin-ordered copies: the scan reads each run of bins as contiguous memory
         let n_all = parts.r.len();
         let (xs, ys, zs, idx) = super::scan::soa_scratch(scratch, n_all);
         let copy = |out: &mut [Real], a: usize| out.par_iter_mut().zip(&order).for_each(|(o, &j)| *o = parts.r[j as usize][a]);
@@ -286,45 +337,62 @@ impl NeighborList {
         copy(ys, 1);
         copy(zs, 2);
         idx[..n_all].copy_from_slice(&order);
-        // freed before the lists grow (4 bytes per particle at the peak)
-        drop(order);
-        let (sorted, bin_start) = (super::scan::Sorted { xs, ys, zs, idx }, &bin_start);
         let lim = super::scan::Limits { near: reach.cutoff * reach.cutoff, range: range * range };
         let w = bins.widths();
         assert!(range <= 2.0 * w[1] * (1.0 + 1e-9) && range <= 2.0 * w[2] * (1.0 + 1e-9), "bins across are half the range wide");
-        self.pieces.resize_with(parts.n_own.div_ceil(CHUNK), Default::default);
         let expect = expected_entries(parts, lo, hi, range);
-        self.pieces.par_iter_mut().enumerate().for_each(|(piece, Piece { start, near_blocks, bytes: list })| {
-            let atoms = piece * CHUNK..(piece * CHUNK + CHUNK).min(parts.n_own);
-            start.clear();
-            start.push(0u32);
-            near_blocks.clear();
-            list.clear();
-            let room = (atoms.len() as Real * expect) as usize * width + PAD;
-            if list.capacity() == 0 {
-                // the continuum estimate is above the FCC count: a list that outgrew its
-                // room would double, and the abandoned block stays resident; room never
-                // written costs no memory
-                list.reserve_exact(room);
-            }
-            let (mut far, mut blocks) = (Vec::new(), Vec::new());
-            let mut runs = [(0u32, 0u32); MAX_ROWS];
-            for i in atoms {
-                let ri = parts.r[i];
-                let n_runs = bins.sphere_runs(ri, range, bin_start, &mut runs);
-                // the near entries go straight to the list, the far ones after them
-                let out = super::scan::Out { width, near: list, far: &mut far, blocks: &mut blocks };
-                let (n_near, _) = super::scan::scan(ri, sorted, &runs[..n_runs], lim, i as u32, out);
-                list.extend_from_slice(&far);
-                start.push((list.len() / width) as u32);
-                near_blocks.push(n_near.div_ceil(4).min(u8::MAX as usize) as u8);
-            }
-            list.extend_from_slice(&[0; PAD]);
+        Plan { bins, bin_start, lim, range, width, expect, n_particles: n_all }
+    }
+
+    /// Bytes per entry (3 or 4).
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// Particles the build was made for.
+    pub fn n_particles(&self) -> usize {
+        self.n_particles
+    }
+
+    /// Heap bytes the plan holds (the bin starts).
+    pub fn heap_bytes(&self) -> usize {
+        self.bin_start.capacity() * 4
+    }
+
+    /// Writes the lists of owned atoms `atoms` into `piece` (reusing its buffers), each atom
+    /// at its build position `r_build(i)`. `keep_room`: leave 1/16 room for the next build
+    /// (stored lists); else the buffer is left as it grew.
+    fn fill(&self, piece: &mut Piece, r_build: impl Fn(usize) -> Real3, sorted: super::scan::Sorted<'_>, atoms: std::ops::Range<usize>, keep_room: bool) {
+        let Piece { start, near_blocks, bytes: list } = piece;
+        let width = self.width;
+        start.clear();
+        start.push(0u32);
+        near_blocks.clear();
+        list.clear();
+        let room = (atoms.len() as Real * self.expect) as usize * width + PAD;
+        if list.capacity() == 0 {
+            // the continuum estimate is above the FCC count: a list that outgrew its
+            // room would double, and the abandoned block stays resident; room never
+            // written costs no memory
+            list.reserve_exact(room);
+        }
+        let (mut far, mut blocks) = (Vec::new(), Vec::new());
+        let mut runs = [(0u32, 0u32); MAX_ROWS];
+        for i in atoms {
+            let ri = r_build(i);
+            let n_runs = self.bins.sphere_runs(ri, self.range, &self.bin_start, &mut runs);
+            // the near entries go straight to the list, the far ones after them
+            let out = super::scan::Out { width, near: list, far: &mut far, blocks: &mut blocks };
+            let (n_near, _) = super::scan::scan(ri, sorted, &runs[..n_runs], self.lim, i as u32, out);
+            list.extend_from_slice(&far);
+            start.push((list.len() / width) as u32);
+            near_blocks.push(n_near.div_ceil(4).min(u8::MAX as usize) as u8);
+        }
+        list.extend_from_slice(&[0; PAD]);
+        if keep_room {
             // keep 1/16 room for the next rebuild's lists (a little longer after heating)
             list.shrink_to((list.len() + list.len() / 16).max(room));
-        });
-        self.width = width;
-        self.n_particles = n_all;
+        }
     }
 }
 

@@ -16,18 +16,23 @@ use crate::types::{Real, Real3};
 pub const PAD: usize = 4;
 
 /// The memory of `buf` as four arrays of `n` elements plus [`PAD`] zeros each: three of
-/// reals and one of particle indices (u32, in a u64 slot's room). The list build keeps its
+/// reals and one of particle indices (u32). The list build keeps its
 /// bin-ordered copies here, in the padded position copy of the force evaluation, which is
-/// stale between evaluations: so the build needs no memory of its own (32 bytes per
-/// particle, 6 % of the peak of a 1M-atom LJ run). The first `n` elements of each array
+/// stale between evaluations: so the build needs no memory of its own (28 bytes per
+/// particle, 6 % of the peak of a 1M-atom LJ run; streamed lists keep their own). The first `n` elements of each array
 /// hold whatever was there (the caller writes them); only the padding is zeroed.
 pub fn soa_scratch(buf: &mut Vec<Pos4>, n: usize) -> (&mut [Real], &mut [Real], &mut [Real], &mut [u32]) {
     let stride = n + PAD;
-    buf.resize(stride, Pos4::default());
-    // SAFETY: `Pos4` is `repr(C)` around `[f64; 4]` (size 32, no padding), so `buf` is
-    // 4·stride initialised f64 in one allocation; u32 has a smaller alignment than f64 and
-    // every bit pattern is valid for both; the four slices are disjoint and borrow `buf`
-    // mutably.
+    // 3 reals and a u32 per particle: 7/8 of a Pos4; a longer buffer (the padded position
+    // copy of the force evaluation, after one) is left as long as it is
+    let need = soa_len(n);
+    if buf.len() < need {
+        buf.resize(need, Pos4::default());
+    }
+    // SAFETY: `Pos4` is `repr(C)` around `[f64; 4]` (size 32, no padding), so `buf` is at
+    // least 3.5·stride initialised f64 in one allocation: three strides of f64, then room
+    // for stride u32; u32 has a smaller alignment than f64 and every bit pattern is valid for
+    // both; the four slices are disjoint and borrow `buf` mutably.
     let (xs, ys, zs, idx) = unsafe {
         let p = buf.as_mut_ptr().cast::<Real>();
         (
@@ -42,6 +47,28 @@ pub fn soa_scratch(buf: &mut Vec<Pos4>, n: usize) -> (&mut [Real], &mut [Real], 
     }
     idx[n..].fill(0);
     (xs, ys, zs, idx)
+}
+
+/// Elements of a `Vec<Pos4>` that hold [`soa_scratch`]'s arrays for `n` particles.
+pub fn soa_len(n: usize) -> usize {
+    (7 * (n + PAD)).div_ceil(8)
+}
+
+/// The arrays [`soa_scratch`] made in `buf` for `n` particles, read-only.
+pub fn soa_view(buf: &[Pos4], n: usize) -> Sorted<'_> {
+    let stride = n + PAD;
+    assert!(buf.len() >= soa_len(n), "soa_scratch was not made for {n} particles");
+    // SAFETY: as in `soa_scratch`: `buf` holds at least 3.5·stride initialised f64, three
+    // strides of f64 and then stride u32; shared borrows of `buf`.
+    unsafe {
+        let p = buf.as_ptr().cast::<Real>();
+        Sorted {
+            xs: std::slice::from_raw_parts(p, stride),
+            ys: std::slice::from_raw_parts(p.add(stride), stride),
+            zs: std::slice::from_raw_parts(p.add(2 * stride), stride),
+            idx: std::slice::from_raw_parts(p.add(3 * stride).cast::<u32>(), stride),
+        }
+    }
 }
 
 /// Bin-ordered particles: positions by coordinate and particle indices, each array with

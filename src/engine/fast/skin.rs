@@ -75,7 +75,7 @@ pub fn max_move(geo: Geometry) -> Real {
 /// rank; collective: every rank gets the same answer). `worst` is the largest [`moved2`] on
 /// all ranks (NaN counted as infinite), which the caller has reduced; every atom's is at most
 /// that, so past the early returns all are finite.
-pub fn must_rebuild(r: &[Real3], r_ref: &[Real3], worst: Real, geo: Geometry, comm: &mut dyn Comm) -> bool {
+pub fn must_rebuild(r: &[Real3], r_ref: impl Fn(usize) -> Real3 + Sync, worst: Real, geo: Geometry, comm: &mut dyn Comm) -> bool {
     if worst <= 0.25 * geo.skin * geo.skin {
         return false;
     }
@@ -86,12 +86,12 @@ pub fn must_rebuild(r: &[Real3], r_ref: &[Real3], worst: Real, geo: Geometry, co
     // only atoms that moved at least skin − (largest move) can be part of a pair that closed
     // the skin between them
     let floor = (geo.skin - worst.sqrt() - EPS).max(0.0);
-    let moved: Vec<[Real; 4]> = r
-        .par_iter()
-        .zip(r_ref.par_iter())
+    let moved: Vec<[Real; 4]> = (0..r.len())
+        .into_par_iter()
         .with_min_len(4096)
-        .filter_map(|(r, r0)| {
-            let d2 = moved2(r, r0);
+        .filter_map(|i| {
+            let (r, r0) = (&r[i], r_ref(i));
+            let d2 = moved2(r, &r0);
             (d2 >= floor * floor).then(|| [r0[0], r0[1], r0[2], d2.sqrt()])
         })
         .collect();
@@ -192,18 +192,18 @@ mod tests {
         let d2 = |r: &[Real3]| r.iter().zip(&r_ref).map(|(a, b)| moved2(a, b)).fold(0.0, Real::max);
         // each moved 0.45 < skin / 2
         let r = vec![[1.45, 1.0, 1.0], [6.65, 1.0, 1.0], [20.0, 20.45, 20.0]];
-        assert!(!must_rebuild(&r, &r_ref, d2(&r), REACH, &mut comm));
+        assert!(!must_rebuild(&r, |i| r_ref[i], d2(&r), REACH, &mut comm));
         // two atoms 6.1 Å apart (not listed) moved 0.6 each: within 5 + 1.2
         let r = vec![[1.6, 1.0, 1.0], [6.5, 1.0, 1.0], [20.0, 20.0, 20.0]];
-        assert!(must_rebuild(&r, &r_ref, d2(&r), REACH, &mut comm));
+        assert!(must_rebuild(&r, |i| r_ref[i], d2(&r), REACH, &mut comm));
         // one atom moved 0.9, far from the others: the old rule rebuilds, this one does not
         let r = vec![[1.0, 1.0, 1.0], [7.1, 1.0, 1.0], [20.9, 20.0, 20.0]];
-        assert!(!must_rebuild(&r, &r_ref, d2(&r), REACH, &mut comm));
+        assert!(!must_rebuild(&r, |i| r_ref[i], d2(&r), REACH, &mut comm));
         // but a whole skin, however far from the others, does (a cutoff under the skin caps
         // the move at a quarter of the range)
         let short = Geometry { cutoff: 1.0, skin: 1.0, ..REACH };
         assert_eq!((max_move(REACH), max_move(short)), (1.0, 0.5));
         let r = vec![[1.0, 1.0, 1.0], [7.1, 1.0, 1.0], [21.0, 20.0, 20.0]];
-        assert!(must_rebuild(&r, &r_ref, d2(&r), REACH, &mut comm));
+        assert!(must_rebuild(&r, |i| r_ref[i], d2(&r), REACH, &mut comm));
     }
 }

@@ -13,11 +13,11 @@ use std::arch::x86_64::*;
 /// A macro, not a function: `#[target_feature]` functions are not reliably inlined, and a
 /// call per block costs 20 % of the LJ kernel.
 macro_rules! block_displacements {
-    ($w:ident, $r:expr, $ri:expr, $nb:expr, $b:expr, $chunks:expr, $mask:expr) => {
+    ($w:ident, $s:ident, $r:expr, $ri:expr, $nb:expr, $b:expr, $chunks:expr, $mask:expr) => {
         match $chunks.next() {
             // SAFETY: list entries are below `nl.n_particles()`, which the entry points
             // checked to be at most `r.len()`.
-            Some(blk) => unsafe { displacements4($r, $ri, Nbrs::decode_full::<$w>(blk, $mask)) },
+            Some(blk) => unsafe { displacements4::<$s>($r, $ri, Nbrs::decode_full::<$w>(blk, $mask)) },
             None => {
                 let (js, n) = $nb.block($b);
                 displacements($r, $ri, &js[..n])
@@ -51,7 +51,7 @@ fn virial_of(w: [__m256d; 6]) -> Voigt {
 /// [`kernels::lj_atom`] with explicit 4-wide AVX2 arithmetic: the same operations, in
 /// the same order, per lane (the compiler's vectoriser leaves the portable version scalar).
 #[target_feature(enable = "avx2")]
-fn lj_atom<const E: bool, const W: usize>(r: &[Pos4], nl: &NeighborList, i: usize, c: &LjConsts) -> AtomResult {
+fn lj_atom<const E: bool, const W: usize, const S: bool>(r: Positions<'_>, nl: &NeighborList, i: usize, c: &LjConsts) -> AtomResult {
     let ri = ri_of(r, i);
     let one = _mm256_set1_pd(1.0);
     let (rc2, s6, shift) = (_mm256_set1_pd(c.rc2), _mm256_set1_pd(c.s6), _mm256_set1_pd(c.shift));
@@ -61,7 +61,7 @@ fn lj_atom<const E: bool, const W: usize>(r: &[Pos4], nl: &NeighborList, i: usiz
     let nb = nl.of(i);
     let (mut chunks, mask) = (nb.full_chunks::<W>(), std::hint::black_box(nb.mask()));
     for b in 0..nb.n_blocks() {
-        let (dx, dy, dz, _) = block_displacements!(W, r, ri, nb, b, chunks, mask);
+        let (dx, dy, dz, _) = block_displacements!(W, S, r, ri, nb, b, chunks, mask);
         let r2 = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), _mm256_mul_pd(dz, dz));
         let inside = _mm256_cmp_pd::<_CMP_LE_OQ>(r2, rc2);
         let ir2 = _mm256_div_pd(one, _mm256_blendv_pd(one, r2, inside));
@@ -85,20 +85,24 @@ fn lj_atom<const E: bool, const W: usize>(r: &[Pos4], nl: &NeighborList, i: usiz
 
 #[target_feature(enable = "avx2")]
 #[allow(clippy::too_many_arguments)]
-pub fn lj(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut [FixedSum; 6], r: &[Pos4], nl: &NeighborList, c: &LjConsts, energy: bool) {
+pub fn lj(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut [FixedSum; 6], r: Positions<'_>, nl: &NeighborList, c: &LjConsts, energy: bool) {
     assert!(nl.n_particles() <= r.len(), "neighbour lists built for other particles");
-    match (nl.width(), energy) {
-        (3, true) => lj_run::<true, 3>(first, f, u, w, r, nl, c),
-        (3, false) => lj_run::<false, 3>(first, f, u, w, r, nl, c),
-        (_, true) => lj_run::<true, 4>(first, f, u, w, r, nl, c),
-        (_, false) => lj_run::<false, 4>(first, f, u, w, r, nl, c),
+    match (nl.width(), energy, r.is_split()) {
+        (3, true, false) => lj_run::<true, 3, false>(first, f, u, w, r, nl, c),
+        (3, false, false) => lj_run::<false, 3, false>(first, f, u, w, r, nl, c),
+        (_, true, false) => lj_run::<true, 4, false>(first, f, u, w, r, nl, c),
+        (_, false, false) => lj_run::<false, 4, false>(first, f, u, w, r, nl, c),
+        (3, true, true) => lj_run::<true, 3, true>(first, f, u, w, r, nl, c),
+        (3, false, true) => lj_run::<false, 3, true>(first, f, u, w, r, nl, c),
+        (_, true, true) => lj_run::<true, 4, true>(first, f, u, w, r, nl, c),
+        (_, false, true) => lj_run::<false, 4, true>(first, f, u, w, r, nl, c),
     }
 }
 
 #[target_feature(enable = "avx2")]
-fn lj_run<const E: bool, const W: usize>(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut [FixedSum; 6], r: &[Pos4], nl: &NeighborList, c: &LjConsts) {
+fn lj_run<const E: bool, const W: usize, const S: bool>(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut [FixedSum; 6], r: Positions<'_>, nl: &NeighborList, c: &LjConsts) {
     for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
-        let (fk, uk, wk) = lj_atom::<E, W>(r, nl, first + k, c);
+        let (fk, uk, wk) = lj_atom::<E, W, S>(r, nl, first + k, c);
         *f = fk;
         if E {
             *u = uk;
@@ -114,9 +118,31 @@ type Ri = [__m256d; 3];
 /// [`Ri`] of particle `i`.
 #[target_feature(enable = "avx2")]
 #[inline]
-fn ri_of(r: &[Pos4], i: usize) -> Ri {
-    let p = r[i].0;
+fn ri_of(r: Positions<'_>, i: usize) -> Ri {
+    let p = r.get(i);
     [_mm256_set1_pd(p[0]), _mm256_set1_pd(p[1]), _mm256_set1_pd(p[2])]
+}
+
+/// `(x, y, z, w)` of particle `j` in one vector: one aligned load from the padded copy, or
+/// (`S`, split positions) a masked load of the three coordinates and `w` blended in.
+///
+/// # Safety
+/// `j < r.len()`.
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn load_particle<const S: bool>(r: Positions<'_>, j: usize) -> __m256d {
+    if S {
+        // SAFETY: `j < r.len()` (the caller's contract): `xyz[j]` is 3 readable f64, and the
+        // masked load touches no fourth one.
+        let v = unsafe { _mm256_maskload_pd(r.xyz().get_unchecked(j).as_ptr(), _mm256_setr_epi64x(-1, -1, -1, 0)) };
+        match r.w().get(j) {
+            Some(w) => _mm256_blend_pd::<0b1000>(v, _mm256_set1_pd(*w)),
+            None => v,
+        }
+    } else {
+        // SAFETY: `j < r.len()`; a `Pos4` is 4 f64 aligned to 32 bytes: one aligned load.
+        unsafe { _mm256_load_pd(r.padded_slice().get_unchecked(j).0.as_ptr()) }
+    }
 }
 
 /// [`displacements`] of a full block, without bounds checks.
@@ -125,37 +151,23 @@ fn ri_of(r: &[Pos4], i: usize) -> Ri {
 /// Every index of `js` is below `r.len()`.
 #[target_feature(enable = "avx2")]
 #[inline]
-unsafe fn displacements4(r: &[Pos4], ri: Ri, js: [u32; 4]) -> (__m256d, __m256d, __m256d, __m256d) {
-    let [a, b, c, d] = js.map(|j| {
-        // SAFETY: `j < r.len()` (the caller's contract); a `Pos4` is 4 f64 aligned to 32
-        // bytes: one aligned 256-bit load.
-        unsafe { _mm256_load_pd(r.get_unchecked(j as usize).0.as_ptr()) }
-    });
+unsafe fn displacements4<const S: bool>(r: Positions<'_>, ri: Ri, js: [u32; 4]) -> (__m256d, __m256d, __m256d, __m256d) {
+    // SAFETY: `j < r.len()` (the caller's contract).
+    let [a, b, c, d] = js.map(|j| unsafe { load_particle::<S>(r, j as usize) });
     let [x, y, z, w] = transpose(a, b, c, d);
     (_mm256_sub_pd(ri[0], x), _mm256_sub_pd(ri[1], y), _mm256_sub_pd(ri[2], z), w)
 }
 
 /// Displacements `r_i − r_j` of a block of up to 4 neighbours (missing lanes far away),
-/// and the neighbours' `w`: four aligned loads and a 4×4 transpose.
+/// and the neighbours' `w`: four loads and a 4×4 transpose.
 #[target_feature(enable = "avx2")]
-fn displacements(r: &[Pos4], ri: Ri, js: &[u32]) -> (__m256d, __m256d, __m256d, __m256d) {
-    let (a, b, c, d) = if let [a, b, c, d] = *js {
-        let ld = |j: u32| {
-            let p = &r[j as usize].0;
-            // SAFETY: `p` is an array of 4 f64 aligned to 32 bytes: one aligned 256-bit load.
-            unsafe { _mm256_load_pd(p.as_ptr()) }
-        };
-        (ld(a), ld(b), ld(c), ld(d))
-    } else {
-        let far = Pos4([1.0e10, 1.0e10, 1.0e10, 0.0]);
-        let pick = |k: usize| {
-            let p = js.get(k).map_or(far, |&j| r[j as usize]);
-            // SAFETY: `p` is an array of 4 f64 aligned to 32 bytes: one aligned 256-bit load.
-            unsafe { _mm256_load_pd(p.0.as_ptr()) }
-        };
-        (pick(0), pick(1), pick(2), pick(3))
+fn displacements(r: Positions<'_>, ri: Ri, js: &[u32]) -> (__m256d, __m256d, __m256d, __m256d) {
+    let pick = |k: usize| {
+        let p = js.get(k).map_or([1.0e10, 1.0e10, 1.0e10, 0.0], |&j| r.get(j as usize));
+        // SAFETY: `p` holds exactly 4 f64.
+        unsafe { _mm256_loadu_pd(p.as_ptr()) }
     };
-    let [x, y, z, w] = transpose(a, b, c, d);
+    let [x, y, z, w] = transpose(pick(0), pick(1), pick(2), pick(3));
     (_mm256_sub_pd(ri[0], x), _mm256_sub_pd(ri[1], y), _mm256_sub_pd(ri[2], z), w)
 }
 
@@ -253,14 +265,14 @@ fn eval4_joint(grid: &CoefTable, joint: &[[Interval; 2]], r: __m256d) -> Option<
 }
 
 #[target_feature(enable = "avx2")]
-fn eam_density_atom<const W: usize>(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs) -> Option<Real> {
+fn eam_density_atom<const W: usize, const S: bool>(r: Positions<'_>, nl: &NeighborList, i: usize, t: &EamCoefs) -> Option<Real> {
     let ri = ri_of(r, i);
     let (one, rc2) = (_mm256_set1_pd(1.0), _mm256_set1_pd(t.cutoff * t.cutoff));
     let mut dens = _mm256_setzero_pd();
     let nb = nl.of(i);
     let (mut chunks, mask, first_far) = (nb.full_chunks::<W>(), std::hint::black_box(nb.mask()), nb.near_blocks());
     for b in 0..nb.n_blocks() {
-        let (dx, dy, dz, _) = block_displacements!(W, r, ri, nb, b, chunks, mask);
+        let (dx, dy, dz, _) = block_displacements!(W, S, r, ri, nb, b, chunks, mask);
         let r2 = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), _mm256_mul_pd(dz, dz));
         let inside = _mm256_cmp_pd::<_CMP_LE_OQ>(r2, rc2);
         if b >= first_far && _mm256_movemask_pd(inside) == 0 {
@@ -279,15 +291,15 @@ fn eam_density_atom<const W: usize>(r: &[Pos4], nl: &NeighborList, i: usize, t: 
 /// `J`: φ and ρ share a grid, and `joint` is [`EamCoefs::joint`] (else empty). A
 /// constant, so the loop does not test it per block.
 #[target_feature(enable = "avx2")]
-fn eam_force_atom<const E: bool, const W: usize, const J: bool>(r: &[Pos4], nl: &NeighborList, i: usize, t: &EamCoefs, joint: &[[Interval; 2]]) -> Option<AtomResult> {
+fn eam_force_atom<const E: bool, const W: usize, const J: bool, const S: bool>(r: Positions<'_>, nl: &NeighborList, i: usize, t: &EamCoefs, joint: &[[Interval; 2]]) -> Option<AtomResult> {
     let ri = ri_of(r, i);
-    let (one, rc2, dfi) = (_mm256_set1_pd(1.0), _mm256_set1_pd(t.cutoff * t.cutoff), _mm256_set1_pd(r[i].0[3]));
+    let (one, rc2, dfi) = (_mm256_set1_pd(1.0), _mm256_set1_pd(t.cutoff * t.cutoff), _mm256_set1_pd(r.get(i)[3]));
     let z = _mm256_setzero_pd();
     let (mut fx, mut fy, mut fz, mut e, mut w) = (z, z, z, z, [z; 6]);
     let nb = nl.of(i);
     let (mut chunks, mask, first_far) = (nb.full_chunks::<W>(), std::hint::black_box(nb.mask()), nb.near_blocks());
     for b in 0..nb.n_blocks() {
-        let (dx, dy, dz, dj) = block_displacements!(W, r, ri, nb, b, chunks, mask);
+        let (dx, dy, dz, dj) = block_displacements!(W, S, r, ri, nb, b, chunks, mask);
         let r2 = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), _mm256_mul_pd(dz, dz));
         let inside = _mm256_cmp_pd::<_CMP_LE_OQ>(r2, rc2);
         if b >= first_far && _mm256_movemask_pd(inside) == 0 {
@@ -321,42 +333,47 @@ fn eam_force_atom<const E: bool, const W: usize, const J: bool>(r: &[Pos4], nl: 
 }
 
 #[target_feature(enable = "avx2")]
-pub fn eam_density(first: usize, rho: &mut [Real], r: &[Pos4], nl: &NeighborList, t: &EamCoefs) {
+pub fn eam_density(first: usize, rho: &mut [Real], r: Positions<'_>, nl: &NeighborList, t: &EamCoefs) {
     assert!(nl.n_particles() <= r.len(), "neighbour lists built for other particles");
-    if nl.width() == 3 {
-        eam_density_run::<3>(first, rho, r, nl, t)
-    } else {
-        eam_density_run::<4>(first, rho, r, nl, t)
+    match (nl.width(), r.is_split()) {
+        (3, false) => eam_density_run::<3, false>(first, rho, r, nl, t),
+        (_, false) => eam_density_run::<4, false>(first, rho, r, nl, t),
+        (3, true) => eam_density_run::<3, true>(first, rho, r, nl, t),
+        (_, true) => eam_density_run::<4, true>(first, rho, r, nl, t),
     }
 }
 
 #[target_feature(enable = "avx2")]
-fn eam_density_run<const W: usize>(first: usize, rho: &mut [Real], r: &[Pos4], nl: &NeighborList, t: &EamCoefs) {
+fn eam_density_run<const W: usize, const S: bool>(first: usize, rho: &mut [Real], r: Positions<'_>, nl: &NeighborList, t: &EamCoefs) {
     for (k, rho) in rho.iter_mut().enumerate() {
         let i = first + k;
-        *rho = eam_density_atom::<W>(r, nl, i, t).unwrap_or_else(|| kernels::eam_density_atom(r, nl, i, t));
+        *rho = eam_density_atom::<W, S>(r, nl, i, t).unwrap_or_else(|| kernels::eam_density_atom(r, nl, i, t));
     }
 }
 
 #[target_feature(enable = "avx2")]
 #[allow(clippy::too_many_arguments)]
-pub fn eam_force(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut [FixedSum; 6], r: &[Pos4], nl: &NeighborList, t: &EamCoefs, energy: bool) {
+pub fn eam_force(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut [FixedSum; 6], r: Positions<'_>, nl: &NeighborList, t: &EamCoefs, energy: bool) {
     assert!(nl.n_particles() <= r.len(), "neighbour lists built for other particles");
-    match (nl.width(), energy) {
-        (3, true) => eam_force_run::<true, 3>(first, f, u, w, r, nl, t),
-        (3, false) => eam_force_run::<false, 3>(first, f, u, w, r, nl, t),
-        (_, true) => eam_force_run::<true, 4>(first, f, u, w, r, nl, t),
-        (_, false) => eam_force_run::<false, 4>(first, f, u, w, r, nl, t),
+    match (nl.width(), energy, r.is_split()) {
+        (3, true, false) => eam_force_run::<true, 3, false>(first, f, u, w, r, nl, t),
+        (3, false, false) => eam_force_run::<false, 3, false>(first, f, u, w, r, nl, t),
+        (_, true, false) => eam_force_run::<true, 4, false>(first, f, u, w, r, nl, t),
+        (_, false, false) => eam_force_run::<false, 4, false>(first, f, u, w, r, nl, t),
+        (3, true, true) => eam_force_run::<true, 3, true>(first, f, u, w, r, nl, t),
+        (3, false, true) => eam_force_run::<false, 3, true>(first, f, u, w, r, nl, t),
+        (_, true, true) => eam_force_run::<true, 4, true>(first, f, u, w, r, nl, t),
+        (_, false, true) => eam_force_run::<false, 4, true>(first, f, u, w, r, nl, t),
     }
 }
 
 #[target_feature(enable = "avx2")]
-fn eam_force_run<const E: bool, const W: usize>(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut [FixedSum; 6], r: &[Pos4], nl: &NeighborList, t: &EamCoefs) {
+fn eam_force_run<const E: bool, const W: usize, const S: bool>(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut [FixedSum; 6], r: Positions<'_>, nl: &NeighborList, t: &EamCoefs) {
     for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
         let i = first + k;
         let fast = match t.joint() {
-            Some(joint) => eam_force_atom::<E, W, true>(r, nl, i, t, joint),
-            None => eam_force_atom::<E, W, false>(r, nl, i, t, &[]),
+            Some(joint) => eam_force_atom::<E, W, true, S>(r, nl, i, t, joint),
+            None => eam_force_atom::<E, W, false, S>(r, nl, i, t, &[]),
         };
         let (fk, uk, wk) = fast.unwrap_or_else(|| kernels::eam_force_atom::<E>(r, nl, i, t));
         *f = fk;

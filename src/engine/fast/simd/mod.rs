@@ -10,7 +10,10 @@
 
 use super::cpu::has_avx2;
 use super::kernels::{self, LjConsts};
+use super::pos4::Positions;
+#[cfg(test)]
 use super::pos4::Pos4;
+use super::lists::ListsRef;
 use super::neighbors::{NeighborList, Nbrs};
 use super::coefs::{CoefTable, EamCoefs, Interval};
 use crate::fixed::FixedSum;
@@ -21,41 +24,46 @@ use rayon::prelude::*;
 const GRAIN: usize = 256;
 
 
-/// Runs `body` over every owned atom in parallel, each task on a block of atoms, through the
-/// AVX2 or the baseline build of `block`.
+/// Runs `block` over every owned atom in parallel, each task on a block of [`GRAIN`] atoms
+/// with the lists of those atoms from `$lists` (a [`ListsRef`]: stored, or streamed and
+/// built for the task), through the AVX2 or the baseline build of `block`.
 macro_rules! dispatch {
-    ($block:ident, $f:expr; $($arg:expr),*) => {{
-        let avx2 = has_avx2();
+    ($block:ident, $lists:expr, $f:expr; $r:expr, $($arg:expr),*) => {{
+        let (avx2, lists) = (has_avx2(), $lists);
         $f.par_chunks_mut(GRAIN).enumerate().for_each(|(c, f)| {
             let first = c * GRAIN;
-            #[cfg(target_arch = "x86_64")]
-            if avx2 {
-                // SAFETY: `avx2` comes from `is_x86_feature_detected!("avx2")`, so the CPU
-                // executes the AVX2 instructions of this build of the block.
-                unsafe { avx2::$block(first, f, $($arg),*) };
-                return;
-            }
-            let _ = avx2;
-            base::$block(first, f, $($arg),*);
+            lists.with(first, f.len(), |nl| {
+                #[cfg(target_arch = "x86_64")]
+                if avx2 {
+                    // SAFETY: `avx2` comes from `is_x86_feature_detected!("avx2")`, so the
+                    // CPU executes the AVX2 instructions of this build of the block.
+                    unsafe { avx2::$block(first, f, $r, nl, $($arg),*) };
+                    return;
+                }
+                let _ = avx2;
+                base::$block(first, f, $r, nl, $($arg),*);
+            })
         });
     }};
-    ($block:ident, $f:expr, $u:expr, $($arg:expr),*) => {{
-        let avx2 = has_avx2();
+    ($block:ident, $lists:expr, $f:expr, $u:expr; $r:expr, $($arg:expr),*) => {{
+        let (avx2, lists) = (has_avx2(), $lists);
         $f.par_chunks_mut(GRAIN)
             .zip($u.par_chunks_mut(GRAIN))
             .enumerate()
             .map(|(c, (f, u))| {
                 let first = c * GRAIN;
                 let mut w = [FixedSum::default(); 6];
-                #[cfg(target_arch = "x86_64")]
-                if avx2 {
-                    // SAFETY: `avx2` comes from `is_x86_feature_detected!("avx2")`, so the CPU
-                    // executes the AVX2 instructions of this build of the block.
-                    unsafe { avx2::$block(first, f, u, &mut w, $($arg),*) };
-                    return w;
-                }
-                let _ = avx2;
-                base::$block(first, f, u, &mut w, $($arg),*);
+                lists.with(first, f.len(), |nl| {
+                    #[cfg(target_arch = "x86_64")]
+                    if avx2 {
+                        // SAFETY: `avx2` comes from `is_x86_feature_detected!("avx2")`, so
+                        // the CPU executes the AVX2 instructions of this build of the block.
+                        unsafe { avx2::$block(first, f, u, &mut w, $r, nl, $($arg),*) };
+                        return;
+                    }
+                    let _ = avx2;
+                    base::$block(first, f, u, &mut w, $r, nl, $($arg),*);
+                });
                 w
             })
             .reduce(|| [FixedSum::default(); 6], |mut a, b| {
@@ -69,7 +77,7 @@ macro_rules! dispatch {
 macro_rules! blocks {
     ($($attr:meta)?) => {
         $(#[$attr])?
-        pub fn lj(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut [FixedSum; 6], r: &[Pos4], nl: &NeighborList, c: &LjConsts, energy: bool) {
+        pub fn lj(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut [FixedSum; 6], r: Positions<'_>, nl: &NeighborList, c: &LjConsts, energy: bool) {
             for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
                 if energy {
                     let (fk, uk, wk) = kernels::lj_atom::<true>(r, nl, first + k, c);
@@ -81,13 +89,13 @@ macro_rules! blocks {
             }
         }
         $(#[$attr])?
-        pub fn eam_density(first: usize, rho: &mut [Real], r: &[Pos4], nl: &NeighborList, t: &EamCoefs) {
+        pub fn eam_density(first: usize, rho: &mut [Real], r: Positions<'_>, nl: &NeighborList, t: &EamCoefs) {
             for (k, rho) in rho.iter_mut().enumerate() {
                 *rho = kernels::eam_density_atom(r, nl, first + k, t);
             }
         }
         $(#[$attr])?
-        pub fn eam_force(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut [FixedSum; 6], r: &[Pos4], nl: &NeighborList, t: &EamCoefs, energy: bool) {
+        pub fn eam_force(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut [FixedSum; 6], r: Positions<'_>, nl: &NeighborList, t: &EamCoefs, energy: bool) {
             for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
                 if energy {
                     let (fk, uk, wk) = kernels::eam_force_atom::<true>(r, nl, first + k, t);
@@ -126,20 +134,20 @@ mod avx2;
 /// particles) and their virial tensor `Σ_i ½ Σ_j d_a f_b` (eV, Voigt order, each component
 /// summed exactly: the same for any split of the work). Without `energy`, `u` is left as it
 /// was and the virial is 0.
-pub fn lj(r: &[Pos4], nl: &NeighborList, c: &LjConsts, f: &mut [Real3], u: &mut [Real], energy: bool) -> Voigt {
-    values(dispatch!(lj, f, u, r, nl, c, energy))
+pub fn lj(r: Positions<'_>, nl: ListsRef<'_>, c: &LjConsts, f: &mut [Real3], u: &mut [Real], energy: bool) -> Voigt {
+    values(dispatch!(lj, nl, f, u; r, c, energy))
 }
 
 /// EAM pass 1 of all owned atoms: host electron densities into `rho`.
-pub fn eam_density(r: &[Pos4], nl: &NeighborList, t: &EamCoefs, rho: &mut [Real]) {
-    dispatch!(eam_density, rho; r, nl, t);
+pub fn eam_density(r: Positions<'_>, nl: ListsRef<'_>, t: &EamCoefs, rho: &mut [Real]) {
+    dispatch!(eam_density, nl, rho; r, t);
 }
 
 /// EAM pass 3 of all owned atoms: forces into `f` and, with `energy`, half the pair energies
 /// added to `u` and the virial returned, as for [`lj`] (the `w` of every particle must hold
 /// its F'(ρ̄)).
-pub fn eam_force(r: &[Pos4], nl: &NeighborList, t: &EamCoefs, f: &mut [Real3], u: &mut [Real], energy: bool) -> Voigt {
-    values(dispatch!(eam_force, f, u, r, nl, t, energy))
+pub fn eam_force(r: Positions<'_>, nl: ListsRef<'_>, t: &EamCoefs, f: &mut [Real3], u: &mut [Real], energy: bool) -> Voigt {
+    values(dispatch!(eam_force, nl, f, u; r, t, energy))
 }
 
 #[cfg(test)]
@@ -182,15 +190,15 @@ mod tests {
         let (mut fa, mut ua) = (vec![[0.0; 3]; n as usize], vec![0.0; n as usize]);
         let (mut fb, mut ub) = (fa.clone(), ua.clone());
         let (mut wa, mut wb, mut wc) = ([FixedSum::default(); 6], [FixedSum::default(); 6], [FixedSum::default(); 6]);
-        base::lj(0, &mut fa, &mut ua, &mut wa, &r, &nl, &c, true);
+        base::lj(0, &mut fa, &mut ua, &mut wa, Positions::padded(&r), &nl, &c, true);
         // SAFETY: AVX2 was detected above.
-        unsafe { avx2::lj(0, &mut fb, &mut ub, &mut wb, &r, &nl, &c, true) };
+        unsafe { avx2::lj(0, &mut fb, &mut ub, &mut wb, Positions::padded(&r), &nl, &c, true) };
         assert!(values(wa).iter().all(|&w| w != 0.0));
         assert_eq!(values(wa).map(f64::to_bits), values(wb).map(f64::to_bits));
         // without energies: the same forces, energies and virial untouched
         let (mut fc, mut uc) = (vec![[0.0; 3]; n as usize], vec![7.0; n as usize]);
         // SAFETY: AVX2 was detected above.
-        unsafe { avx2::lj(0, &mut fc, &mut uc, &mut wc, &r, &nl, &c, false) };
+        unsafe { avx2::lj(0, &mut fc, &mut uc, &mut wc, Positions::padded(&r), &nl, &c, false) };
         assert!(uc.iter().all(|&u| u == 7.0));
         assert_eq!(values(wc), [0.0; 6]);
         assert_eq!(fc, fb);
@@ -198,6 +206,15 @@ mod tests {
             assert_eq!(fa[k].map(f64::to_bits), fb[k].map(f64::to_bits));
             assert_eq!(ua[k].to_bits(), ub[k].to_bits());
         }
+        // the particles' own positions (streamed lists) instead of the padded copy
+        let bits = |f: &[Real3], u: &[Real], w: [FixedSum; 6]| (f.as_flattened().iter().map(|x| x.to_bits()).collect::<Vec<_>>(), u.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), values(w).map(f64::to_bits));
+        let (mut fd, mut ud, mut wd) = (vec![[0.0; 3]; n as usize], vec![0.0; n as usize], [FixedSum::default(); 6]);
+        // SAFETY: AVX2 was detected above.
+        unsafe { avx2::lj(0, &mut fd, &mut ud, &mut wd, Positions::split(&parts.r, &[]), &nl, &c, true) };
+        assert_eq!(bits(&fd, &ud, wd), bits(&fb, &ub, wb));
+        let (mut fd, mut ud, mut wd) = (vec![[0.0; 3]; n as usize], vec![0.0; n as usize], [FixedSum::default(); 6]);
+        base::lj(0, &mut fd, &mut ud, &mut wd, Positions::split(&parts.r, &[]), &nl, &c, true);
+        assert_eq!(bits(&fd, &ud, wd), bits(&fb, &ub, wb));
         // EAM, with a synthetic smooth table (the real ones are third-party files)
         let tab = |scale: f64| {
             let v: Vec<f64> = (0..400).map(|k| scale * (-(k as f64) * 0.01).exp() * (1.0 + 0.3 * (k as f64 * 0.05).sin())).collect();
@@ -217,22 +234,35 @@ mod tests {
         };
         let t = crate::engine::fast::coefs::EamCoefs::new(&t);
         let (mut ra, mut rb) = (vec![0.0; n as usize], vec![0.0; n as usize]);
-        base::eam_density(0, &mut ra, &r, &nl, &t);
+        base::eam_density(0, &mut ra, Positions::padded(&r), &nl, &t);
         // SAFETY: AVX2 was detected above.
-        unsafe { avx2::eam_density(0, &mut rb, &r, &nl, &t) };
+        unsafe { avx2::eam_density(0, &mut rb, Positions::padded(&r), &nl, &t) };
         for (k, p) in r.iter_mut().enumerate() {
             p.0[3] = 0.01 * k as f64 - 0.2; // F'(ρ̄)
         }
         let (mut fa, mut fb) = (vec![[0.5; 3]; n as usize], vec![[0.5; 3]; n as usize]);
         let (mut ua, mut ub) = (vec![0.25; n as usize], vec![0.25; n as usize]);
         let (mut wa, mut wb, mut wc) = ([FixedSum::default(); 6], [FixedSum::default(); 6], [FixedSum::default(); 6]);
-        base::eam_force(0, &mut fa, &mut ua, &mut wa, &r, &nl, &t, true);
+        base::eam_force(0, &mut fa, &mut ua, &mut wa, Positions::padded(&r), &nl, &t, true);
         // SAFETY: AVX2 was detected above.
-        unsafe { avx2::eam_force(0, &mut fb, &mut ub, &mut wb, &r, &nl, &t, true) };
+        unsafe { avx2::eam_force(0, &mut fb, &mut ub, &mut wb, Positions::padded(&r), &nl, &t, true) };
         assert!(values(wa).iter().all(|&w| w != 0.0));
         assert_eq!(values(wa).map(f64::to_bits), values(wb).map(f64::to_bits));
+        // split positions, F'(ρ̄) beside them
+        let dfe: Vec<Real> = r.iter().map(|p| p.0[3]).collect();
+        let mut rs = vec![0.0; n as usize];
+        // SAFETY: AVX2 was detected above.
+        unsafe { avx2::eam_density(0, &mut rs, Positions::split(&parts.r, &[]), &nl, &t) };
+        assert_eq!(rs.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), rb.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
+        let (mut fd, mut ud, mut wd) = (vec![[0.5; 3]; n as usize], vec![0.25; n as usize], [FixedSum::default(); 6]);
+        // SAFETY: AVX2 was detected above.
+        unsafe { avx2::eam_force(0, &mut fd, &mut ud, &mut wd, Positions::split(&parts.r, &dfe), &nl, &t, true) };
+        assert_eq!(bits(&fd, &ud, wd), bits(&fb, &ub, wb));
+        let (mut fd, mut ud, mut wd) = (vec![[0.5; 3]; n as usize], vec![0.25; n as usize], [FixedSum::default(); 6]);
+        base::eam_force(0, &mut fd, &mut ud, &mut wd, Positions::split(&parts.r, &dfe), &nl, &t, true);
+        assert_eq!(bits(&fd, &ud, wd), bits(&fb, &ub, wb));
         let (mut fc, mut uc) = (vec![[0.0; 3]; n as usize], vec![7.0; n as usize]);
-        base::eam_force(0, &mut fc, &mut uc, &mut wc, &r, &nl, &t, false);
+        base::eam_force(0, &mut fc, &mut uc, &mut wc, Positions::padded(&r), &nl, &t, false);
         assert!(uc.iter().all(|&u| u == 7.0));
         assert_eq!(values(wc), [0.0; 6]);
         assert_eq!(fc, fa);
