@@ -38,6 +38,29 @@ pub struct Particles {
 }
 
 impl Particles {
+    /// Owned particles of `atoms` (positions displaced by their `dr`), the atoms' memory
+    /// given back a block at a time, from the end, as their fields move: the peak is the
+    /// atoms (88 bytes each), not the atoms and the particles (64 more).
+    pub fn from_atoms(mut atoms: Vec<crate::lattice::LatticeAtom>) -> Particles {
+        const BLOCK: usize = 1 << 16;
+        let n = atoms.len();
+        // zeroed allocations: their pages are touched only as they are filled
+        let mut parts = Particles { gid: vec![0; n], r: vec![[0.0; 3]; n], p: vec![[0.0; 3]; n], image: vec![[0; 3]; n], n_own: n };
+        while !atoms.is_empty() {
+            let first = atoms.len().saturating_sub(BLOCK);
+            for (i, a) in atoms[first..].iter().enumerate().map(|(k, a)| (first + k, a)) {
+                parts.gid[i] = a.gid;
+                parts.r[i] = std::array::from_fn(|k| a.r[k] + a.dr[k]);
+                parts.p[i] = a.p;
+                parts.image[i] = a.image;
+            }
+            atoms.truncate(first);
+            // a large block shrinks in place (mremap), a small one is cheap to move
+            atoms.shrink_to_fit();
+        }
+        parts
+    }
+
     /// Orders the owned atoms (no ghosts) by bin of width `range` over `domain`, then by
     /// gid, for memory locality of the force loops (results do not depend on this order).
     /// The permutation is applied in place, cycle by cycle, so the arrays keep their

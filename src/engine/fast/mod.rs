@@ -33,6 +33,7 @@ pub mod cpu;
 pub mod force;
 pub mod ghosts;
 pub mod kernels;
+pub mod listbuild;
 pub mod lists;
 pub mod neighbors;
 pub mod pos4;
@@ -92,15 +93,12 @@ impl FastEngine {
     /// Starts from this rank's initial atoms: momenta thermalised to `temp` (if given) with
     /// exact sums, displacements added, then ghosts and lists built, forces and energies
     /// computed.
-    /// `atoms` are dropped before the lists are built (at 100 M atoms they are 8.8 GB).
+    /// `atoms` are given back to the allocator as their fields move into the engine's
+    /// arrays, before anything else is allocated (at 100 M atoms they are 8.8 GB).
     pub fn start(domain: Domain, pot: &Potential, lists: ListSetup, atoms: Vec<LatticeAtom>, temp: Option<Real>, comm: &mut dyn Comm, timers: &mut Timers) -> Result<FastEngine, RunError> {
-        let mut parts = Particles::default();
-        parts.gid = atoms.iter().map(|a| a.gid).collect();
-        parts.p = atoms.iter().map(|a| a.p).collect();
-        parts.image = atoms.iter().map(|a| a.image).collect();
-        parts.n_own = atoms.len();
+        let mut parts = ghosts::Particles::from_atoms(atoms);
         if let Some(t) = temp {
-            let mut n = [atoms.len() as i64];
+            let mut n = [parts.n_own as i64];
             timers.time(Timer::CommReduce, |_| comm.sum_i64(&mut n));
             let mut reduce = |it: &mut dyn Iterator<Item = [Real; 4]>| {
                 let mut acc = [FixedSum::default(); 4];
@@ -114,8 +112,6 @@ impl FastEngine {
             };
             crate::lattice::thermalize(&mut parts.p, pot.mass(), t, n[0], &mut reduce);
         }
-        parts.r = atoms.iter().map(|a| std::array::from_fn(|k| a.r[k] + a.dr[k])).collect();
-        drop(atoms);
         let mut e = FastEngine::new(domain, pot.clone(), pot.mass(), lists, parts, Vec::new());
         e.rebuild(comm, timers)?;
         verlet::force(&mut e, true, comm, timers)?;

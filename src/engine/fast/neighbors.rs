@@ -19,8 +19,9 @@
 //! The lists are rebuilt when two atoms that were not on each other's lists may have come
 //! within the cutoff ([`super::skin`] decides when).
 
-use super::bins::{bin_order, BinOrder, Bins, MAX_ROWS};
 use super::ghosts::Particles;
+pub use super::listbuild::{Plan, Reach};
+use super::listbuild::{expected_entries, Piece, PAD};
 use super::pos4::Pos4;
 use crate::types::{Real, Real3};
 use rayon::prelude::*;
@@ -28,9 +29,6 @@ use rayon::prelude::*;
 /// Owned atoms per piece of the lists (one rayon task of the list build).
 const CHUNK: usize = 512;
 
-/// Bytes readable past the last entry of a piece, so any block of up to four entries can be
-/// read as 16 bytes from its start.
-const PAD: usize = 16;
 
 /// Expected list entries per atom above which entries take 3 bytes instead of 4. Reading
 /// a 3-byte entry costs a mask: +9 % LJ force time, +4 % EAM, measured. Lists that long
@@ -54,19 +52,6 @@ pub struct NeighborList {
     /// The owned atom whose list is the first of `pieces[0]`: 0 for stored lists, the first
     /// atom of a rayon task for a piece of streamed ones ([`super::lists`]).
     offset: usize,
-}
-
-/// The lists of at most [`CHUNK`] consecutive owned atoms.
-#[derive(Debug, Clone, Default)]
-pub(super) struct Piece {
-    /// Offsets in entries, `atoms + 1` of them.
-    start: Vec<u32>,
-    /// Per atom, the blocks of four entries that hold its near part (the last may also hold
-    /// far entries); saturated at 255 (the kernels then treat some near blocks as
-    /// far ones, which is slower, not wrong).
-    near_blocks: Vec<u8>,
-    /// The entries' bytes, then [`PAD`].
-    bytes: Vec<u8>,
 }
 
 impl Default for NeighborList {
@@ -218,34 +203,10 @@ impl<'a> Nbrs<'a> {
     }
 }
 
-/// The distances of a list build: pairs within `range` (cutoff + skin) are listed, those
-/// within `cutoff` first.
-#[derive(Debug, Clone, Copy)]
-pub struct Reach {
-    /// The interaction cutoff, Å.
-    pub cutoff: Real,
-    /// The list range, cutoff + skin, Å.
-    pub range: Real,
-}
-
-/// Expected list entries per atom: the density of the owned atoms in `[lo, hi)` times the
-/// volume of the sphere of radius `range` (above the FCC count, whose shells are discrete).
-fn expected_entries(parts: &Particles, lo: Real3, hi: Real3, range: Real) -> Real {
-    let volume: Real = (0..3).map(|a| hi[a] - lo[a]).product();
-    parts.n_own as Real / volume * 4.0 / 3.0 * std::f64::consts::PI * range.powi(3)
-}
-
-/// Bin widths of the list build for interaction range `range`: a quarter of it along x (the
-/// contiguous direction, where the run of bins scanned is cut to the atom's sphere), half
-/// across. Global, so the bin order of particles is the same on every rank.
-fn bin_widths(range: Real) -> Real3 {
-    [0.25 * range, 0.5 * range, 0.5 * range]
-}
-
 /// Builds the lists of the owned atoms of `parts` for `reach` (cutoff, and range = cutoff +
 /// skin). Ghosts must cover `[lo − range, hi + range)`.
 ///
-/// Particles are put in a global bin grid ([`Bins`]; widths from `bin_widths`), ordered by
+/// Particles are put in a global bin grid ([`super::bins::Bins`]; widths from `bin_widths`), ordered by
 /// gid within each bin, and copied in that order, so a run of bins along x is contiguous
 /// memory that [`super::scan::scan`] tests four at a time. For each row of bins (y, z) around an atom, the
 /// run is cut to the x-extent of the atom's sphere at the row's nearest point (rows entirely
@@ -284,14 +245,14 @@ impl NeighborList {
     /// [`NeighborList::rebuild`] with entries of `width` bytes.
     pub fn rebuild_with_width(&mut self, parts: &Particles, lo: Real3, hi: Real3, reach: Reach, width: usize, scratch: &mut Vec<Pos4>) {
         let plan = Plan::new(parts, lo, hi, reach, width, scratch);
-        let sorted = super::scan::soa_view(scratch, plan.n_particles);
+        let sorted = super::scan::soa_view(scratch, plan.n_particles());
         self.pieces.resize_with(parts.n_own.div_ceil(CHUNK), Default::default);
         self.pieces.par_iter_mut().enumerate().for_each(|(piece, p)| {
             let atoms = piece * CHUNK..(piece * CHUNK + CHUNK).min(parts.n_own);
             plan.fill(p, |i| parts.r[i], sorted, atoms, true);
         });
         self.width = width;
-        self.n_particles = plan.n_particles;
+        self.n_particles = plan.n_particles();
         self.offset = 0;
     }
 
@@ -302,97 +263,7 @@ impl NeighborList {
         let mut p = Piece::default();
         let offset = atoms.start;
         plan.fill(&mut p, r_build, sorted, atoms, false);
-        NeighborList { pieces: vec![p], width: plan.width, n_particles: plan.n_particles, offset }
-    }
-}
-
-/// What every list of one build shares: the bin grid with each bin's start in the
-/// bin-ordered copies of the positions (which the caller keeps: see
-/// [`super::scan::soa_scratch`]), the distance limits and the entry width.
-#[derive(Debug, Clone)]
-pub struct Plan {
-    bins: Bins,
-    bin_start: Vec<u32>,
-    lim: super::scan::Limits,
-    range: Real,
-    width: usize,
-    /// Expected entries per atom (room reserved for a piece).
-    expect: Real,
-    /// Particles (owned and ghosts) the build was made for.
-    n_particles: usize,
-}
-
-impl Plan {
-    /// Bins the particles of `parts` and writes their bin-ordered copies into `scratch`.
-    pub fn new(parts: &Particles, lo: Real3, hi: Real3, reach: Reach, width: usize, scratch: &mut Vec<Pos4>) -> Plan {
-        let range = reach.range;
-        assert!(width == 4 || (width == 3 && parts.r.len() < 1 << 24), "3-byte entries hold indices below 2^24");
-        let bins = Bins::new(lo.map(|v| v - range), hi.map(|v| v + range), bin_widths(range));
-        let BinOrder { order, start: bin_start } = bin_order(&parts.r, &parts.gid, &bins);
-        // bin-ordered copies: the scan reads each run of bins as contiguous memory
-        let n_all = parts.r.len();
-        let (xs, ys, zs, idx) = super::scan::soa_scratch(scratch, n_all);
-        let copy = |out: &mut [Real], a: usize| out.par_iter_mut().zip(&order).for_each(|(o, &j)| *o = parts.r[j as usize][a]);
-        copy(xs, 0);
-        copy(ys, 1);
-        copy(zs, 2);
-        idx[..n_all].copy_from_slice(&order);
-        let lim = super::scan::Limits { near: reach.cutoff * reach.cutoff, range: range * range };
-        let w = bins.widths();
-        assert!(range <= 2.0 * w[1] * (1.0 + 1e-9) && range <= 2.0 * w[2] * (1.0 + 1e-9), "bins across are half the range wide");
-        let expect = expected_entries(parts, lo, hi, range);
-        Plan { bins, bin_start, lim, range, width, expect, n_particles: n_all }
-    }
-
-    /// Bytes per entry (3 or 4).
-    pub fn width(&self) -> usize {
-        self.width
-    }
-
-    /// Particles the build was made for.
-    pub fn n_particles(&self) -> usize {
-        self.n_particles
-    }
-
-    /// Heap bytes the plan holds (the bin starts).
-    pub fn heap_bytes(&self) -> usize {
-        self.bin_start.capacity() * 4
-    }
-
-    /// Writes the lists of owned atoms `atoms` into `piece` (reusing its buffers), each atom
-    /// at its build position `r_build(i)`. `keep_room`: leave 1/16 room for the next build
-    /// (stored lists); else the buffer is left as it grew.
-    fn fill(&self, piece: &mut Piece, r_build: impl Fn(usize) -> Real3, sorted: super::scan::Sorted<'_>, atoms: std::ops::Range<usize>, keep_room: bool) {
-        let Piece { start, near_blocks, bytes: list } = piece;
-        let width = self.width;
-        start.clear();
-        start.push(0u32);
-        near_blocks.clear();
-        list.clear();
-        let room = (atoms.len() as Real * self.expect) as usize * width + PAD;
-        if list.capacity() == 0 {
-            // the continuum estimate is above the FCC count: a list that outgrew its
-            // room would double, and the abandoned block stays resident; room never
-            // written costs no memory
-            list.reserve_exact(room);
-        }
-        let (mut far, mut blocks) = (Vec::new(), Vec::new());
-        let mut runs = [(0u32, 0u32); MAX_ROWS];
-        for i in atoms {
-            let ri = r_build(i);
-            let n_runs = self.bins.sphere_runs(ri, self.range, &self.bin_start, &mut runs);
-            // the near entries go straight to the list, the far ones after them
-            let out = super::scan::Out { width, near: list, far: &mut far, blocks: &mut blocks };
-            let (n_near, _) = super::scan::scan(ri, sorted, &runs[..n_runs], self.lim, i as u32, out);
-            list.extend_from_slice(&far);
-            start.push((list.len() / width) as u32);
-            near_blocks.push(n_near.div_ceil(4).min(u8::MAX as usize) as u8);
-        }
-        list.extend_from_slice(&[0; PAD]);
-        if keep_room {
-            // keep 1/16 room for the next rebuild's lists (a little longer after heating)
-            list.shrink_to((list.len() + list.len() / 16).max(room));
-        }
+        NeighborList { pieces: vec![p], width: plan.width(), n_particles: plan.n_particles(), offset }
     }
 }
 
