@@ -5,7 +5,7 @@
 # rebuilds twice in these 100 steps), with stored lists (the default) and streamed ones
 # (`--lists streamed`, 20 steps: each force evaluation builds the lists again);
 # then whether a ~10M-atom LJ run (136^3 = 10 061 824 atoms, 40 steps, stored lists) and a
-# 100M-atom one (292 x 292 x 293 = 99 933 376 atoms, 10 steps, `--lists auto`, which streams
+# 100M-atom one (292 x 292 x 293 = 99 929 408 atoms, 10 steps, `--lists auto`, which streams
 # on a 24 GB machine) complete (killed if the resident set passes LIMIT_GB, default 20).
 #
 # Usage: benches/memory.sh          (env: BIG=0 skips the 10M run, HUGE=0 the 100M one,

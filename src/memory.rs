@@ -55,12 +55,12 @@ pub struct Problem {
     pub exact: bool,
     /// Whether the potential is EAM.
     pub eam: bool,
-    /// Unit cells per axis (whole box).
-    pub n_cells: [usize; 3],
+    /// Edge lengths of the whole box, Å.
+    pub lengths: [f64; 3],
+    /// Atoms in the whole box.
+    pub atoms: f64,
     /// Ranks per axis.
     pub proc_grid: [usize; 3],
-    /// Lattice constant, Å.
-    pub lat: f64,
     /// Interaction range, Å.
     pub cutoff: f64,
     /// Verlet skin of the default path, Å.
@@ -71,14 +71,14 @@ pub struct Problem {
 
 /// Estimated peak resident bytes of one rank.
 pub fn estimate(p: &Problem) -> f64 {
-    let local: [f64; 3] = std::array::from_fn(|a| p.n_cells[a] as f64 * p.lat / p.proc_grid[a] as f64);
+    let local: [f64; 3] = std::array::from_fn(|a| p.lengths[a] / p.proc_grid[a] as f64);
     if p.exact {
         // link cells at least one cutoff wide, one layer of halo cells on each face
         let cells: f64 = local.iter().map(|l| (l / p.cutoff).floor().max(1.0) + 2.0).product();
         EXACT_BASE_BYTES + mpi_base() + cells * if p.eam { EXACT_EAM_PER_CELL } else { EXACT_LJ_PER_CELL }
     } else {
         let w = p.cutoff + p.skin;
-        let density = 4.0 / p.lat.powi(3);
+        let density = p.atoms / p.lengths.iter().product::<f64>();
         let owned = density * local.iter().product::<f64>();
         let ghosts = density * local.iter().map(|l| l + 2.0 * w).product::<f64>() - owned;
         let cost = match (p.streamed, p.eam) {
@@ -99,8 +99,9 @@ fn mpi_base() -> f64 {
     }
 }
 
-/// Bytes this process may still use: the least of `MemAvailable`, the cgroup's limit and the
-/// address-space limit (less mapped-but-not-resident memory), divided among `ranks_on_node`.
+/// Bytes this process may have in all (what it holds included): the least of `MemAvailable`
+/// plus what the node's ranks hold, the cgroup's limit and the address-space limit (less
+/// mapped-but-not-resident memory), divided among `ranks_on_node`.
 /// `None` when none of them can be read (not Linux).
 pub fn available(ranks_on_node: usize) -> Option<f64> {
     let meminfo = std::fs::read_to_string("/proc/meminfo").ok();
@@ -112,6 +113,10 @@ pub fn available(ranks_on_node: usize) -> Option<f64> {
     };
     let address_space = std::fs::read_to_string("/proc/self/limits").ok().and_then(|t| address_space_limit(&t)).map(|l| l - (vm_size - vm_rss));
     let cgroup = cgroup_limit();
+    // the estimate is a whole process's peak, and MemAvailable leaves out what the ranks on
+    // this node already hold (counted as this one's): the same answer before the first large
+    // allocation and after the start-up atoms (the engine factory decides there)
+    let mem_available = mem_available.map(|m| m + vm_rss * ranks_on_node.max(1) as f64);
     let least = [mem_available, address_space, cgroup].into_iter().flatten().reduce(f64::min)?;
     Some(least.max(0.0) / ranks_on_node.max(1) as f64)
 }
@@ -162,7 +167,12 @@ mod tests {
 
     fn problem(x: usize, exact: bool, eam: bool) -> Problem {
         let (cutoff, skin) = if eam { (4.95, 0.6) } else { (5.7875, 0.85) };
-        Problem { exact, eam, n_cells: [x; 3], proc_grid: [1; 3], lat: 3.615, cutoff, skin, streamed: false }
+        lattice([x; 3], exact, eam, cutoff, skin)
+    }
+
+    fn lattice(n: [usize; 3], exact: bool, eam: bool, cutoff: f64, skin: f64) -> Problem {
+        let atoms = 4.0 * n.iter().product::<usize>() as f64;
+        Problem { exact, eam, lengths: n.map(|v| v as f64 * 3.615), atoms, proc_grid: [1; 3], cutoff, skin, streamed: false }
     }
 
     #[test]
@@ -203,7 +213,7 @@ mod tests {
     #[test]
     fn streamed_lists_make_a_hundred_million_atoms_fit_in_20_gb() {
         // 292 x 292 x 293 cells, LJ, one rank: stored lists ~45 GB, streamed ~15 GB
-        let p = Problem { n_cells: [292, 292, 293], ..problem(1, false, false) };
+        let p = lattice([292, 292, 293], false, false, 5.7875, 0.85);
         let (stored, streamed) = (estimate(&p), estimate(&Problem { streamed: true, ..p }));
         assert!(stored > 40e9 && streamed < 20e9, "stored {stored:e} B, streamed {streamed:e} B");
     }

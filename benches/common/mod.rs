@@ -179,7 +179,7 @@ impl FastParts {
     /// refresh of F'(ρ) between them).
     pub fn force(&mut self) {
         self.ff
-            .compute(&self.parts, ListsRef::Stored(&self.nl), &self.plan, &self.nbrs, &mut self.f, &mut self.u, true, &mut self.comm, &mut self.timers)
+            .compute(&self.parts, ListsRef::stored(&self.nl), &self.plan, &self.nbrs, &mut self.f, &mut self.u, true, &mut self.comm, &mut self.timers)
             .expect("force");
     }
 

@@ -164,7 +164,7 @@ class Simulation:
     cells), ``lat`` (Å), ``temp`` (K), ``delta`` (Å), ``dt`` (fs), ``print_rate`` (steps between
     thermo rows), ``seed``, ``exact`` (CoMD's loop order, to the bit), ``threads`` (this
     simulation's own thread pool), ``skin`` (Å), ``lists`` ("auto", "stored" or "streamed":
-    how the neighbour lists are kept; streamed ones take ~40 % of the memory, same results,
+    how the neighbour lists are kept; streamed ones take about a third of the memory, same results,
     several times slower). ``structure`` starts from an ``ase.Atoms``,
     ``(positions, cell)`` arrays or a file path (extended XYZ or LAMMPS data, read as the
     binary's ``--structure``: file ids, velocities if the file has them) instead of CoMD's

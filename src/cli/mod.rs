@@ -158,7 +158,7 @@ pub struct Cli {
     #[arg(long, value_name = "Å", value_parser = skin, allow_negative_numbers = true, conflicts_with = "exact")]
     pub skin: Option<f64>,
     /// Neighbour lists of the default path: stored whole (fastest), or streamed, rebuilt
-    /// piece by piece at every force evaluation (same results, ~40 % of the memory, several
+    /// piece by piece at every force evaluation (same results, about a third of the memory, several
     /// times slower); auto streams only when stored lists would not fit in memory
     #[arg(long, value_enum, value_name = "MODE", default_value_t = ListMode::Auto, conflicts_with = "exact")]
     pub lists: ListMode,

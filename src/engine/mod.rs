@@ -195,6 +195,11 @@ pub fn start(cfg: &RunConfig, pot: &Potential, start: Start, comm: &mut dyn Comm
         }
         Start::Checkpoint(r) => r.box_max,
     };
+    let size = match &start {
+        Start::Lattice => start_size(cfg, lat, None, None),
+        Start::Atoms(s) => start_size(cfg, lat, Some(s), None),
+        Start::Checkpoint(r) => (global_max, r.atoms.len()),
+    };
     let domain = Domain::new(cfg.proc_grid, comm.rank(), global_max);
     if exact::cells::LinkCells::geometry(&domain, pot.cutoff()).is_none() {
         return Err(usage("the domain of a rank is less than two cutoffs wide"));
@@ -208,7 +213,7 @@ pub fn start(cfg: &RunConfig, pot: &Potential, start: Start, comm: &mut dyn Comm
         Start::Checkpoint(r) => Initial::Restore(r),
     };
     let skin = cfg.skin.unwrap_or(pot.default_skin());
-    let lists = fast::ListSetup { skin, streamed: kind == EngineKind::Default && streamed_lists(cfg, pot, lat, comm) };
+    let lists = fast::ListSetup { skin, streamed: kind == EngineKind::Default && streamed_lists(cfg, pot, size, comm) };
     let built: Result<Box<dyn Engine>, RunError> = match (kind, initial) {
         (EngineKind::Exact, Initial::Atoms(atoms, temp)) => {
             exact::ExactEngine::start(domain, pot, &atoms, temp, comm, timers).map(|e| Box::new(e) as Box<dyn Engine>)
@@ -228,12 +233,12 @@ pub fn start(cfg: &RunConfig, pot: &Potential, start: Start, comm: &mut dyn Comm
 /// says so, or (`auto`) when stored lists would not fit in the memory this rank may have
 /// ([`crate::memory`]) on some rank. Every rank returns the same (the results are the same
 /// bits either way).
-fn streamed_lists(cfg: &RunConfig, pot: &Potential, lat: Real, comm: &mut dyn Comm) -> bool {
+fn streamed_lists(cfg: &RunConfig, pot: &Potential, size: (Real3, usize), comm: &mut dyn Comm) -> bool {
     match cfg.lists {
         ListMode::Stored => false,
         ListMode::Streamed => true,
         ListMode::Auto => {
-            let need = crate::memory::estimate(&memory_problem(cfg, pot, lat, false));
+            let need = crate::memory::estimate(&memory_problem(cfg, pot, size, false));
             let avail = crate::memory::available(crate::memory::ranks_on_node(comm.size())).unwrap_or(f64::INFINITY);
             let mut over = [i64::from(need > avail)];
             comm.max_i64(&mut over);
@@ -244,10 +249,22 @@ fn streamed_lists(cfg: &RunConfig, pot: &Potential, lat: Real, comm: &mut dyn Co
 
 /// What [`crate::memory::estimate`] needs to know of a run on the path `cfg` asks for, with
 /// streamed neighbour lists or not (the exact path has none).
-pub fn memory_problem(cfg: &RunConfig, pot: &Potential, lat: Real, streamed: bool) -> crate::memory::Problem {
+/// `size`: the whole box's edge lengths (Å) and atom count.
+pub fn memory_problem(cfg: &RunConfig, pot: &Potential, size: (Real3, usize), streamed: bool) -> crate::memory::Problem {
     let exact = EngineKind::of(cfg).is_exact();
     let skin = cfg.skin.unwrap_or(pot.default_skin());
-    crate::memory::Problem { exact, eam: pot.is_eam(), n_cells: cfg.n_cells, proc_grid: cfg.proc_grid, lat, cutoff: pot.cutoff(), skin, streamed: streamed && !exact }
+    let (lengths, atoms) = size;
+    crate::memory::Problem { exact, eam: pot.is_eam(), lengths, atoms: atoms as f64, proc_grid: cfg.proc_grid, cutoff: pot.cutoff(), skin, streamed: streamed && !exact }
+}
+
+/// The whole box and atom count a run starts with: CoMD's lattice, a structure or a
+/// checkpoint.
+pub fn start_size(cfg: &RunConfig, lat: Real, structure: Option<&Structure>, restart: Option<(Real3, usize)>) -> (Real3, usize) {
+    match (restart, structure) {
+        (Some(r), _) => r,
+        (None, Some(s)) => (s.lengths, s.atoms.len()),
+        (None, None) => (cfg.n_cells.map(|n| n as Real * lat), 4 * cfg.n_cells.iter().product::<usize>()),
+    }
 }
 
 /// What an engine starts from: atoms with the temperature to thermalise them to (`None`:

@@ -4,9 +4,10 @@
 use crate::comm::Comm;
 use crate::config::RunConfig;
 use crate::cli::ListMode;
+use crate::engine::EngineKind;
 use crate::error::usage;
 use crate::potential::Potential;
-use crate::types::Real;
+use crate::types::{Real, Real3};
 
 /// Refuses a temperature whose rms speed would carry an atom over half the interaction
 /// range in one step (`-T 1e15` used to fail later with advice about -D and -r).
@@ -29,20 +30,28 @@ pub(super) fn check_temperature(cfg: &RunConfig, pot: &Potential) -> anyhow::Res
 /// each rank can have, before the first large allocation; every rank returns the same. With
 /// `--lists auto` the run is refused only if streamed lists would not fit either (the engine
 /// factory then streams).
-pub(super) fn check_memory(cfg: &RunConfig, pot: &Potential, lat: Real, comm: &mut dyn Comm) -> anyhow::Result<()> {
+pub(super) fn check_memory(cfg: &RunConfig, pot: &Potential, size: (Real3, usize), comm: &mut dyn Comm) -> anyhow::Result<()> {
     if !cfg.memory_check {
         return Ok(());
     }
     let streamed = cfg.lists != ListMode::Stored;
-    let p = crate::engine::memory_problem(cfg, pot, lat, streamed);
+    let p = crate::engine::memory_problem(cfg, pot, size, streamed);
     let avail = crate::memory::available(crate::memory::ranks_on_node(comm.size())).unwrap_or(f64::INFINITY);
     // the largest need and the smallest availability of all ranks, in MiB
     let mut v = [(crate::memory::estimate(&p) / 1048576.0).ceil() as i64, -((avail / 1048576.0).min(i64::MAX as f64 / 2.0).floor() as i64)];
     comm.max_i64(&mut v);
-    match crate::memory::refusal(v[0] as f64 * 1048576.0, -v[1] as f64 * 1048576.0) {
-        Some(msg) => Err(usage(msg)),
-        None => Ok(()),
-    }
+    let Some(msg) = crate::memory::refusal(v[0] as f64 * 1048576.0, -v[1] as f64 * 1048576.0) else {
+        return Ok(());
+    };
+    let hint = if EngineKind::of(cfg).is_exact() {
+        String::new()
+    } else if streamed {
+        "; that is with streamed neighbour lists, the least the default path needs".to_string()
+    } else {
+        let need = crate::memory::estimate(&crate::engine::memory_problem(cfg, pot, size, true));
+        format!("; with streamed neighbour lists (--lists auto or streamed) it would need ~{:.2} GiB", need / 1073741824.0)
+    };
+    Err(usage(format!("{msg}{hint}")))
 }
 
 /// The share of a rank's domain a barostat may take away before the run refuses to start:

@@ -98,7 +98,8 @@ pub fn run(
     cfg.sanity_check(comm.size(), pot.cutoff(), pot.lattice_type(), lat)?;
     let kind = EngineKind::of(cfg);
     check_temperature(cfg, pot)?;
-    check_memory(cfg, pot, lat, comm)?;
+    let size = crate::engine::start_size(cfg, lat, structure.as_ref(), restart.as_ref().map(|ck| (ck.box_max, ck.atoms.len())));
+    check_memory(cfg, pot, size, comm)?;
     let platform = Platform::detect(comm.describe(), comm.size() > 1 || cfg!(feature = "mpi"), rayon::current_num_threads(), kind.label().into());
     let rank0 = comm.rank() == 0;
     let mut say = |s: &str| say_on(rank0, out, s);

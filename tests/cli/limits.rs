@@ -122,13 +122,14 @@ fn run_limited(dir: &Path, bytes: u64, args: &[&str]) -> Output {
 #[test]
 fn a_run_too_big_for_its_memory_is_refused_before_allocating() {
     let dir = tempfile::tempdir().unwrap();
-    // 512 M unit cells: ~900 GiB on any machine this suite runs on
+    // 512 M unit cells (2 G atoms): ~280 GiB even with streamed lists, on any machine this
+    // suite runs on
     let t0 = Instant::now();
     let out = run(dir.path(), &["-x", "800", "-y", "800", "-z", "800", "--no-yaml"]);
     assert_fails(&out, 2, "GiB available: use fewer unit cells or more ranks");
     assert!(t0.elapsed() < Duration::from_secs(10), "refused before allocating");
-    // under an address-space limit of 1 GB: 864 000 atoms (~0.5 GiB) fit, 6.9 M atoms do
-    // not, even with streamed lists (~1.5 GiB)
+    // under an address-space limit of 1 GB: 108 000 atoms fit, 6.9 M atoms do not, even
+    // with streamed lists (~1.5 GiB)
     let pots = crate::common::pots();
     for path in [&[][..], &["--exact"][..], &["-e", "-d", &pots][..], &["-e", "-d", &pots, "--exact"][..]] {
         let mut args = vec!["-x", "120", "-y", "120", "-z", "120", "-N", "1", "--no-yaml"];

@@ -1,15 +1,16 @@
 //! Stored or streamed neighbour lists: the same lists, kept whole or rebuilt piece by piece
 //! when the force loop reaches them.
 //!
-//! Stored lists (the default) are most of the default path's memory: ~91 entries of 3 bytes
-//! per atom on CoMD's LJ crystal, ~280 of its ~440 bytes per atom. Streamed lists keep only
-//! what a build needs — the bin-ordered copies of the positions at the last rebuild (32 bytes
-//! per particle, [`super::scan::soa_scratch`]) and the start of every bin — and each rayon
-//! task of the force loop builds the lists of its own atoms right before the kernels read
-//! them, then drops them.
+//! Stored lists (the default) are most of the default path's memory: ~86–91 entries of 3
+//! bytes per atom on CoMD's LJ crystal, ~260 of its ~450 bytes per atom. Streamed lists keep
+//! only what a build needs — the bin-ordered copies of the positions at the last rebuild (28
+//! bytes per particle, [`super::scan::soa_scratch`]), each owned atom's slot in them (4
+//! bytes: its build position, so the engine keeps no `r_ref` of its own) and the start of
+//! every bin — and each rayon task of the force loop builds the lists of its own atoms right
+//! before the kernels read them, then drops them.
 //!
 //! A streamed piece is the stored list, entry for entry: the same scan of the same copies,
-//! from the same build positions (`r_ref`, which the engine keeps anyway). The kernels'
+//! from the same build positions. The kernels'
 //! sums depend only on the entries and their order, so forces, energies and the virial have
 //! the same bits either way (tested), and streaming changes no result, only the cost: a list
 //! build per force evaluation (two for EAM), several times a step's force work on CoMD's
@@ -21,9 +22,13 @@ use super::neighbors::{NeighborList, Plan, Reach};
 use super::pos4::Pos4;
 use crate::types::Real3;
 
-/// The neighbour lists of the owned atoms, in one of the two forms.
+/// The neighbour lists of the owned atoms, in one of the two forms (opaque: a streamed
+/// plan is only ever viewed with the copies it was built with).
 #[derive(Debug)]
-pub enum Lists {
+pub struct Lists(Kind);
+
+#[derive(Debug)]
+enum Kind {
     /// Kept whole.
     Stored(NeighborList),
     /// The build's inputs, kept.
@@ -42,15 +47,15 @@ impl Lists {
     /// Empty lists of the given form.
     pub fn new(streamed: bool) -> Lists {
         if streamed {
-            Lists::Streamed { plan: None, sorted: Vec::new(), inv: Vec::new() }
+            Lists(Kind::Streamed { plan: None, sorted: Vec::new(), inv: Vec::new() })
         } else {
-            Lists::Stored(NeighborList::default())
+            Lists(Kind::Stored(NeighborList::default()))
         }
     }
 
     /// Whether the lists are streamed.
     pub fn is_streamed(&self) -> bool {
-        matches!(self, Lists::Streamed { .. })
+        matches!(self.0, Kind::Streamed { .. })
     }
 
     /// Rebuilds from the current positions of `parts` (ghosts covering `[lo − range, hi +
@@ -58,8 +63,8 @@ impl Lists {
     /// copies; streamed ones keep copies of their own. Streamed entries take 4 bytes (they
     /// are not kept, and 4-byte entries decode faster).
     pub fn rebuild(&mut self, parts: &Particles, lo: Real3, hi: Real3, reach: Reach, scratch: &mut Vec<Pos4>) {
-        match self {
-            Lists::Stored(nl) => {
+        match &mut self.0 {
+            Kind::Stored(nl) => {
                 // the scratch is the force evaluation's padded position copy: sized for it
                 // now, so it is not grown (and copied, at the peak) right after the build
                 if scratch.len() < parts.r.len() {
@@ -67,7 +72,7 @@ impl Lists {
                 }
                 nl.rebuild(parts, lo, hi, reach, scratch)
             }
-            Lists::Streamed { plan, sorted, inv } => {
+            Kind::Streamed { plan, sorted, inv } => {
                 // the old plan's bin starts go first: the new one allocates its own
                 *plan = None;
                 let p = Plan::new(parts, lo, hi, reach, 4, sorted);
@@ -87,11 +92,11 @@ impl Lists {
     /// The lists for the force loop, with `r_ref` the owned atoms' positions at the last
     /// build as the engine keeps them for stored lists (streamed ones have their own).
     pub fn view<'a>(&'a self, r_ref: &'a [Real3]) -> ListsRef<'a> {
-        match self {
-            Lists::Stored(nl) => ListsRef::Stored(nl),
-            Lists::Streamed { plan, sorted, .. } => {
+        match &self.0 {
+            Kind::Stored(nl) => ListsRef(Source::Stored(nl)),
+            Kind::Streamed { plan, sorted, .. } => {
                 let plan = plan.as_ref().expect("streamed lists are built before they are used");
-                ListsRef::Streamed { plan, sorted, r_build: self.build_positions(r_ref) }
+                ListsRef(Source::Streamed { plan, sorted, r_build: self.build_positions(r_ref) })
             }
         }
     }
@@ -99,25 +104,30 @@ impl Lists {
     /// The owned atoms' positions at the last build: `r_ref` for stored lists, the
     /// bin-ordered copies of streamed ones.
     pub fn build_positions<'a>(&'a self, r_ref: &'a [Real3]) -> BuildPositions<'a> {
-        match self {
-            Lists::Stored(_) => BuildPositions::Copy(r_ref),
-            Lists::Streamed { plan: None, .. } => BuildPositions::Copy(&[]),
-            Lists::Streamed { plan: Some(p), sorted, inv } => BuildPositions::Sorted { sorted: super::scan::soa_view(sorted, p.n_particles()), inv },
+        match &self.0 {
+            Kind::Stored(_) => BuildPositions::Copy(r_ref),
+            Kind::Streamed { plan: None, .. } => BuildPositions::Copy(&[]),
+            Kind::Streamed { plan: Some(p), sorted, inv } => BuildPositions::Sorted { sorted: super::scan::soa_view(sorted, p.n_particles()), inv },
         }
     }
 
-    /// Heap bytes held between force evaluations (for the memory tests and the estimate).
+    /// Heap bytes held between force evaluations.
     pub fn heap_bytes(&self) -> usize {
-        match self {
-            Lists::Stored(nl) => nl.heap_bytes(),
-            Lists::Streamed { plan, sorted, inv } => sorted.capacity() * std::mem::size_of::<Pos4>() + inv.capacity() * 4 + plan.as_ref().map_or(0, Plan::heap_bytes),
+        match &self.0 {
+            Kind::Stored(nl) => nl.heap_bytes(),
+            Kind::Streamed { plan, sorted, inv } => sorted.capacity() * std::mem::size_of::<Pos4>() + inv.capacity() * 4 + plan.as_ref().map_or(0, Plan::heap_bytes),
         }
     }
 }
 
-/// Read access to [`Lists`] for a force loop.
+/// Read access to [`Lists`] for a force loop. Opaque: made only from lists and the
+/// inputs they were built with, so every entry a piece holds is a particle the kernels
+/// may read without a bounds check.
 #[derive(Debug, Clone, Copy)]
-pub enum ListsRef<'a> {
+pub struct ListsRef<'a>(Source<'a>);
+
+#[derive(Debug, Clone, Copy)]
+enum Source<'a> {
     /// Stored lists.
     Stored(&'a NeighborList),
     /// A build's inputs and the owned atoms' build positions.
@@ -168,14 +178,24 @@ impl BuildPositions<'_> {
     }
 }
 
-impl ListsRef<'_> {
+impl<'a> ListsRef<'a> {
+    /// Stored lists (for benches and tests that build a [`NeighborList`] themselves).
+    pub fn stored(nl: &'a NeighborList) -> Self {
+        ListsRef(Source::Stored(nl))
+    }
+
+    /// Whether the lists are streamed.
+    pub fn is_streamed(&self) -> bool {
+        matches!(self.0, Source::Streamed { .. })
+    }
+
     /// Runs `body` with lists that hold (at least) owned atoms `first..first + n`: the
     /// stored lists, or a piece built for those atoms alone.
     #[inline]
     pub fn with<R>(self, first: usize, n: usize, body: impl FnOnce(&NeighborList) -> R) -> R {
-        match self {
-            ListsRef::Stored(nl) => body(nl),
-            ListsRef::Streamed { plan, sorted, r_build } => {
+        match self.0 {
+            Source::Stored(nl) => body(nl),
+            Source::Streamed { plan, sorted, r_build } => {
                 let sorted = super::scan::soa_view(sorted, plan.n_particles());
                 body(&NeighborList::piece(plan, |i| r_build.get(i), sorted, first..first + n))
             }
@@ -232,6 +252,8 @@ mod tests {
             stored.rebuild(&parts, [0.0; 3], [l; 3], reach, &mut Vec::new());
             streamed.rebuild(&parts, [0.0; 3], [l; 3], reach, &mut Vec::new());
             assert!(streamed.is_streamed() && !stored.is_streamed());
+            // what streaming is for
+            assert!(3 * streamed.heap_bytes() < stored.heap_bytes(), "{what}: streamed {} B, stored {} B", streamed.heap_bytes(), stored.heap_bytes());
             let r_build = &parts.r[..n];
             let d2 = |i: usize, j: usize| (0..3).map(|k| (parts.r[i][k] - parts.r[j][k]).powi(2)).sum::<Real>();
             let mut checked = 0;

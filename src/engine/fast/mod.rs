@@ -127,8 +127,8 @@ impl FastEngine {
         let reach = neighbors::Reach { cutoff: self.ff.kernel().cutoff(), range };
         let scratch = self.ff.scratch();
         if self.nl.is_streamed() {
-            // stale until the next force evaluation, which allocates it again: the build's
-            // transients then do not come on top of it
+            // the padded copy: streamed lists neither use it as scratch nor let the kernels
+            // read it (they read the particles' own positions)
             *scratch = Vec::new();
         }
         self.nl.rebuild(&self.parts, self.domain.local_min, self.domain.local_max, reach, scratch);

@@ -39,10 +39,10 @@ impl<'a> Positions<'a> {
         self.padded.is_empty() && !self.xyz.is_empty()
     }
 
-    /// Number of particles.
+    /// Number of particles (of the form in use).
     #[inline(always)]
     pub fn len(&self) -> usize {
-        self.padded.len().max(self.xyz.len())
+        if self.is_split() { self.xyz.len() } else { self.padded.len() }
     }
 
     /// Whether there are none.

@@ -17,11 +17,10 @@ use crate::timers::{Timer, Timers};
 use crate::types::{Real, Real3};
 
 impl FastEngine {
-    /// Starts from this rank's initial atoms: momenta thermalised to `temp` (if given) with
-    /// exact sums, displacements added, then ghosts and lists built, forces and energies
-    /// computed.
-    /// `atoms` are given back to the allocator as their fields move into the engine's
-    /// arrays, before anything else is allocated (at 100 M atoms they are 8.8 GB).
+    /// Starts from this rank's initial atoms: displacements added, momenta thermalised to
+    /// `temp` (if given) with exact sums, then ghosts and lists built, forces and energies
+    /// computed. `atoms` are given back to the allocator as their fields move into the
+    /// engine's arrays, before anything else is allocated (at 100 M atoms they are 8.8 GB).
     pub fn start(domain: Domain, pot: &Potential, lists: ListSetup, atoms: Vec<LatticeAtom>, temp: Option<Real>, comm: &mut dyn Comm, timers: &mut Timers) -> Result<FastEngine, RunError> {
         let mut parts = ghosts::Particles::from_atoms(atoms);
         if let Some(t) = temp {

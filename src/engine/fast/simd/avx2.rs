@@ -127,10 +127,11 @@ fn ri_of(r: Positions<'_>, i: usize) -> Ri {
 /// (`S`, split positions) a masked load of the three coordinates and `w` blended in.
 ///
 /// # Safety
-/// `j < r.len()`.
+/// `j < r.len()` and `S == r.is_split()` (the entry points choose `S` so).
 #[target_feature(enable = "avx2")]
 #[inline]
 unsafe fn load_particle<const S: bool>(r: Positions<'_>, j: usize) -> __m256d {
+    debug_assert_eq!(S, r.is_split());
     if S {
         // SAFETY: `j < r.len()` (the caller's contract): `xyz[j]` is 3 readable f64, and the
         // masked load touches no fourth one.
@@ -148,7 +149,7 @@ unsafe fn load_particle<const S: bool>(r: Positions<'_>, j: usize) -> __m256d {
 /// [`displacements`] of a full block, without bounds checks.
 ///
 /// # Safety
-/// Every index of `js` is below `r.len()`.
+/// Every index of `js` is below `r.len()`, and `S == r.is_split()`.
 #[target_feature(enable = "avx2")]
 #[inline]
 unsafe fn displacements4<const S: bool>(r: Positions<'_>, ri: Ri, js: [u32; 4]) -> (__m256d, __m256d, __m256d, __m256d) {
