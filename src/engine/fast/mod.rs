@@ -125,13 +125,7 @@ impl FastEngine {
         timers.stop(Timer::AtomHalo);
         r?;
         let reach = neighbors::Reach { cutoff: self.ff.kernel().cutoff(), range };
-        let scratch = self.ff.scratch();
-        if self.nl.is_streamed() {
-            // the padded copy: streamed lists neither use it as scratch nor let the kernels
-            // read it (they read the particles' own positions)
-            *scratch = Vec::new();
-        }
-        self.nl.rebuild(&self.parts, self.domain.local_min, self.domain.local_max, reach, scratch);
+        self.nl.rebuild(&self.parts, self.domain.local_min, self.domain.local_max, reach, self.ff.scratch());
         Ok(())
     }
 
