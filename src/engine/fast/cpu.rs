@@ -11,3 +11,39 @@ pub fn has_avx2() -> bool {
         false
     }
 }
+
+/// Whether the CPU has AVX-512F (always false off x86-64).
+pub fn has_avx512() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::is_x86_feature_detected!("avx512f")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// The widest build of the force kernels this CPU runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Isa {
+    /// Plain Rust (SSE2 on x86-64).
+    Portable,
+    /// AVX2 intrinsics, four doubles per instruction.
+    Avx2,
+    /// AVX-512F intrinsics, eight doubles per instruction.
+    Avx512,
+}
+
+impl Isa {
+    /// The widest the CPU reports.
+    pub fn detect() -> Isa {
+        if has_avx512() && has_avx2() {
+            Isa::Avx512
+        } else if has_avx2() {
+            Isa::Avx2
+        } else {
+            Isa::Portable
+        }
+    }
+}

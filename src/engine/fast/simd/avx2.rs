@@ -39,7 +39,7 @@ macro_rules! add_virial {
 
 /// `half_virial` of the lane sums `w`.
 #[target_feature(enable = "avx2")]
-fn virial_of(w: [__m256d; 6]) -> Voigt {
+pub(super) fn virial_of(w: [__m256d; 6]) -> Voigt {
     let mut lanes = [[0.0; 4]; 6];
     for (l, v) in lanes.iter_mut().zip(w) {
         // SAFETY: `l` holds exactly 4 f64.
@@ -130,7 +130,7 @@ fn ri_of(r: Positions<'_>, i: usize) -> Ri {
 /// `j < r.len()` and `S == r.is_split()` (the entry points choose `S` so).
 #[target_feature(enable = "avx2")]
 #[inline]
-unsafe fn load_particle<const S: bool>(r: Positions<'_>, j: usize) -> __m256d {
+pub(super) unsafe fn load_particle<const S: bool>(r: Positions<'_>, j: usize) -> __m256d {
     debug_assert_eq!(S, r.is_split());
     if S {
         // SAFETY: `j < r.len()` (the caller's contract): `xyz[j]` is 3 readable f64, and the
@@ -173,7 +173,7 @@ fn displacements(r: Positions<'_>, ri: Ri, js: &[u32]) -> (__m256d, __m256d, __m
 }
 
 #[target_feature(enable = "avx2")]
-fn sum_lanes(v: __m256d) -> Real {
+pub(super) fn sum_lanes(v: __m256d) -> Real {
     let mut a = [0.0; 4];
     // SAFETY: `a` holds exactly 4 f64.
     unsafe { _mm256_storeu_pd(a.as_mut_ptr(), v) };
@@ -184,7 +184,7 @@ fn sum_lanes(v: __m256d) -> Real {
 /// add a store-forwarding delay to the look-up chain).
 #[target_feature(enable = "avx2")]
 #[inline]
-fn lanes_i32(v: __m128i) -> [i32; 4] {
+pub(super) fn lanes_i32(v: __m128i) -> [i32; 4] {
     [_mm_cvtsi128_si32(v), _mm_extract_epi32::<1>(v), _mm_extract_epi32::<2>(v), _mm_extract_epi32::<3>(v)]
 }
 
@@ -229,7 +229,7 @@ fn poly(c: [__m256d; 4], p: __m256d, inv: __m256d) -> (__m256d, __m256d) {
 /// One aligned 256-bit load of an interval's coefficients.
 #[target_feature(enable = "avx2")]
 #[inline]
-fn load(iv: &Interval) -> __m256d {
+pub(super) fn load(iv: &Interval) -> __m256d {
     // SAFETY: an `Interval` is 4 f64 aligned to 32 bytes: exactly one aligned 256-bit load.
     unsafe { _mm256_load_pd(iv.0.as_ptr()) }
 }

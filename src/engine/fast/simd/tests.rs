@@ -1,0 +1,177 @@
+//! Every SIMD build of the kernels against the portable one, bit for bit: forces, energies
+//! and virial, with and without energies, from the padded copy and from split positions.
+
+use super::*;
+use crate::engine::fast::cpu::has_avx2;
+use crate::engine::fast::ghosts::Particles;
+use crate::engine::fast::neighbors::{build_with_width, Reach};
+use crate::engine::fast::pos4::Pos4;
+
+type LjFn = unsafe fn(usize, &mut [Real3], &mut [Real], &mut [FixedSum; 6], Positions<'_>, &NeighborList, &LjConsts, bool);
+type DensityFn = unsafe fn(usize, &mut [Real], Positions<'_>, &NeighborList, &EamCoefs);
+type ForceFn = unsafe fn(usize, &mut [Real3], &mut [Real], &mut [FixedSum; 6], Positions<'_>, &NeighborList, &EamCoefs, bool);
+
+/// One build of the three kernels.
+#[derive(Clone, Copy)]
+struct Build {
+    name: &'static str,
+    lj: LjFn,
+    density: DensityFn,
+    force: ForceFn,
+}
+
+const BASE: Build = Build { name: "portable", lj: base::lj, density: base::eam_density, force: base::eam_force };
+
+/// The SIMD builds this CPU runs (each skipped one is named on stderr).
+fn simd_builds() -> Vec<Build> {
+    let mut out = Vec::new();
+    #[cfg(target_arch = "x86_64")]
+    {
+        if has_avx2() {
+            out.push(Build { name: "avx2", lj: avx2::lj, density: avx2::eam_density, force: avx2::eam_force });
+        } else {
+            eprintln!("skipping the AVX2 kernels: this CPU has no AVX2");
+        }
+        if Isa::detect() == Isa::Avx512 {
+            out.push(Build { name: "avx512", lj: avx512::lj, density: avx512::eam_density, force: avx512::eam_force });
+        } else {
+            eprintln!("skipping the AVX-512 kernels: this CPU has no AVX-512F");
+        }
+    }
+    out
+}
+
+/// The bits of forces, energies and virial.
+type Bits = (Vec<u64>, Vec<u64>, [u64; 6]);
+
+fn bits(f: &[Real3], u: &[Real], w: [FixedSum; 6]) -> Bits {
+    (f.as_flattened().iter().map(|x| x.to_bits()).collect(), u.iter().map(|x| x.to_bits()).collect(), values(w).map(f64::to_bits))
+}
+
+/// Asserts `got == want`, naming the first differing value (the bit vectors are long).
+#[track_caller]
+fn same<T: PartialEq + std::fmt::Debug>(got: &[T], want: &[T], what: &str) {
+    assert_eq!(got.len(), want.len(), "{what}: lengths");
+    if let Some(k) = (0..got.len()).find(|&k| got[k] != want[k]) {
+        panic!("{what}: value {k} of {} differs: {:?}, want {:?}", got.len(), got[k], want[k]);
+    }
+}
+
+/// [`same`] of forces, energies and virial.
+#[track_caller]
+fn same_bits(got: &Bits, want: &Bits, what: &str) {
+    same(&got.0, &want.0, &format!("{what}, forces"));
+    same(&got.1, &want.1, &format!("{what}, energies"));
+    same(&got.2, &want.2, &format!("{what}, virial"));
+}
+
+/// A random cluster of `n` atoms in a 12 Å box with its lists (entries `width` bytes wide),
+/// some pairs beyond the cutoff, and its padded copy.
+fn cluster(n: usize, width: usize) -> (Particles, NeighborList, Vec<Pos4>) {
+    let mut seed = 12345u64;
+    let mut rnd = || {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (seed >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut parts = Particles::default();
+    for g in 0..n {
+        parts.gid.push(g as _);
+        parts.r.push([rnd() * 12.0, rnd() * 12.0, rnd() * 12.0]);
+        parts.p.push([0.0; 3]);
+        parts.image.push([0; 3]);
+    }
+    parts.n_own = n;
+    let nl = build_with_width(&parts, [0.0; 3], [12.0; 3], Reach { cutoff: 5.0, range: 7.0 }, width);
+    assert_eq!(nl.width(), width);
+    let r = parts.r.iter().map(|p| Pos4([p[0], p[1], p[2], 0.0])).collect();
+    (parts, nl, r)
+}
+
+/// Smooth synthetic EAM tables (the real ones are third-party files), ρ's grid spacing
+/// `rho_dx` (φ's is 0.02 Å: the same spacing gives joint φ/ρ intervals).
+fn synthetic_eam(rho_dx: f64) -> EamCoefs {
+    let tab = |scale: f64, dx: f64| {
+        let v: Vec<f64> = (0..400).map(|k| scale * (-(k as f64) * 0.01).exp() * (1.0 + 0.3 * (k as f64 * 0.05).sin())).collect();
+        crate::potential::eam::InterpolationTable::new(0.0, dx, &v).unwrap()
+    };
+    EamCoefs::new(&crate::potential::eam::EamTables {
+        name: "X".into(),
+        atomic_number: 29,
+        mass_amu: 63.55,
+        lattice_constant: 3.615,
+        lattice_type: "FCC".into(),
+        cutoff: 5.5,
+        format: crate::potential::eam::PotentialFormat::Funcfl,
+        phi: tab(1.0, 0.02),
+        rho: tab(0.5, rho_dx),
+        embed: tab(-2.0, 0.02),
+    })
+}
+
+/// LJ of build `b`; forces start at 0.5 and energies at 7.0, to see what is written.
+fn lj_of(b: Build, r: Positions<'_>, nl: &NeighborList, energy: bool) -> Bits {
+    let n = nl.n_particles().min(r.len());
+    let (mut f, mut u, mut w) = (vec![[0.5; 3]; n], vec![7.0; n], [FixedSum::default(); 6]);
+    // SAFETY: `b` is the portable build or one this CPU reported (`simd_builds`).
+    unsafe { (b.lj)(0, &mut f, &mut u, &mut w, r, nl, &LjConsts::new(&crate::potential::lj::LennardJones::default()), energy) };
+    bits(&f, &u, w)
+}
+
+/// EAM's force pass of build `b`, energies starting at 0.25 (it adds to them).
+fn force_of(b: Build, r: Positions<'_>, nl: &NeighborList, t: &EamCoefs, energy: bool) -> Bits {
+    let n = nl.n_particles().min(r.len());
+    let (mut f, mut u, mut w) = (vec![[0.5; 3]; n], vec![0.25; n], [FixedSum::default(); 6]);
+    // SAFETY: as in `lj_of`.
+    unsafe { (b.force)(0, &mut f, &mut u, &mut w, r, nl, t, energy) };
+    bits(&f, &u, w)
+}
+
+/// EAM's density pass of build `b`.
+fn density_of(b: Build, r: Positions<'_>, nl: &NeighborList, t: &EamCoefs) -> Vec<u64> {
+    let mut rho = vec![0.0; nl.n_particles().min(r.len())];
+    // SAFETY: as in `lj_of`.
+    unsafe { (b.density)(0, &mut rho, r, nl, t) };
+    rho.iter().map(|x| x.to_bits()).collect()
+}
+
+#[test]
+fn simd_and_portable_kernels_give_identical_bits() {
+    let (joint, apart) = (synthetic_eam(0.02), synthetic_eam(0.025));
+    assert!(joint.joint().is_some() && apart.joint().is_none());
+    // both list widths: the same lists, decoded two ways; 61 atoms: lists of every length
+    // modulo 8 (lone full blocks and short last blocks)
+    for (width, t) in [(3, &joint), (4, &joint), (3, &apart)] {
+        let (parts, nl, mut r) = cluster(61, width);
+        let lens: std::collections::BTreeSet<usize> = (0..61).map(|i| nl.of(i).len() % 8).collect();
+        assert!(lens.len() >= 6, "list lengths modulo 8: {lens:?}");
+        let want = lj_of(BASE, Positions::padded(&r), &nl, true);
+        assert!(want.2.iter().all(|&w| f64::from_bits(w) != 0.0), "the virial is summed");
+        let (f_only, u_only, w_only) = lj_of(BASE, Positions::padded(&r), &nl, false);
+        assert_eq!((&f_only, u_only.iter().all(|&u| f64::from_bits(u) == 7.0), w_only), (&want.0, true, [0; 6]), "force-only LJ");
+        let rho = density_of(BASE, Positions::padded(&r), &nl, t);
+        for (k, p) in r.iter_mut().enumerate() {
+            p.0[3] = 0.01 * k as f64 - 0.2; // F'(ρ̄)
+        }
+        let dfe: Vec<Real> = r.iter().map(|p| p.0[3]).collect();
+        let want_eam = force_of(BASE, Positions::padded(&r), &nl, t, true);
+        assert!(want_eam.2.iter().all(|&w| f64::from_bits(w) != 0.0), "the virial is summed");
+        let (f_only, u_only, w_only) = force_of(BASE, Positions::padded(&r), &nl, t, false);
+        assert_eq!((&f_only, u_only.iter().all(|&u| f64::from_bits(u) == 0.25), w_only), (&want_eam.0, true, [0; 6]), "force-only EAM");
+        // every build, from the padded copy and from the particles' own positions
+        // (streamed lists), with and without energies
+        for b in std::iter::once(BASE).chain(simd_builds()) {
+            let split = Positions::split(&parts.r, &[]);
+            for (r_lj, form) in [(Positions::padded(&r), "padded"), (split, "split")] {
+                let what = |k: &str| format!("{k}, {} kernels, {form} positions, {width}-byte entries", b.name);
+                same_bits(&lj_of(b, r_lj, &nl, true), &want, &what("LJ"));
+                same(&lj_of(b, r_lj, &nl, false).0, &want.0, &what("force-only LJ"));
+                same(&density_of(b, r_lj, &nl, t), &rho, &what("EAM density"));
+            }
+            for (r_eam, form) in [(Positions::padded(&r), "padded"), (Positions::split(&parts.r, &dfe), "split")] {
+                let what = |k: &str| format!("{k}, {} kernels, {form} positions, {width}-byte entries", b.name);
+                same_bits(&force_of(b, r_eam, &nl, t, true), &want_eam, &what("EAM force"));
+                same(&force_of(b, r_eam, &nl, t, false).0, &want_eam.0, &what("force-only EAM"));
+            }
+        }
+    }
+}
