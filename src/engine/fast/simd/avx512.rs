@@ -260,6 +260,8 @@ struct EamFront {
     wj: __m512d,
     inside: __mmask8,
     rr: __m512d,
+    /// 1/r (force pass; 1 in the density pass)
+    inv_r: __m512d,
     at: (__m512d, [i32; 8]),
     h: Halves,
 }
@@ -269,7 +271,7 @@ struct EamFront {
 /// `None` if a lane is past the table end.
 #[target_feature(enable = "avx512f")]
 #[inline]
-fn eam_front(ri: Ri, rows: Rows, h: Halves, far: bool, rc2: __m512d, grid: &CoefTable) -> Option<Option<EamFront>> {
+fn eam_front<const INV: bool>(ri: Ri, rows: Rows, h: Halves, far: bool, rc2: __m512d, grid: &CoefTable) -> Option<Option<EamFront>> {
     let ([dx, dy, dz], wj) = displacements(ri, rows);
     let r2 = _mm512_add_pd(_mm512_add_pd(_mm512_mul_pd(dx, dx), _mm512_mul_pd(dy, dy)), _mm512_mul_pd(dz, dz));
     let inside = _mm512_cmp_pd_mask::<_CMP_LE_OQ>(r2, rc2);
@@ -277,7 +279,9 @@ fn eam_front(ri: Ri, rows: Rows, h: Halves, far: bool, rc2: __m512d, grid: &Coef
         return Some(None);
     }
     let rr = _mm512_sqrt_pd(_mm512_mask_blend_pd(inside, _mm512_set1_pd(1.0), r2));
-    Some(Some(EamFront { d: [dx, dy, dz], wj, inside, rr, at: locate(grid, rr)?, h }))
+    let one = _mm512_set1_pd(1.0);
+    let inv_r = if INV { _mm512_div_pd(one, rr) } else { one };
+    Some(Some(EamFront { d: [dx, dy, dz], wj, inside, rr, inv_r, at: locate(grid, rr)?, h }))
 }
 
 #[target_feature(enable = "avx512f")]
@@ -286,7 +290,7 @@ fn eam_density_atom<const W: usize, const S: bool>(r: Positions<'_>, nl: &Neighb
     let mut dens = _mm256_setzero_pd();
     let nb = nl.of(i);
     let first_far = nb.near_blocks();
-    for_each_step!(W, S, r, nb, |rows, h, b| eam_front(ri, rows, h, b >= first_far, rc2, &t.rho)?, |p| {
+    for_each_step!(W, S, r, nb, |rows, h, b| eam_front::<false>(ri, rows, h, b >= first_far, rc2, &t.rho)?, |p| {
         let (rho, _) = eval(t.rho.intervals(), p.at.1, p.at.0, inv);
         dens = add_halves(dens, _mm512_maskz_mov_pd(p.inside, rho), p.h);
     });
@@ -298,15 +302,15 @@ fn eam_density_atom<const W: usize, const S: bool>(r: Positions<'_>, nl: &Neighb
 #[target_feature(enable = "avx512f")]
 fn eam_force_atom<const E: bool, const W: usize, const J: bool, const S: bool>(r: Positions<'_>, nl: &NeighborList, i: usize, t: &EamCoefs, joint: &[[Interval; 2]]) -> Option<AtomResult> {
     let (ri, rc2) = (ri_of(r, i), _mm512_set1_pd(t.cutoff * t.cutoff));
-    let (one, dfi, inv) = (_mm512_set1_pd(1.0), _mm512_set1_pd(r.get(i)[3]), _mm512_set1_pd(t.phi.inv_dx()));
+    let (dfi, inv) = (_mm512_set1_pd(r.get(i)[3]), _mm512_set1_pd(t.phi.inv_dx()));
     let z = _mm256_setzero_pd();
     let (mut fx, mut fy, mut fz, mut e, mut w) = (z, z, z, z, [z; 6]);
     let nb = nl.of(i);
     let first_far = nb.near_blocks();
     debug_assert!(!J || joint.len() == t.phi.points(), "joint intervals of another grid");
-    for_each_step!(W, S, r, nb, |rows, h, b| eam_front(ri, rows, h, b >= first_far, rc2, &t.phi)?, |p| {
+    for_each_step!(W, S, r, nb, |rows, h, b| eam_front::<true>(ri, rows, h, b >= first_far, rc2, &t.phi)?, |p| {
         let [dx, dy, dz] = p.d;
-        let inv_r = _mm512_div_pd(one, p.rr);
+        let inv_r = p.inv_r;
         let (ph, idx) = p.at;
         let (phi, dphi, drho) = if J {
             // SAFETY: 0 <= idx < φ's points = joint.len() (checked by `locate` on φ's grid)
