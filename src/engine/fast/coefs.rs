@@ -13,7 +13,7 @@
 //!
 //! so one aligned 32-byte load per lane brings all an argument needs. The roundings differ
 //! from CoMD's order of operations by an ulp or so: this is the default path, which agrees
-//! with `--exact` to 1e-10, not to the bit. The portable and the AVX2 kernels both use this
+//! with `--exact` to 1e-10, not to the bit. The portable, AVX2 and AVX-512 kernels all use this
 //! form with the same operations per lane, so they agree with each other to the bit.
 
 use crate::potential::eam::{EamTables, InterpolationTable};

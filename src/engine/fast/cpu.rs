@@ -12,11 +12,13 @@ pub fn has_avx2() -> bool {
     }
 }
 
-/// Whether the CPU has AVX-512F (always false off x86-64).
+/// Whether the CPU has AVX-512F and what `#[target_feature(enable = "avx512f")]` implies
+/// besides AVX2 (FMA and F16C: every AVX-512F CPU has them, but the kernels' contract is
+/// checked, not assumed; always false off x86-64).
 pub fn has_avx512() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
-        std::is_x86_feature_detected!("avx512f")
+        std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("fma") && std::is_x86_feature_detected!("f16c")
     }
     #[cfg(not(target_arch = "x86_64"))]
     {

@@ -19,7 +19,7 @@
 //! scatter, no atomics, and lists reused for tens to hundreds of steps instead of rebinning every step.
 //!
 //! What made it fast, measured one at a time (perf, 32 000 atoms, one thread; see
-//! `docs/performance.md`): 4-wide AVX2 kernels; a padded position copy so a block of four
+//! `docs/performance.md`): 4-wide AVX2 kernels (8-wide AVX-512 ones since, with the same sums); a padded position copy so a block of four
 //! neighbours is four aligned loads and a transpose ([`force`]); EAM tables as per-interval
 //! coefficients, one aligned load per lane instead of four gathers ([`coefs`]); pair energies
 //! and the virial only on the steps that report them (velocity Verlet needs forces only, and

@@ -267,8 +267,10 @@ struct EamFront {
 }
 
 /// The front of an EAM step on `grid`'s intervals; `Some(None)` if its blocks are all far
-/// and beyond the cutoff (skipped, as the AVX2 kernels skip such blocks: they add +0.0),
-/// `None` if a lane is past the table end.
+/// and beyond the cutoff (skipped), `None` if a lane is past the table end. The AVX2 kernels
+/// skip per block of four, this per step of eight, so a step of one near and one skippable
+/// block evaluates the second: its lanes add +0.0 to sums that are never −0.0, which
+/// changes no bit.
 #[target_feature(enable = "avx512f")]
 #[inline]
 fn eam_front<const INV: bool>(ri: Ri, rows: Rows, h: Halves, far: bool, rc2: __m512d, grid: &CoefTable) -> Option<Option<EamFront>> {

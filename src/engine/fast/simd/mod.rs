@@ -1,11 +1,13 @@
 //! Runtime choice of the instruction set for the force kernels.
 //!
-//! Two builds of each force kernel, chosen at run time: the portable kernels of
-//! [`super::kernels`] (plain Rust for the vectoriser: SSE2, two doubles per instruction, on
-//! the default x86-64 target), and, when the CPU reports AVX2, the kernels of the `avx2`
-//! module below, written with AVX2 intrinsics (four doubles). The intrinsics perform the
-//! same IEEE operations per lane in the same order as the portable code — no FMA, which Rust
-//! never introduces on its own — so both builds give the same bits (tested below).
+//! Three builds of each force kernel, the widest the CPU reports chosen at run time
+//! ([`super::cpu::Isa`]): the portable kernels of [`super::kernels`] (plain Rust for the
+//! vectoriser: SSE2, two doubles per instruction, on the default x86-64 target); with AVX2,
+//! the `avx2` module's intrinsics (four doubles); with AVX-512F, the `avx512` module's (eight
+//! doubles, added to the AVX2 kernels' four-lane sums half by half). The intrinsics perform
+//! the same IEEE operations per lane in the same order as the portable code — no FMA, which
+//! Rust never introduces on its own — so all builds give the same bits (`tests.rs`: every
+//! build the CPU runs against the portable one).
 #![allow(unsafe_code)]
 
 use super::cpu::Isa;
@@ -24,7 +26,7 @@ const GRAIN: usize = 256;
 
 /// Runs `block` over every owned atom in parallel, each task on a block of [`GRAIN`] atoms
 /// with the lists of those atoms from `$lists` (a [`ListsRef`]: stored, or streamed and
-/// built for the task), through the AVX2 or the baseline build of `block`.
+/// built for the task), through the widest build of `block` the CPU runs ([`Isa::detect`]).
 macro_rules! dispatch {
     ($block:ident, $lists:expr, $f:expr; $r:expr, $($arg:expr),*) => {{
         let (isa, lists) = (Isa::detect(), $lists);
@@ -73,43 +75,6 @@ macro_rules! dispatch {
     }};
 }
 
-/// The block functions, generated twice: baseline and AVX2.
-macro_rules! blocks {
-    ($($attr:meta)?) => {
-        $(#[$attr])?
-        pub fn lj(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut [FixedSum; 6], r: Positions<'_>, nl: &NeighborList, c: &LjConsts, energy: bool) {
-            for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
-                if energy {
-                    let (fk, uk, wk) = kernels::lj_atom::<true>(r, nl, first + k, c);
-                    (*f, *u) = (fk, uk);
-                    add_exact(w, &wk);
-                } else {
-                    *f = kernels::lj_atom::<false>(r, nl, first + k, c).0;
-                }
-            }
-        }
-        $(#[$attr])?
-        pub fn eam_density(first: usize, rho: &mut [Real], r: Positions<'_>, nl: &NeighborList, t: &EamCoefs) {
-            for (k, rho) in rho.iter_mut().enumerate() {
-                *rho = kernels::eam_density_atom(r, nl, first + k, t);
-            }
-        }
-        $(#[$attr])?
-        pub fn eam_force(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut [FixedSum; 6], r: Positions<'_>, nl: &NeighborList, t: &EamCoefs, energy: bool) {
-            for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
-                if energy {
-                    let (fk, uk, wk) = kernels::eam_force_atom::<true>(r, nl, first + k, t);
-                    *f = fk;
-                    *u += uk;
-                    add_exact(w, &wk);
-                } else {
-                    *f = kernels::eam_force_atom::<false>(r, nl, first + k, t).0;
-                }
-            }
-        }
-    };
-}
-
 /// Adds an atom's virial share to the exact sums of its components (the kernels'
 /// `add_virial` sums lanes; this sums atoms).
 #[inline(always)]
@@ -122,9 +87,38 @@ fn values(w: [FixedSum; 6]) -> Voigt {
     w.map(|w| w.value())
 }
 
+/// The portable build of the block functions (the kernels of [`super::kernels`], as the
+/// default target compiles them).
 mod base {
     use super::*;
-    blocks!();
+    pub fn lj(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut [FixedSum; 6], r: Positions<'_>, nl: &NeighborList, c: &LjConsts, energy: bool) {
+        for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
+            if energy {
+                let (fk, uk, wk) = kernels::lj_atom::<true>(r, nl, first + k, c);
+                (*f, *u) = (fk, uk);
+                add_exact(w, &wk);
+            } else {
+                *f = kernels::lj_atom::<false>(r, nl, first + k, c).0;
+            }
+        }
+    }
+    pub fn eam_density(first: usize, rho: &mut [Real], r: Positions<'_>, nl: &NeighborList, t: &EamCoefs) {
+        for (k, rho) in rho.iter_mut().enumerate() {
+            *rho = kernels::eam_density_atom(r, nl, first + k, t);
+        }
+    }
+    pub fn eam_force(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut [FixedSum; 6], r: Positions<'_>, nl: &NeighborList, t: &EamCoefs, energy: bool) {
+        for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
+            if energy {
+                let (fk, uk, wk) = kernels::eam_force_atom::<true>(r, nl, first + k, t);
+                *f = fk;
+                *u += uk;
+                add_exact(w, &wk);
+            } else {
+                *f = kernels::eam_force_atom::<false>(r, nl, first + k, t).0;
+            }
+        }
+    }
 }
 
 #[cfg(target_arch = "x86_64")]
