@@ -88,7 +88,8 @@ fn values(w: [FixedSum; 6]) -> Voigt {
 }
 
 /// The portable build of the block functions (the kernels of [`super::kernels`], as the
-/// default target compiles them).
+/// default target compiles them; the AVX2 and AVX-512 builds have the same signatures).
+#[allow(clippy::too_many_arguments)]
 mod base {
     use super::*;
     pub fn lj(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut [FixedSum; 6], r: Positions<'_>, nl: &NeighborList, c: &LjConsts, energy: bool) {
