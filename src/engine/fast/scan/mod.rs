@@ -4,11 +4,15 @@
 //! The build copies positions in bin order into three arrays (and the particle indices into
 //! a fourth), so a run of bins along x is contiguous memory. The test is branch-free: about
 //! half the candidates pass, in no predictable pattern, and a mispredicted branch costs more
-//! than the arithmetic. The AVX2 version tests four candidates per step and writes the
-//! passing indices with one shuffled store (a table of the 16 pass patterns), so a short run
-//! costs no scalar tail: the arrays are padded, and lanes past the run are masked off.
+//! than the arithmetic. The AVX2 build (`avx2.rs`) tests four candidates per step and writes
+//! the passing indices with one shuffled store (a table of the 16 pass patterns), so a short
+//! run costs no scalar tail: the arrays are padded, and lanes past the run are masked off.
+//! The AVX-512 build (`avx512.rs`) tests eight per step with masked loads and compresses the
+//! passing indices in a register. All builds make the same comparisons on the same values
+//! and keep lane order, so they write the same lists (tested below).
 #![allow(unsafe_code)]
 
+use super::cpu::Isa;
 use super::pos4::Pos4;
 use crate::types::{Real, Real3};
 
@@ -118,50 +122,75 @@ pub struct Out<'a> {
 /// the run), so the test runs as one loop over all blocks of the atom: a loop per run
 /// mispredicts its exit about once per run (~20 per atom), which cost more than the tests.
 pub fn scan(ri: Real3, s: Sorted<'_>, runs: &[(u32, u32)], lim: Limits, me: u32, out: Out<'_>) -> (usize, usize) {
+    scan_with(super::cpu::Isa::detect(), ri, s, runs, lim, me, out)
+}
+
+/// [`scan`] through the build `isa` (which the CPU must run: the caller checks).
+fn scan_with(isa: Isa, ri: Real3, s: Sorted<'_>, runs: &[(u32, u32)], lim: Limits, me: u32, out: Out<'_>) -> (usize, usize) {
     let limit = s.xs.len().min(s.ys.len()).min(s.zs.len()).min(s.idx.len());
+    let lanes = if isa == Isa::Avx512 { 8 } else { 4 };
     let (mut total, mut n_blocks) = (0, 0);
     for &(a, b) in runs {
         assert!(a <= b && b as usize + PAD <= limit, "scan arrays are padded");
         total += (b - a) as usize;
-        n_blocks += (b - a).div_ceil(4) as usize;
+        n_blocks += (b - a).div_ceil(lanes) as usize;
     }
     assert!(out.width == 3 || out.width == 4, "entries of 3 or 4 bytes");
-    // every block stores 16 bytes at the output's end
-    out.near.reserve(total * out.width + 16);
+    // every block stores up to 32 bytes at the output's end
+    out.near.reserve(total * out.width + 32);
     out.far.clear();
-    out.far.reserve(total * out.width + 16);
-    let m = cut(runs, out.blocks, n_blocks);
-    let blocks = &out.blocks[..m];
+    out.far.reserve(total * out.width + 32);
     #[cfg(target_arch = "x86_64")]
-    if super::cpu::has_avx2() {
-        // SAFETY: AVX2 was detected; the blocks lie within the padded arrays (asserted
-        // above) and the outputs have room for all candidates plus 16 bytes.
-        return unsafe {
-            match out.width {
-                3 => avx2::scan::<3>(ri, s, blocks, lim, me, out.near, out.far),
-                _ => avx2::scan::<4>(ri, s, blocks, lim, me, out.near, out.far),
-            }
-        };
+    match isa {
+        Isa::Avx512 => {
+            let m = cut::<8>(runs, out.blocks, n_blocks);
+            let blocks = &out.blocks[..m];
+            // SAFETY: AVX-512F and VL were detected (`Isa::detect`); the blocks' live lanes
+            // lie within the runs, within the arrays (asserted above), and the outputs have
+            // room for all candidates plus 32 bytes.
+            return unsafe {
+                match out.width {
+                    3 => avx512::scan::<3>(ri, s, blocks, lim, me, out.near, out.far),
+                    _ => avx512::scan::<4>(ri, s, blocks, lim, me, out.near, out.far),
+                }
+            };
+        }
+        Isa::Avx2 => {
+            let m = cut::<4>(runs, out.blocks, n_blocks);
+            let blocks = &out.blocks[..m];
+            // SAFETY: AVX2 was detected; the blocks lie within the padded arrays (asserted
+            // above) and the outputs have room for all candidates plus 16 bytes.
+            return unsafe {
+                match out.width {
+                    3 => avx2::scan::<3>(ri, s, blocks, lim, me, out.near, out.far),
+                    _ => avx2::scan::<4>(ri, s, blocks, lim, me, out.near, out.far),
+                }
+            };
+        }
+        Isa::Portable => {}
     }
+    let m = cut::<4>(runs, out.blocks, n_blocks);
+    let blocks = &out.blocks[..m];
     portable(ri, s, blocks, lim, me, out.width, out.near, out.far)
 }
 
-/// Cuts `runs` into blocks of four candidates (first candidate, mask of the lanes inside the
-/// run) in `blocks`, without a branch per run for the usual runs of at most four blocks;
-/// `n_blocks` is their number. Returns it.
-fn cut(runs: &[(u32, u32)], blocks: &mut Vec<(u32, u32)>, n_blocks: usize) -> usize {
-    // the first four blocks of a run are written whether it has them or not
-    blocks.resize(n_blocks + 4, (0, 0));
+/// Cuts `runs` into blocks of `L` (4 or 8) candidates (first candidate, mask of the lanes
+/// inside the run) in `blocks`, without a branch per run for the usual runs of at most 16
+/// candidates; `n_blocks` is their number. Returns it.
+fn cut<const L: u32>(runs: &[(u32, u32)], blocks: &mut Vec<(u32, u32)>, n_blocks: usize) -> usize {
+    // the first 16 candidates' blocks of a run are written whether it has them or not
+    let first = 16 / L;
+    blocks.resize(n_blocks + first as usize, (0, 0));
     let mut m = 0;
     for &(a, b) in runs {
         let len = b - a;
-        for t in 0..4u32 {
-            blocks[m + t as usize] = (a + 4 * t, (1 << len.saturating_sub(4 * t).min(4)) - 1);
+        for t in 0..first {
+            blocks[m + t as usize] = (a + L * t, (1 << len.saturating_sub(L * t).min(L)) - 1);
         }
-        for t in 4..len.div_ceil(4) {
-            blocks[m + t as usize] = (a + 4 * t, (1 << (len - 4 * t).min(4)) - 1);
+        for t in first..len.div_ceil(L) {
+            blocks[m + t as usize] = (a + L * t, (1 << (len - L * t).min(L)) - 1);
         }
-        m += len.div_ceil(4) as usize;
+        m += len.div_ceil(L) as usize;
     }
     m
 }
@@ -170,7 +199,7 @@ fn cut(runs: &[(u32, u32)], blocks: &mut Vec<(u32, u32)>, n_blocks: usize) -> us
 fn portable(ri: Real3, s: Sorted<'_>, blocks: &[(u32, u32)], lim: Limits, me: u32, width: usize, near: &mut Vec<u8>, far: &mut Vec<u8>) -> (usize, usize) {
     let (mut n, mut f) = (0, 0);
     for &(k, live) in blocks {
-        for l in 0..4 {
+        for l in 0..8 {
             let k = k as usize + l;
             if live >> l & 1 == 0 || s.idx[k] == me {
                 continue;
@@ -191,80 +220,9 @@ fn portable(ri: Real3, s: Sorted<'_>, blocks: &[(u32, u32)], lim: Limits, me: u3
 }
 
 #[cfg(target_arch = "x86_64")]
-mod avx2 {
-    use super::*;
-    use std::arch::x86_64::*;
-
-    /// For each pattern of passing lanes (bit l: lane l), the byte shuffle that moves the
-    /// low `W` bytes of the passing lanes' u32 to the front, in order.
-    const fn compress<const W: usize>() -> [[u8; 16]; 16] {
-        let mut t = [[0x80u8; 16]; 16];
-        let mut m = 0;
-        while m < 16 {
-            let (mut lane, mut out) = (0, 0);
-            while lane < 4 {
-                if m >> lane & 1 == 1 {
-                    let mut k = 0;
-                    while k < W {
-                        t[m][W * out + k] = (4 * lane + k) as u8;
-                        k += 1;
-                    }
-                    out += 1;
-                }
-                lane += 1;
-            }
-            m += 1;
-        }
-        t
-    }
-
-    /// Set bits of a 4-bit mask (a look-up: without the `popcnt` feature, `count_ones` is
-    /// a vectorised bit trick that put both counters, and so the stores, behind a chain of
-    /// vector moves).
-    const COUNT: [u8; 16] = [0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4];
-
-    /// [`super::scan`]'s test, four candidates per block, for entries of `W` bytes.
-    ///
-    /// # Safety
-    /// AVX2 must be available; every block's four candidates must be readable in `s`, and
-    /// `near` and `far` must have spare capacity for all candidates plus 16 bytes.
-    #[target_feature(enable = "avx2")]
-    pub unsafe fn scan<const W: usize>(ri: Real3, s: Sorted<'_>, blocks: &[(u32, u32)], lim: Limits, me: u32, near: &mut Vec<u8>, far: &mut Vec<u8>) -> (usize, usize) {
-        let table: [[u8; 16]; 16] = const { compress::<W>() };
-        let (x, y, z) = (_mm256_set1_pd(ri[0]), _mm256_set1_pd(ri[1]), _mm256_set1_pd(ri[2]));
-        let (lim_near, lim_range) = (_mm256_set1_pd(lim.near), _mm256_set1_pd(lim.range));
-        let me = _mm_set1_epi32(me as i32);
-        let (n0, f0) = (near.len(), far.len());
-        let (pn, pf) = (near.as_mut_ptr().add(n0), far.as_mut_ptr().add(f0));
-        let (mut n, mut f) = (0, 0);
-        for &(k, live) in blocks {
-            let k = k as usize;
-            // SAFETY (whole block): the caller's contract; at most 16 bytes are stored at
-            // entry n (or f), which is below the number of candidates before this block.
-            unsafe {
-                let dx = _mm256_sub_pd(x, _mm256_loadu_pd(s.xs.as_ptr().add(k)));
-                let dy = _mm256_sub_pd(y, _mm256_loadu_pd(s.ys.as_ptr().add(k)));
-                let dz = _mm256_sub_pd(z, _mm256_loadu_pd(s.zs.as_ptr().add(k)));
-                let d2 = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), _mm256_mul_pd(dz, dz));
-                let ids = _mm_loadu_si128(s.idx.as_ptr().add(k).cast());
-                let keep = live as usize & !(_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(ids, me))) as usize);
-                let mn = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_LT_OQ>(d2, lim_near)) as usize & keep;
-                let mf = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_LT_OQ>(d2, lim_range)) as usize & keep & !mn;
-                let pick = |m: usize| _mm_shuffle_epi8(ids, _mm_loadu_si128(table[m].as_ptr().cast()));
-                _mm_storeu_si128(pn.add(n * W).cast(), pick(mn));
-                _mm_storeu_si128(pf.add(f * W).cast(), pick(mf));
-                n += COUNT[mn] as usize;
-                f += COUNT[mf] as usize;
-            }
-        }
-        // SAFETY: the first n (f) entries past the old ends were written above.
-        unsafe {
-            near.set_len(n0 + n * W);
-            far.set_len(f0 + f * W);
-        }
-        (n, f)
-    }
-}
+mod avx2;
+#[cfg(target_arch = "x86_64")]
+mod avx512;
 
 #[cfg(test)]
 mod tests {
@@ -276,6 +234,15 @@ mod tests {
 
     #[test]
     fn scan_keeps_exactly_the_indices_in_range_in_order_but_the_atom_itself() {
+        // every build this CPU runs
+        let mut isas = vec![Isa::Portable];
+        for (isa, has, name) in [(Isa::Avx2, crate::engine::fast::cpu::has_avx2(), "AVX2"), (Isa::Avx512, crate::engine::fast::cpu::has_avx512(), "AVX-512F/VL")] {
+            if has {
+                isas.push(isa);
+            } else {
+                println!("skipping the {name} scan: this CPU lacks it");
+            }
+        }
         let n = 203;
         let mut seed = 7u64;
         let mut rnd = || {
@@ -285,7 +252,8 @@ mod tests {
         let mut buf = Vec::new();
         let (xs, ys, zs, idx) = soa_scratch(&mut buf, n);
         for k in 0..n {
-            (xs[k], ys[k], zs[k], idx[k]) = (rnd(), rnd(), rnd(), (k * 31 % n + 0x1_0000) as u32);
+            // indices whose three low bytes differ (a misplaced byte shows), below 2^24
+            (xs[k], ys[k], zs[k], idx[k]) = (rnd(), rnd(), rnd(), (k * 31 % n + 1) as u32 * 0x1_0301);
         }
         let sorted = Sorted { xs, ys, zs, idx };
         let cases: [&[(u32, u32)]; 6] =
@@ -298,25 +266,21 @@ mod tests {
                 let ks = runs.iter().flat_map(|&(a, b)| a as usize..b as usize);
                 ks.filter(|&k| d2(k) >= lo && d2(k) < hi && idx[k] != me).map(|k| idx[k]).collect()
             };
-            let lim = Limits { near: 4.0, range: 9.0 };
-            let (near, far) = (class(Real::NEG_INFINITY, 4.0), class(4.0, 9.0));
-            // the whole cloud has candidates of both classes (the test is not vacuous)
-            assert!(i != 2 || (!near.is_empty() && !far.is_empty()));
-            for width in [3, 4] {
-                let prefix = [9u8; 5];
-                for avx in [true, false] {
-                    let (mut a, mut b, mut blocks) = (prefix.to_vec(), vec![1u8; 3], Vec::new());
-                    let (na, nb) = if avx {
-                        scan(ri, sorted, runs, lim, me, Out { width, near: &mut a, far: &mut b, blocks: &mut blocks })
-                    } else {
-                        let n_blocks = runs.iter().map(|&(a, b)| (b - a).div_ceil(4) as usize).sum();
-                        let m = cut(runs, &mut blocks, n_blocks);
-                        b.clear();
-                        portable(ri, sorted, &blocks[..m], lim, me, width, &mut a, &mut b)
-                    };
-                    assert_eq!(a[..5], prefix, "appended to the list");
-                    assert_eq!((decode(&a[5..], width), decode(&b, width)), (near.clone(), far.clone()), "runs {runs:?} width {width} avx {avx}");
-                    assert_eq!((na, nb), (near.len(), far.len()));
+            // sparse passes, and dense ones (blocks of eight with four or more of each class)
+            for lim in [Limits { near: 4.0, range: 9.0 }, Limits { near: 25.0, range: 1e9 }] {
+                let (near, far) = (class(Real::NEG_INFINITY, lim.near), class(lim.near, lim.range));
+                // the whole cloud has candidates of both classes (the test is not vacuous)
+                assert!(i != 2 || (!near.is_empty() && !far.is_empty()));
+                assert!(i != 2 || lim.range < 1e8 || far.len() > 100, "dense: {} far", far.len());
+                for width in [3, 4] {
+                    let prefix = [9u8; 5];
+                    for &isa in &isas {
+                        let (mut a, mut b, mut blocks) = (prefix.to_vec(), vec![1u8; 3], Vec::new());
+                        let (na, nb) = scan_with(isa, ri, sorted, runs, lim, me, Out { width, near: &mut a, far: &mut b, blocks: &mut blocks });
+                        assert_eq!(a[..5], prefix, "appended to the list");
+                        assert_eq!((decode(&a[5..], width), decode(&b, width)), (near.clone(), far.clone()), "runs {runs:?} width {width} {isa:?} {lim:?}");
+                        assert_eq!((na, nb), (near.len(), far.len()));
+                    }
                 }
             }
         }
