@@ -122,6 +122,100 @@ mod base {
     }
 }
 
+/// The entry points of a SIMD build (`$feature`: the `target_feature` its kernels need): the
+/// block functions the dispatch calls, which pick the monomorphised per-atom kernels
+/// (`lj_atom`, `eam_density_atom`, `eam_force_atom` of the calling module) by entry width,
+/// energies and position form, with the portable kernels as the fallback where a SIMD one
+/// declines (a distance past a table's end).
+macro_rules! entry_points {
+    ($feature:literal) => {
+        /// LJ forces of the atoms from `first` on, and with `energy` their energies and the
+        /// virial's exact sums.
+        #[target_feature(enable = $feature)]
+        #[allow(clippy::too_many_arguments)]
+        pub fn lj(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut [FixedSum; 6], r: Positions<'_>, nl: &NeighborList, c: &LjConsts, energy: bool) {
+            assert!(nl.n_particles() <= r.len(), "neighbour lists built for other particles");
+            match (nl.width(), energy, r.is_split()) {
+                (3, true, false) => lj_run::<true, 3, false>(first, f, u, w, r, nl, c),
+                (3, false, false) => lj_run::<false, 3, false>(first, f, u, w, r, nl, c),
+                (_, true, false) => lj_run::<true, 4, false>(first, f, u, w, r, nl, c),
+                (_, false, false) => lj_run::<false, 4, false>(first, f, u, w, r, nl, c),
+                (3, true, true) => lj_run::<true, 3, true>(first, f, u, w, r, nl, c),
+                (3, false, true) => lj_run::<false, 3, true>(first, f, u, w, r, nl, c),
+                (_, true, true) => lj_run::<true, 4, true>(first, f, u, w, r, nl, c),
+                (_, false, true) => lj_run::<false, 4, true>(first, f, u, w, r, nl, c),
+            }
+        }
+
+        #[target_feature(enable = $feature)]
+        fn lj_run<const E: bool, const W: usize, const S: bool>(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut [FixedSum; 6], r: Positions<'_>, nl: &NeighborList, c: &LjConsts) {
+            for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
+                let (fk, uk, wk) = lj_atom::<E, W, S>(r, nl, first + k, c);
+                *f = fk;
+                if E {
+                    *u = uk;
+                    add_exact(w, &wk);
+                }
+            }
+        }
+
+        /// EAM host densities of the atoms from `first` on.
+        #[target_feature(enable = $feature)]
+        pub fn eam_density(first: usize, rho: &mut [Real], r: Positions<'_>, nl: &NeighborList, t: &EamCoefs) {
+            assert!(nl.n_particles() <= r.len(), "neighbour lists built for other particles");
+            match (nl.width(), r.is_split()) {
+                (3, false) => eam_density_run::<3, false>(first, rho, r, nl, t),
+                (_, false) => eam_density_run::<4, false>(first, rho, r, nl, t),
+                (3, true) => eam_density_run::<3, true>(first, rho, r, nl, t),
+                (_, true) => eam_density_run::<4, true>(first, rho, r, nl, t),
+            }
+        }
+
+        #[target_feature(enable = $feature)]
+        fn eam_density_run<const W: usize, const S: bool>(first: usize, rho: &mut [Real], r: Positions<'_>, nl: &NeighborList, t: &EamCoefs) {
+            for (k, rho) in rho.iter_mut().enumerate() {
+                let i = first + k;
+                *rho = eam_density_atom::<W, S>(r, nl, i, t).unwrap_or_else(|| kernels::eam_density_atom(r, nl, i, t));
+            }
+        }
+
+        /// EAM forces of the atoms from `first` on (F′ in the positions' fourth lane), and
+        /// with `energy` their pair energies added to `u` and the virial's exact sums.
+        #[target_feature(enable = $feature)]
+        #[allow(clippy::too_many_arguments)]
+        pub fn eam_force(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut [FixedSum; 6], r: Positions<'_>, nl: &NeighborList, t: &EamCoefs, energy: bool) {
+            assert!(nl.n_particles() <= r.len(), "neighbour lists built for other particles");
+            match (nl.width(), energy, r.is_split()) {
+                (3, true, false) => eam_force_run::<true, 3, false>(first, f, u, w, r, nl, t),
+                (3, false, false) => eam_force_run::<false, 3, false>(first, f, u, w, r, nl, t),
+                (_, true, false) => eam_force_run::<true, 4, false>(first, f, u, w, r, nl, t),
+                (_, false, false) => eam_force_run::<false, 4, false>(first, f, u, w, r, nl, t),
+                (3, true, true) => eam_force_run::<true, 3, true>(first, f, u, w, r, nl, t),
+                (3, false, true) => eam_force_run::<false, 3, true>(first, f, u, w, r, nl, t),
+                (_, true, true) => eam_force_run::<true, 4, true>(first, f, u, w, r, nl, t),
+                (_, false, true) => eam_force_run::<false, 4, true>(first, f, u, w, r, nl, t),
+            }
+        }
+
+        #[target_feature(enable = $feature)]
+        fn eam_force_run<const E: bool, const W: usize, const S: bool>(first: usize, f: &mut [Real3], u: &mut [Real], w: &mut [FixedSum; 6], r: Positions<'_>, nl: &NeighborList, t: &EamCoefs) {
+            for (k, (f, u)) in f.iter_mut().zip(u.iter_mut()).enumerate() {
+                let i = first + k;
+                let fast = match t.joint() {
+                    Some(joint) => eam_force_atom::<E, W, true, S>(r, nl, i, t, joint),
+                    None => eam_force_atom::<E, W, false, S>(r, nl, i, t, &[]),
+                };
+                let (fk, uk, wk) = fast.unwrap_or_else(|| kernels::eam_force_atom::<E>(r, nl, i, t));
+                *f = fk;
+                if E {
+                    *u += uk;
+                    add_exact(w, &wk);
+                }
+            }
+        }
+    };
+}
+
 #[cfg(target_arch = "x86_64")]
 mod avx2;
 #[cfg(target_arch = "x86_64")]
