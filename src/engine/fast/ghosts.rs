@@ -21,6 +21,7 @@ use crate::error::RunError;
 use crate::comm::halo::{self, HaloPayload, Neighbors};
 use crate::timers::Timers;
 use crate::types::{Real, Real3};
+use rayon::prelude::*;
 
 /// Owned atoms and ghosts of one rank (owned first: indices `0..n_own`).
 #[derive(Debug, Default, Clone)]
@@ -276,6 +277,9 @@ impl HaloPayload for BuildGhosts<'_> {
     }
 }
 
+/// Ghosts per rayon task when a forward message is packed or unpacked.
+const FORWARD_GRAIN: usize = 4096;
+
 /// Replays a [`GhostPlan`] for `width` reals per item (3 for positions, 1 for EAM's F').
 pub struct Forward<'a> {
     /// The recorded plan.
@@ -291,21 +295,27 @@ pub struct Forward<'a> {
 impl HaloPayload for Forward<'_> {
     fn load(&mut self, face: Face, buf: &mut Packed) {
         let (w, axis, shift) = (self.width, face / 2, self.plan.shift[face]);
-        for &i in &self.plan.send[face] {
+        let (send, data) = (&self.plan.send[face], &*self.data);
+        let shift = if self.positions { shift } else { 0.0 };
+        let start = buf.reals.len();
+        buf.reals.resize(start + send.len() * w, 0.0);
+        // a gather every step (positions) or force evaluation (EAM's F'): in parallel, so
+        // it does not stay serial beside the force loop
+        buf.reals[start..].par_chunks_mut(w).with_min_len(FORWARD_GRAIN).zip(send.par_iter()).for_each(|(out, &i)| {
             let i = i as usize;
-            let start = buf.reals.len();
-            buf.reals.extend_from_slice(&self.data[i * w..(i + 1) * w]);
-            if self.positions && shift != 0.0 {
-                buf.reals[start + axis] += shift;
+            out.copy_from_slice(&data[i * w..(i + 1) * w]);
+            if shift != 0.0 {
+                out[axis] += shift;
             }
-        }
+        });
     }
 
     fn unload(&mut self, face: Face, buf: Packed) -> Result<(), RunError> {
         let (start, n) = self.plan.recv[face];
         let w = self.width;
         debug_assert_eq!(buf.reals.len(), n * w, "forward message does not match the plan");
-        self.data[start * w..(start + n) * w].copy_from_slice(&buf.reals[..n * w]);
+        let chunk = FORWARD_GRAIN * w;
+        self.data[start * w..(start + n) * w].par_chunks_mut(chunk).zip(buf.reals[..n * w].par_chunks(chunk)).for_each(|(d, s)| d.copy_from_slice(s));
         Ok(())
     }
 }
