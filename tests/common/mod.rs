@@ -11,9 +11,18 @@ pub mod structure;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// What every process that may start MPI gets in its environment: hwloc (under Open MPI's
+/// start-up) without its `gl` component, which probes the X servers `:0`, `:1`, … for GPUs
+/// and dies with the process when one of them (the viewer tests' Xvfb) shuts down meanwhile
+/// ("X connection to :0 broken", then "orte_init failed"). Users' runs are unaffected
+/// unless an X server dies under them.
+pub const MPI_ENV: [(&str, &str); 1] = [("HWLOC_COMPONENTS", "-gl")];
+
 /// The `comd` binary built for these tests.
 pub fn comd() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_comd"))
+    let mut c = Command::new(env!("CARGO_BIN_EXE_comd"));
+    c.envs(MPI_ENV);
+    c
 }
 
 /// `../shared` beside the crate, or `None` outside CI when it is missing (a test then prints

@@ -15,6 +15,7 @@ pub fn mpirun(bin: &str, np: usize, args: &[&str], dir: Option<&std::path::Path>
     let _one_at_a_time = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let mut command = Command::new(&mpirun);
     command
+        .envs(super::MPI_ENV)
         .arg("-np")
         .arg(np.to_string())
         .args(launcher_flags(&mpirun))
