@@ -161,9 +161,13 @@ fn eam_skips(r: &[Real3], nl: &NeighborList, rc: Real) -> [usize; 3] {
 fn simd_and_portable_kernels_give_identical_bits() {
     let (joint, apart) = (synthetic_eam(0.02), synthetic_eam(0.025));
     assert!(joint.joint().is_some() && apart.joint().is_none());
+    // ρ's table ends at 5.2 Å, inside the 5.5 Å cutoff: the SIMD EAM kernels decline atoms
+    // with a partner beyond it, and the portable kernels take them (the path past a table's
+    // end, checked to be taken by making it panic)
+    let short = synthetic_eam(0.013);
     // both list widths: the same lists, decoded two ways; 61 atoms: lists of every length
     // modulo 8 (lone full blocks and short last blocks)
-    for (width, t) in [(3, &joint), (4, &joint), (3, &apart), (4, &apart)] {
+    for (width, t) in [(3, &joint), (4, &joint), (3, &apart), (4, &apart), (3, &short)] {
         let (parts, nl, mut r) = cluster(61, width);
         let lens: std::collections::BTreeSet<usize> = (0..61).map(|i| nl.of(i).len() % 8).collect();
         assert_eq!(lens.len(), 8, "list lengths modulo 8: {lens:?}");
