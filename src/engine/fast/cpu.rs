@@ -40,14 +40,20 @@ pub enum Isa {
 }
 
 impl Isa {
-    /// The widest the CPU reports.
-    pub fn detect() -> Isa {
-        if has_avx512() && has_avx2() {
-            Isa::Avx512
-        } else if has_avx2() {
-            Isa::Avx2
-        } else {
-            Isa::Portable
+    /// Every build, narrowest first.
+    pub const ALL: [Isa; 3] = [Isa::Portable, Isa::Avx2, Isa::Avx512];
+
+    /// Whether this CPU runs the build.
+    pub fn runs(self) -> bool {
+        match self {
+            Isa::Portable => true,
+            Isa::Avx2 => has_avx2(),
+            Isa::Avx512 => has_avx2() && has_avx512(),
         }
+    }
+
+    /// The widest build this CPU runs.
+    pub fn detect() -> Isa {
+        Isa::ALL.into_iter().rev().find(|isa| isa.runs()).unwrap_or(Isa::Portable)
     }
 }

@@ -294,9 +294,8 @@ pub struct Forward<'a> {
 
 impl HaloPayload for Forward<'_> {
     fn load(&mut self, face: Face, buf: &mut Packed) {
-        let (w, axis, shift) = (self.width, face / 2, self.plan.shift[face]);
-        let (send, data) = (&self.plan.send[face], &*self.data);
-        let shift = if self.positions { shift } else { 0.0 };
+        let (w, axis, send, data) = (self.width, face / 2, &self.plan.send[face], &*self.data);
+        let shift = if self.positions { self.plan.shift[face] } else { 0.0 };
         let start = buf.reals.len();
         buf.reals.resize(start + send.len() * w, 0.0);
         // a gather every step (positions) or force evaluation (EAM's F'): in parallel, so

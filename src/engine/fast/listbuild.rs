@@ -120,14 +120,14 @@ impl Plan {
             // written costs no memory
             list.reserve_exact(room);
         }
-        let (mut far, mut blocks) = (Vec::new(), Vec::new());
+        let (mut far, mut blocks, scanner) = (Vec::new(), Vec::new(), super::scan::Scanner::detect());
         let mut runs = [(0u32, 0u32); MAX_ROWS];
         for i in atoms {
             let ri = r_build(i);
             let n_runs = self.bins.sphere_runs(ri, self.range, &self.bin_start, &mut runs);
             // the near entries go straight to the list, the far ones after them
             let out = super::scan::Out { width, near: list, far: &mut far, blocks: &mut blocks };
-            let (n_near, _) = super::scan::scan(ri, sorted, &runs[..n_runs], self.lim, i as u32, out);
+            let (n_near, _) = scanner.scan(ri, sorted, &runs[..n_runs], self.lim, i as u32, out);
             list.extend_from_slice(&far);
             start.push((list.len() / width) as u32);
             near_blocks.push(n_near.div_ceil(4).min(u8::MAX as usize) as u8);

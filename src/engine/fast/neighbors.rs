@@ -208,7 +208,7 @@ impl<'a> Nbrs<'a> {
 ///
 /// Particles are put in a global bin grid ([`super::bins::Bins`]; widths from `bin_widths`), ordered by
 /// gid within each bin, and copied in that order, so a run of bins along x is contiguous
-/// memory that [`super::scan::scan`] tests four at a time. For each row of bins (y, z) around an atom, the
+/// memory that [`super::scan::Scanner::scan`] tests four (or eight) at a time. For each row of bins (y, z) around an atom, the
 /// run is cut to the x-extent of the atom's sphere at the row's nearest point (rows entirely
 /// out of range are skipped): about 230 candidates per atom on CoMD's LJ problem for ~91
 /// partners, against ~390 for the full 5×5×5 block of half-range bins.

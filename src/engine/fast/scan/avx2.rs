@@ -33,7 +33,7 @@ const fn compress<const W: usize>() -> [[u8; 16]; 16] {
 /// vector moves).
 const COUNT: [u8; 16] = [0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4];
 
-/// [`super::scan`]'s test, four candidates per block, for entries of `W` bytes.
+/// [`super::Scanner::scan`]'s test, four candidates per block, for entries of `W` bytes.
 ///
 /// # Safety
 /// AVX2 must be available; every block's four candidates must be readable in `s`, and

@@ -44,7 +44,7 @@ unsafe fn store<const W: usize>(p: *mut u8, v: __m256i) {
     }
 }
 
-/// [`super::scan`]'s test, eight candidates per block, for entries of `W` bytes.
+/// [`super::Scanner::scan`]'s test, eight candidates per block, for entries of `W` bytes.
 ///
 /// # Safety
 /// AVX-512F and VL must be available; every live lane of every block (bit `l` of the mask:

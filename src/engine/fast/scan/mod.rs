@@ -109,69 +109,67 @@ pub struct Out<'a> {
     pub near: &'a mut Vec<u8>,
     /// The far entries are written here (cleared first).
     pub far: &'a mut Vec<u8>,
-    /// Scratch: the blocks of four candidates of all runs.
+    /// Scratch: the blocks of candidates of all runs.
     pub blocks: &'a mut Vec<(u32, u32)>,
 }
 
-/// Appends the indices of the particles of the `runs` (ranges of bin-ordered particles) that
-/// lie near `ri` to `out.near`, and writes those farther but within range to `out.far` (see
-/// [`Limits`]; runs and particles in order), leaving out particle `me` (the atom itself);
-/// returns how many of each.
-///
-/// The runs are first cut into blocks of four candidates (with the mask of the lanes inside
-/// the run), so the test runs as one loop over all blocks of the atom: a loop per run
-/// mispredicts its exit about once per run (~20 per atom), which cost more than the tests.
-pub fn scan(ri: Real3, s: Sorted<'_>, runs: &[(u32, u32)], lim: Limits, me: u32, out: Out<'_>) -> (usize, usize) {
-    scan_with(super::cpu::Isa::detect(), ri, s, runs, lim, me, out)
-}
+/// A build of the candidate test that this CPU runs: made only after asking the CPU, so the
+/// test uses its instructions without asking again for every atom.
+#[derive(Debug, Clone, Copy)]
+pub struct Scanner(Isa);
 
-/// [`scan`] through the build `isa` (which the CPU must run: the caller checks).
-fn scan_with(isa: Isa, ri: Real3, s: Sorted<'_>, runs: &[(u32, u32)], lim: Limits, me: u32, out: Out<'_>) -> (usize, usize) {
-    let limit = s.xs.len().min(s.ys.len()).min(s.zs.len()).min(s.idx.len());
-    let lanes = if isa == Isa::Avx512 { 8 } else { 4 };
-    let (mut total, mut n_blocks) = (0, 0);
-    for &(a, b) in runs {
-        assert!(a <= b && b as usize + PAD <= limit, "scan arrays are padded");
-        total += (b - a) as usize;
-        n_blocks += (b - a).div_ceil(lanes) as usize;
+impl Scanner {
+    /// The widest build this CPU runs.
+    pub fn detect() -> Scanner {
+        Scanner(Isa::detect())
     }
-    assert!(out.width == 3 || out.width == 4, "entries of 3 or 4 bytes");
-    // every block stores up to 32 bytes at the output's end
-    out.near.reserve(total * out.width + 32);
-    out.far.clear();
-    out.far.reserve(total * out.width + 32);
-    #[cfg(target_arch = "x86_64")]
-    match isa {
-        Isa::Avx512 => {
-            let m = cut::<8>(runs, out.blocks, n_blocks);
-            let blocks = &out.blocks[..m];
-            // SAFETY: AVX-512F and VL were detected (`Isa::detect`); the blocks' live lanes
-            // lie within the runs, within the arrays (asserted above), and the outputs have
-            // room for all candidates plus 32 bytes.
-            return unsafe {
-                match out.width {
-                    3 => avx512::scan::<3>(ri, s, blocks, lim, me, out.near, out.far),
-                    _ => avx512::scan::<4>(ri, s, blocks, lim, me, out.near, out.far),
-                }
-            };
-        }
-        Isa::Avx2 => {
-            let m = cut::<4>(runs, out.blocks, n_blocks);
-            let blocks = &out.blocks[..m];
-            // SAFETY: AVX2 was detected; the blocks lie within the padded arrays (asserted
-            // above) and the outputs have room for all candidates plus 16 bytes.
-            return unsafe {
-                match out.width {
-                    3 => avx2::scan::<3>(ri, s, blocks, lim, me, out.near, out.far),
-                    _ => avx2::scan::<4>(ri, s, blocks, lim, me, out.near, out.far),
-                }
-            };
-        }
-        Isa::Portable => {}
+
+    /// Build `isa`, if this CPU runs it.
+    pub fn of(isa: Isa) -> Option<Scanner> {
+        isa.runs().then_some(Scanner(isa))
     }
-    let m = cut::<4>(runs, out.blocks, n_blocks);
-    let blocks = &out.blocks[..m];
-    portable(ri, s, blocks, lim, me, out.width, out.near, out.far)
+
+    /// Appends the indices of the particles of the `runs` (ranges of bin-ordered particles) that
+    /// lie near `ri` to `out.near`, and writes those farther but within range to `out.far` (see
+    /// [`Limits`]; runs and particles in order), leaving out particle `me` (the atom itself);
+    /// returns how many of each.
+    ///
+    /// The runs are first cut into blocks of four candidates (eight for the AVX-512 build) with
+    /// the mask of the lanes inside the run, so the test runs as one loop over all blocks of the
+    /// atom: a loop per run mispredicts its exit about once per run (~20 per atom), which cost
+    /// more than the tests.
+    pub fn scan(self, ri: Real3, s: Sorted<'_>, runs: &[(u32, u32)], lim: Limits, me: u32, out: Out<'_>) -> (usize, usize) {
+        let isa = self.0;
+        let limit = s.xs.len().min(s.ys.len()).min(s.zs.len()).min(s.idx.len());
+        let lanes = if isa == Isa::Avx512 { 8 } else { 4 };
+        let (mut total, mut n_blocks) = (0, 0);
+        for &(a, b) in runs {
+            assert!(a <= b && b as usize + PAD <= limit, "scan arrays are padded");
+            total += (b - a) as usize;
+            n_blocks += (b - a).div_ceil(lanes) as usize;
+        }
+        assert!(out.width == 3 || out.width == 4, "entries of 3 or 4 bytes");
+        // every block stores up to 32 bytes at the output's end
+        out.near.reserve(total * out.width + 32);
+        out.far.clear();
+        out.far.reserve(total * out.width + 32);
+        let m = if lanes == 8 { cut::<8>(runs, out.blocks, n_blocks) } else { cut::<4>(runs, out.blocks, n_blocks) };
+        let (blocks, near, far) = (&out.blocks[..m], out.near, out.far);
+        // SAFETY: the CPU runs `isa` (a `Scanner` is made only for such a build); the blocks' lanes lie within the padded arrays
+        // (asserted above; the AVX-512 build reads only the live lanes) and the outputs have room
+        // for all candidates plus 32 bytes.
+        #[cfg(target_arch = "x86_64")]
+        unsafe {
+            match (isa, out.width) {
+                (Isa::Avx512, 3) => return avx512::scan::<3>(ri, s, blocks, lim, me, near, far),
+                (Isa::Avx512, _) => return avx512::scan::<4>(ri, s, blocks, lim, me, near, far),
+                (Isa::Avx2, 3) => return avx2::scan::<3>(ri, s, blocks, lim, me, near, far),
+                (Isa::Avx2, _) => return avx2::scan::<4>(ri, s, blocks, lim, me, near, far),
+                (Isa::Portable, _) => {}
+            }
+        }
+        portable(ri, s, blocks, lim, me, out.width, near, far)
+    }
 }
 
 /// Cuts `runs` into blocks of `L` (4 or 8) candidates (first candidate, mask of the lanes
@@ -235,14 +233,16 @@ mod tests {
     #[test]
     fn scan_keeps_exactly_the_indices_in_range_in_order_but_the_atom_itself() {
         // every build this CPU runs
-        let mut isas = vec![Isa::Portable];
-        for (isa, has, name) in [(Isa::Avx2, crate::engine::fast::cpu::has_avx2(), "AVX2"), (Isa::Avx512, crate::engine::fast::cpu::has_avx512(), "AVX-512F/VL")] {
-            if has {
-                isas.push(isa);
-            } else {
-                println!("skipping the {name} scan: this CPU lacks it");
-            }
-        }
+        let isas: Vec<(Isa, Scanner)> = Isa::ALL
+            .into_iter()
+            .filter_map(|isa| {
+                let scanner = Scanner::of(isa);
+                if scanner.is_none() {
+                    println!("skipping the {isa:?} scan: this CPU lacks it");
+                }
+                Some(isa).zip(scanner)
+            })
+            .collect();
         let n = 203;
         let mut seed = 7u64;
         let mut rnd = || {
@@ -274,9 +274,9 @@ mod tests {
                 assert!(i != 2 || lim.range < 1e8 || far.len() > 100, "dense: {} far", far.len());
                 for width in [3, 4] {
                     let prefix = [9u8; 5];
-                    for &isa in &isas {
+                    for &(isa, scanner) in &isas {
                         let (mut a, mut b, mut blocks) = (prefix.to_vec(), vec![1u8; 3], Vec::new());
-                        let (na, nb) = scan_with(isa, ri, sorted, runs, lim, me, Out { width, near: &mut a, far: &mut b, blocks: &mut blocks });
+                        let (na, nb) = scanner.scan(ri, sorted, runs, lim, me, Out { width, near: &mut a, far: &mut b, blocks: &mut blocks });
                         assert_eq!(a[..5], prefix, "appended to the list");
                         assert_eq!((decode(&a[5..], width), decode(&b, width)), (near.clone(), far.clone()), "runs {runs:?} width {width} {isa:?} {lim:?}");
                         assert_eq!((na, nb), (near.len(), far.len()));

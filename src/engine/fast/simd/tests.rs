@@ -2,7 +2,6 @@
 //! and virial, with and without energies, from the padded copy and from split positions.
 
 use super::*;
-use crate::engine::fast::cpu::has_avx2;
 use crate::engine::fast::ghosts::Particles;
 use crate::engine::fast::neighbors::{build_with_width, Reach};
 use crate::engine::fast::pos4::Pos4;
@@ -27,12 +26,12 @@ fn simd_builds() -> Vec<Build> {
     let mut out = Vec::new();
     #[cfg(target_arch = "x86_64")]
     {
-        if has_avx2() {
+        if Isa::Avx2.runs() {
             out.push(Build { name: "avx2", lj: avx2::lj, density: avx2::eam_density, force: avx2::eam_force });
         } else {
             eprintln!("skipping the AVX2 kernels: this CPU has no AVX2");
         }
-        if Isa::detect() == Isa::Avx512 {
+        if Isa::Avx512.runs() {
             out.push(Build { name: "avx512", lj: avx512::lj, density: avx512::eam_density, force: avx512::eam_force });
         } else {
             eprintln!("skipping the AVX-512 kernels: this CPU has no AVX-512F");
