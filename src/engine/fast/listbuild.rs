@@ -124,7 +124,7 @@ impl Plan {
         let mut runs = [(0u32, 0u32); MAX_ROWS];
         for i in atoms {
             let ri = r_build(i);
-            let n_runs = self.bins.sphere_runs(ri, self.range, &self.bin_start, &mut runs);
+            let n_runs = self.bins.sphere_runs(scanner, ri, self.range, &self.bin_start, &mut runs);
             // the near entries go straight to the list, the far ones after them
             let out = super::scan::Out { width, near: list, far: &mut far, blocks: &mut blocks };
             let (n_near, _) = scanner.scan(ri, sorted, &runs[..n_runs], self.lim, i as u32, out);

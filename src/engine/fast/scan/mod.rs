@@ -124,6 +124,11 @@ impl Scanner {
         Scanner(Isa::detect())
     }
 
+    /// The build.
+    pub fn isa(self) -> Isa {
+        self.0
+    }
+
     /// Build `isa`, if this CPU runs it.
     pub fn of(isa: Isa) -> Option<Scanner> {
         isa.runs().then_some(Scanner(isa))

@@ -5,8 +5,15 @@
 //! so a particle's bin does not depend on the rank that computes it; the list order, which
 //! is the bin order (see [`super::neighbors`]), therefore does not either.
 
+use super::cpu::Isa;
+use super::scan::Scanner;
 use crate::types::{Real, Real3};
 use rayon::prelude::*;
+
+#[cfg(target_arch = "x86_64")]
+mod avx512;
+#[cfg(test)]
+mod tests;
 
 /// A bin grid aligned to the global origin: bin `k` on axis `a` covers `[k·w_a, (k+1)·w_a)`,
 /// and a position's bin is `floor(x / w_a)` whichever rank computes it. Only the bins
@@ -69,23 +76,40 @@ impl Bins {
     /// end) that can hold partners of a particle at `ri` within `range`: for each row of
     /// bins along x around it (by z, then y), the bins the sphere reaches at the row's nearest
     /// point; rows out of reach are skipped. Written to `runs`; returns how many. Bins across
-    /// must be at least half the range wide (at most [`MAX_ROWS`] rows).
+    /// must be at least half the range wide (at most 7 × 7 rows). The AVX-512 build
+    /// (`avx512.rs`, when `scanner` is that build) tries the rows of a plane eight at a time
+    /// with the same operations on the same values: the same runs.
     #[inline]
-    pub fn sphere_runs(&self, ri: Real3, range: Real, bin_start: &[u32], runs: &mut [(u32, u32); MAX_ROWS]) -> usize {
+    #[allow(unsafe_code)]
+    pub fn sphere_runs(&self, scanner: Scanner, ri: Real3, range: Real, bin_start: &[u32], runs: &mut [(u32, u32); MAX_ROWS]) -> usize {
+        #[cfg(target_arch = "x86_64")]
+        if scanner.isa() == Isa::Avx512 {
+            // SAFETY: a `Scanner` of the AVX-512 build is made only when the CPU runs it.
+            return unsafe { avx512::sphere_runs(self, ri, range, bin_start, runs) };
+        }
+        let _ = scanner;
+        self.sphere_runs_portable(ri, range, bin_start, runs)
+    }
+
+    /// The rows of bins within `range` of stored bin coordinate `c` on axis `a`: 2 each way
+    /// across (3 if rounded up).
+    #[inline(always)]
+    fn span(&self, a: usize, c: usize, range: Real) -> std::ops::RangeInclusive<usize> {
+        let k = (-floor(-range * self.inv[a])).min(3) as usize;
+        c.saturating_sub(k)..=(c + k).min(self.n[a] - 1)
+    }
+
+    /// [`Bins::sphere_runs`], one row at a time.
+    fn sphere_runs_portable(&self, ri: Real3, range: Real, bin_start: &[u32], runs: &mut [(u32, u32); MAX_ROWS]) -> usize {
         let (c, range2) = (self.coords(&ri), range * range);
-        // rows within range of the atom's bin: 2 each way across (3 if rounded up)
-        let span = |a: usize| {
-            let k = (-floor(-range * self.inv[a])).min(3) as usize;
-            c[a].saturating_sub(k)..=(c[a] + k).min(self.n[a] - 1)
-        };
         let mut gy = [(0, 0.0); 7];
         let mut ny = 0;
-        for y in span(1) {
+        for y in self.span(1, c[1], range) {
             gy[ny] = (y, self.gap2(1, y, ri[1]));
             ny += 1;
         }
         let mut n_runs = 0;
-        for z in span(2) {
+        for z in self.span(2, c[2], range) {
             let gz = self.gap2(2, z, ri[2]);
             for &(y, gy) in &gy[..ny] {
                 let left = range2 - gz - gy;
@@ -119,9 +143,10 @@ impl Bins {
     }
 }
 
-/// Most rows of bins around a particle that can hold partners (7 × 7, with bins across half
-/// the range wide: 2 each way, 3 when the bin bounds round against the particle).
-pub const MAX_ROWS: usize = 49;
+/// Room for the runs of one particle: at most 7 × 7 rows of bins can hold partners (with
+/// bins across half the range wide: 2 each way, 3 when the bin bounds round against the
+/// particle), and the AVX-512 build writes eight runs past the last plane's first.
+pub const MAX_ROWS: usize = 56;
 
 /// Slack (Å) in deciding which bins can hold a partner: the bin bounds are rounded, the
 /// distance test on each candidate is exact; scanning a few more candidates changes nothing.
