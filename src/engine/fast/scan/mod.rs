@@ -182,16 +182,20 @@ impl Scanner {
 /// candidates; `n_blocks` is their number. Returns it.
 fn cut<const L: u32>(runs: &[(u32, u32)], blocks: &mut Vec<(u32, u32)>, n_blocks: usize) -> usize {
     // the first 16 candidates' blocks of a run are written whether it has them or not
-    let first = 16 / L;
-    blocks.resize(n_blocks + first as usize, (0, 0));
+    let first = (16 / L) as usize;
+    blocks.resize(n_blocks + first, (0, 0));
+    // a slice: its start and length stay in registers across the stores (through the Vec
+    // they were loaded again for every block)
+    let out = blocks.as_mut_slice();
     let mut m = 0;
     for &(a, b) in runs {
         let len = b - a;
+        let block = |t: u32| (a + L * t, (1 << len.saturating_sub(L * t).min(L)) - 1);
         for t in 0..first {
-            blocks[m + t as usize] = (a + L * t, (1 << len.saturating_sub(L * t).min(L)) - 1);
+            out[m + t] = block(t as u32);
         }
-        for t in first..len.div_ceil(L) {
-            blocks[m + t as usize] = (a + L * t, (1 << (len - L * t).min(L)) - 1);
+        for t in first as u32..len.div_ceil(L) {
+            out[m + t as usize] = block(t);
         }
         m += len.div_ceil(L) as usize;
     }
