@@ -130,14 +130,19 @@ pub struct FastParts {
 impl FastParts {
     /// Builds ghosts and lists for the initial lattice.
     pub fn new(pot: Pot, cells: usize) -> Option<FastParts> {
+        Self::displaced(pot, cells, 0.0)
+    }
+
+    /// As [`FastParts::new`], the atoms displaced at random by up to `delta` Å (CoMD's `-D`).
+    pub fn displaced(pot: Pot, cells: usize, delta: f64) -> Option<FastParts> {
         let p = potential(pot)?;
         let lat = p.lattice_constant();
         let domain = Domain::new([1, 1, 1], 0, [cells as f64 * lat; 3]);
-        let spec = LatticeSpec { n_cells: [cells; 3], lat, mass: p.mass(), temp: 600.0, delta: 0.0, seed: None };
+        let spec = LatticeSpec { n_cells: [cells; 3], lat, mass: p.mass(), temp: 600.0, delta, seed: None };
         let atoms = lattice::create(&spec, domain.local_min, domain.local_max);
         let mut parts = Particles::default();
         parts.gid = atoms.iter().map(|a| a.gid).collect();
-        parts.r = atoms.iter().map(|a| a.r).collect();
+        parts.r = atoms.iter().map(|a| std::array::from_fn(|k| a.r[k] + a.dr[k])).collect();
         parts.p = atoms.iter().map(|a| a.p).collect();
         parts.image = vec![[0; 3]; atoms.len()];
         parts.n_own = atoms.len();
@@ -180,6 +185,13 @@ impl FastParts {
     pub fn force(&mut self) {
         self.ff
             .compute(&self.parts, ListsRef::stored(&self.nl), &self.plan, &self.nbrs, &mut self.f, &mut self.u, true, &mut self.comm, &mut self.timers)
+            .expect("force");
+    }
+
+    /// A force evaluation without energies or the virial (a step's, between reports).
+    pub fn force_only(&mut self) {
+        self.ff
+            .compute(&self.parts, ListsRef::stored(&self.nl), &self.plan, &self.nbrs, &mut self.f, &mut self.u, false, &mut self.comm, &mut self.timers)
             .expect("force");
     }
 
