@@ -118,6 +118,43 @@ fn box_gap2(a: &[[f64; 3]; 2], b: &[[f64; 3]; 2]) -> f64 {
     (0..3).map(|k| (a[0][k] - b[1][k]).max(b[0][k] - a[1][k]).max(0.0).powi(2)).sum()
 }
 
+/// The share of lanes inside the cutoff (`rc2`) if list entries were `si` i-atoms against
+/// `sj` j-atoms: each cluster cut into consecutive slots of `si` (or `sj`), and a pair of
+/// pieces listed when their boxes come within `reach2` (squared). 1 × 1 is a per-atom
+/// Verlet list; pruning to the cutoff itself is the best a dynamic pruning could do.
+fn lane_share(cl: &Clusters, r: &[[f64; 3]], si: usize, sj: usize, reach2: f64, rc2: f64) -> f64 {
+    let pieces = |c: usize, size: usize| -> Vec<[u32; 4]> {
+        cl.members[c]
+            .chunks(size)
+            .map(|p| std::array::from_fn(|k| p.get(k).copied().unwrap_or(u32::MAX)))
+            .filter(|p: &[u32; 4]| p[0] != u32::MAX)
+            .collect()
+    };
+    let (mut lanes, mut inside) = (0usize, 0usize);
+    for ci in 0..cl.n_own {
+        for pi in pieces(ci, si) {
+            let bi = bounds(r, &pi);
+            // the pieces' boxes lie within the clusters', so the cluster list holds every pair
+            for &cj in &cl.js[cl.start[ci] as usize..cl.start[ci + 1] as usize] {
+                for pj in pieces(cj as usize, sj) {
+                    // (an atom is not listed with itself: only 1 × 1 pieces can be one atom)
+                    if box_gap2(&bi, &bounds(r, &pj)) >= reach2 || (si == 1 && sj == 1 && pi == pj) {
+                        continue;
+                    }
+                    lanes += si * sj;
+                    for &a in pi.iter().filter(|&&a| a != u32::MAX) {
+                        for &b in pj.iter().filter(|&&b| b != u32::MAX && b != a) {
+                            let d: f64 = (0..3).map(|k| (r[a as usize][k] - r[b as usize][k]).powi(2)).sum();
+                            inside += usize::from(d <= rc2);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    inside as f64 / lanes as f64
+}
+
 /// The LJ constants as the default path's kernels use them.
 #[derive(Clone, Copy)]
 struct Lj {
@@ -287,25 +324,10 @@ fn cluster_pair(c: &mut Criterion) {
         let vector_diff = rel_diff(&f, &reference);
         assert!(scalar_diff < 1e-10 && vector_diff < 1e-10, "cluster forces differ: scalar {scalar_diff:e}, vector {vector_diff:e}");
         let lanes = 16 * cl.js.len();
-        // the other layout of the same clusters: one atom against j-clusters whose box is
-        // within range of the atom (per-atom lists of clusters; no kernel here, the count only)
-        let boxes: Vec<[[f64; 3]; 2]> = cl.members.iter().map(|m| bounds(&fp.parts.r, m)).collect();
-        let point_lanes: usize = (0..cl.n_own)
-            .flat_map(|ci| cl.members[ci].into_iter().filter(|&m| m != u32::MAX).map(move |m| (ci, m)))
-            .map(|(ci, m)| {
-                let x = fp.parts.r[m as usize];
-                let js = &cl.js[cl.start[ci] as usize..cl.start[ci + 1] as usize];
-                4 * js.iter().filter(|&&j| box_gap2(&[x, x], &boxes[j as usize]) < fp.range * fp.range).count()
-            })
-            .sum();
-        let rc2 = LennardJones::default().cutoff.powi(2);
-        let pruned: usize = (0..cl.n_own)
-            .map(|ci| cl.js[cl.start[ci] as usize..cl.start[ci + 1] as usize].iter().filter(|&&j| box_gap2(&boxes[ci], &boxes[j as usize]) < rc2).count())
-            .sum();
-        println!("  a list pruned to the cutoff itself (no skin, GROMACS's dynamic pruning at best): {:.1} % of lanes inside", 100.0 * inside as f64 / (16 * pruned) as f64);
-        println!("  one atom against clusters (1 x 4): {:.1} % of lanes inside the cutoff", 100.0 * inside as f64 / point_lanes as f64);
+        let entries: usize = (0..fp.parts.n_own).map(|i| fp.nl.of(i).len()).sum();
         println!(
-            "{n} atoms: {} clusters ({} owned), {:.1} cluster pairs per owned cluster, {:.1} % of lanes inside the cutoff, {:.2} pairs per atom within it (each once); forces agree to {vector_diff:.1e}{}",
+            "{n} atoms: default path {:.1} list entries per atom; {} clusters ({} owned), {:.1} cluster pairs per owned cluster, {:.1} % of lanes inside the cutoff, {:.2} pairs per atom within it (each once); forces agree to {vector_diff:.1e}{}",
+            entries as f64 / n as f64,
             cl.members.len(),
             cl.n_own,
             cl.js.len() as f64 / cl.n_own as f64,
@@ -313,6 +335,13 @@ fn cluster_pair(c: &mut Criterion) {
             inside as f64 / 2.0 / n as f64,
             if has_avx512() { "" } else { " (no AVX-512 on this CPU: the scalar kernel is timed)" }
         );
+        let rc2 = LennardJones::default().cutoff.powi(2);
+        println!("  share of lanes inside the cutoff, by atoms per entry (i x j): listed within cutoff + skin / pruned to the cutoff itself");
+        for (si, sj) in [(4, 4), (4, 2), (2, 4), (2, 2), (1, 4), (1, 2), (1, 1)] {
+            let listed = lane_share(&cl, &fp.parts.r, si, sj, fp.range * fp.range, rc2);
+            let pruned = lane_share(&cl, &fp.parts.r, si, sj, rc2, rc2);
+            println!("  {si} x {sj}: {:.1} % / {:.1} %", 100.0 * listed, 100.0 * pruned);
+        }
         g.bench_function(BenchmarkId::new("verlet_lists_default_path", n), |b| b.iter(|| pool.install(|| fp.force_only())));
         g.bench_function(BenchmarkId::new("cluster_pairs_4x4", n), |b| {
             b.iter(|| {

@@ -11,7 +11,10 @@
 //! values in the same order (`(range² − gz) − gy`, the same comparison with the slack, the
 //! square root, `+ slack`, `(x ∓ ext)·(1/w)`, floor, the clamp), and the compression keeps lane
 //! order, which is y order. Bin coordinates are converted through 32-bit integers: positions
-//! lie within the grid (a few bins outside it at most), far below 2³¹ bins.
+//! lie within the grid (a few bins outside it at most), far below 2³¹ bins. (A NaN
+//! coordinate, in a run that has already blown up, converts to a different bin here than
+//! in the portable loop: both are clamped to the grid, and the candidate test rejects every
+//! particle against a NaN anyway.)
 #![allow(unsafe_code)]
 
 use super::*;
@@ -51,8 +54,8 @@ pub unsafe fn sphere_runs(b: &Bins, ri: Real3, range: Real, bin_start: &[u32], r
         for z in b.span(2, c[2], range) {
             let gz = b.gap2(2, z, ri[2]);
             let left = _mm512_sub_pd(_mm512_set1_pd(range2 - gz), gyv);
-            // in reach: not (left <= -slack); no lane is NaN
-            let keep = _mm512_mask_cmp_pd_mask::<_CMP_GT_OQ>(live, left, neg_slack);
+            // in reach: not (left <= -slack), NaN included, as the portable loop decides
+            let keep = _mm512_mask_cmp_pd_mask::<_CMP_NLE_UQ>(live, left, neg_slack);
             let ext = _mm512_add_pd(_mm512_sqrt_pd(_mm512_max_pd(left, zero)), slack);
             let (x0, x1) = (coord(_mm512_sub_pd(x, ext)), coord(_mm512_add_pd(x, ext)));
             let row = _mm256_add_epi32(ybv, _mm256_set1_epi32((plane * z) as i32));

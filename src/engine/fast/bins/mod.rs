@@ -5,6 +5,7 @@
 //! so a particle's bin does not depend on the rank that computes it; the list order, which
 //! is the bin order (see [`super::neighbors`]), therefore does not either.
 
+#[cfg(target_arch = "x86_64")]
 use super::cpu::Isa;
 use super::scan::Scanner;
 use crate::types::{Real, Real3};
