@@ -49,7 +49,10 @@ impl Clusters {
         // owned first, then by cell (z, y, x) and gid: owned atoms lie in [0, L), ghosts
         // outside it, so no cell mixes the two
         let mut order: Vec<usize> = (0..r.len()).collect();
-        order.sort_by_key(|&i| (i >= n_own, cell(&r[i])[2], cell(&r[i])[1], cell(&r[i])[0], gid[i]));
+        order.sort_by_cached_key(|&i| {
+            let k = cell(&r[i]);
+            (i >= n_own, k[2], k[1], k[0], gid[i])
+        });
         let mut members: Vec<[u32; 4]> = Vec::new();
         let mut cells: Vec<[i64; 3]> = Vec::new();
         let mut n_own_c = 0;
@@ -123,22 +126,20 @@ fn box_gap2(a: &[[f64; 3]; 2], b: &[[f64; 3]; 2]) -> f64 {
 /// pieces listed when their boxes come within `reach2` (squared). 1 × 1 is a per-atom
 /// Verlet list; pruning to the cutoff itself is the best a dynamic pruning could do.
 fn lane_share(cl: &Clusters, r: &[[f64; 3]], si: usize, sj: usize, reach2: f64, rc2: f64) -> f64 {
-    let pieces = |c: usize, size: usize| -> Vec<[u32; 4]> {
-        cl.members[c]
-            .chunks(size)
-            .map(|p| std::array::from_fn(|k| p.get(k).copied().unwrap_or(u32::MAX)))
-            .filter(|p: &[u32; 4]| p[0] != u32::MAX)
-            .collect()
+    // every cluster's pieces of `size` slots with their boxes, made once
+    let pieces = |size: usize| -> Vec<Vec<([u32; 4], [[f64; 3]; 2])>> {
+        let piece = |p: &[u32]| -> [u32; 4] { std::array::from_fn(|k| p.get(k).copied().unwrap_or(u32::MAX)) };
+        cl.members.iter().map(|m| m.chunks(size).map(piece).filter(|p| p[0] != u32::MAX).map(|p| (p, bounds(r, &p))).collect()).collect()
     };
+    let (of_i, of_j) = (pieces(si), pieces(sj));
     let (mut lanes, mut inside) = (0usize, 0usize);
     for ci in 0..cl.n_own {
-        for pi in pieces(ci, si) {
-            let bi = bounds(r, &pi);
+        for (pi, bi) in &of_i[ci] {
             // the pieces' boxes lie within the clusters', so the cluster list holds every pair
             for &cj in &cl.js[cl.start[ci] as usize..cl.start[ci + 1] as usize] {
-                for pj in pieces(cj as usize, sj) {
+                for (pj, bj) in &of_j[cj as usize] {
                     // (an atom is not listed with itself: only 1 × 1 pieces can be one atom)
-                    if box_gap2(&bi, &bounds(r, &pj)) >= reach2 || (si == 1 && sj == 1 && pi == pj) {
+                    if box_gap2(bi, bj) >= reach2 || (si == 1 && sj == 1 && pi == pj) {
                         continue;
                     }
                     lanes += si * sj;
@@ -275,21 +276,10 @@ mod avx512 {
     }
 }
 
-fn has_avx512() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::is_x86_feature_detected!("avx512f")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
-}
-
 fn vector_forces(cl: &Clusters, lj: Lj, f: &mut [[f64; 3]]) {
     #[cfg(target_arch = "x86_64")]
     if has_avx512() {
-        // SAFETY: the CPU has AVX-512F (checked).
+        // SAFETY: the CPU has AVX-512F (checked, with the VL, FMA and F16C the engine asks for).
         #[allow(unsafe_code)]
         unsafe {
             return avx512::forces(cl, lj, f);
@@ -335,11 +325,10 @@ fn cluster_pair(c: &mut Criterion) {
             inside as f64 / 2.0 / n as f64,
             if has_avx512() { "" } else { " (no AVX-512 on this CPU: the scalar kernel is timed)" }
         );
-        let rc2 = LennardJones::default().cutoff.powi(2);
         println!("  share of lanes inside the cutoff, by atoms per entry (i x j): listed within cutoff + skin / pruned to the cutoff itself");
         for (si, sj) in [(4, 4), (4, 2), (2, 4), (2, 2), (1, 4), (1, 2), (1, 1)] {
-            let listed = lane_share(&cl, &fp.parts.r, si, sj, fp.range * fp.range, rc2);
-            let pruned = lane_share(&cl, &fp.parts.r, si, sj, rc2, rc2);
+            let listed = lane_share(&cl, &fp.parts.r, si, sj, fp.range * fp.range, lj.rc2);
+            let pruned = lane_share(&cl, &fp.parts.r, si, sj, lj.rc2, lj.rc2);
             println!("  {si} x {sj}: {:.1} % / {:.1} %", 100.0 * listed, 100.0 * pruned);
         }
         g.bench_function(BenchmarkId::new("verlet_lists_default_path", n), |b| b.iter(|| pool.install(|| fp.force_only())));

@@ -11,6 +11,9 @@ use comd::comm::halo::Neighbors;
 use comd::comm::serial::Serial;
 use comd::config::RunConfig;
 use comd::domain::Domain;
+// (for the benches that pick a kernel build themselves)
+#[allow(unused_imports)]
+pub use comd::engine::fast::cpu::has_avx512;
 use comd::engine::fast::force::ForceField;
 use comd::engine::fast::ghosts::{self, GhostPlan, Particles};
 use comd::engine::fast::lists::ListsRef;
@@ -183,15 +186,17 @@ impl FastParts {
     /// One force evaluation as the fast engine does it (EAM: all passes and the ghost
     /// refresh of F'(ρ) between them).
     pub fn force(&mut self) {
-        self.ff
-            .compute(&self.parts, ListsRef::stored(&self.nl), &self.plan, &self.nbrs, &mut self.f, &mut self.u, true, &mut self.comm, &mut self.timers)
-            .expect("force");
+        self.evaluate(true);
     }
 
     /// A force evaluation without energies or the virial (a step's, between reports).
     pub fn force_only(&mut self) {
+        self.evaluate(false);
+    }
+
+    fn evaluate(&mut self, energy: bool) {
         self.ff
-            .compute(&self.parts, ListsRef::stored(&self.nl), &self.plan, &self.nbrs, &mut self.f, &mut self.u, false, &mut self.comm, &mut self.timers)
+            .compute(&self.parts, ListsRef::stored(&self.nl), &self.plan, &self.nbrs, &mut self.f, &mut self.u, energy, &mut self.comm, &mut self.timers)
             .expect("force");
     }
 

@@ -33,7 +33,7 @@ pub unsafe fn sphere_runs(b: &Bins, ri: Real3, range: Real, bin_start: &[u32], r
         (gy[ny], ybase[ny]) = (b.gap2(1, y, ri[1]), (b.n[0] * y) as i32);
         ny += 1;
     }
-    debug_assert!(b.n.iter().product::<usize>() < i32::MAX as usize, "bin indices fit in 32 bits");
+    debug_assert!(b.len() < i32::MAX as usize, "bin indices fit in 32 bits");
     let live = ((1u32 << ny) - 1) as __mmask8;
     // SAFETY: the caller's contract (the features); the loads read the two local arrays of
     // eight elements, and every store is to a local array of eight.
