@@ -32,7 +32,14 @@ use crate::timers::{Timer, Timers};
 /// What a halo exchange carries: packs the message for one face and unpacks the message
 /// received on one face.
 pub trait HaloPayload {
-    /// Appends to `buf` the data to send across `face`.
+    /// The buffer [`HaloPayload::load`] fills for `face`: a new, empty one by default. A
+    /// payload that keeps its buffers from one exchange to the next (so that the messages of
+    /// every step are not allocated, faulted in and freed again) hands back one it kept; its
+    /// contents are then stale, and that payload's `load` overwrites them whole.
+    fn buffer(&mut self, _face: Face) -> Packed {
+        Packed::new()
+    }
+    /// Appends to `buf` (from [`HaloPayload::buffer`]) the data to send across `face`.
     fn load(&mut self, face: Face, buf: &mut Packed);
     /// Takes in the message `buf` that arrived on `face`.
     fn unload(&mut self, face: Face, buf: Packed) -> Result<(), RunError>;
@@ -61,8 +68,8 @@ pub fn exchange(
 ) -> Result<(), RunError> {
     for axis in 0..3 {
         let (fm, fp) = (face_minus(axis), face_plus(axis));
-        let mut send_m = Packed::new();
-        let mut send_p = Packed::new();
+        let mut send_m = payload.buffer(fm);
+        let mut send_p = payload.buffer(fp);
         payload.load(fm, &mut send_m);
         payload.load(fp, &mut send_p);
         timers.start(Timer::CommHalo);

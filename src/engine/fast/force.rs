@@ -10,7 +10,7 @@
 //! bits, and 32 bytes per particle less.
 
 use super::coefs::EamCoefs;
-use super::ghosts::{Forward, GhostPlan, Particles};
+use super::ghosts::{Forward, ForwardBuffers, GhostPlan, Particles};
 use super::kernels::LjConsts;
 use super::pos4::{Pos4, Positions};
 use super::lists::ListsRef;
@@ -36,6 +36,8 @@ pub struct ForceField {
     prepared: Prepared,
     r4: Vec<Pos4>,
     dfe: Vec<Real>,
+    /// The F′ halo's messages, kept between evaluations.
+    dfe_buffers: ForwardBuffers,
     virial: Voigt,
 }
 
@@ -46,7 +48,7 @@ impl ForceField {
             Potential::Lj(l) => Prepared::Lj(LjConsts::new(l)),
             Potential::Eam(t) => Prepared::Eam { coefs: EamCoefs::new(t), embed: t.embed.clone() },
         };
-        ForceField { kernel, prepared, r4: Vec::new(), dfe: Vec::new(), virial: [0.0; 6] }
+        ForceField { kernel, prepared, r4: Vec::new(), dfe: Vec::new(), dfe_buffers: ForwardBuffers::default(), virial: [0.0; 6] }
     }
 
     /// The padded position copy, stale between evaluations (each one rewrites it): the
@@ -115,7 +117,7 @@ impl ForceField {
                     *d = dfe;
                 });
                 timers.start(Timer::EamHalo);
-                let mut fw = Forward { plan, data: &mut self.dfe, width: 1, positions: false };
+                let mut fw = Forward { plan, data: &mut self.dfe, width: 1, positions: false, buffers: &mut self.dfe_buffers };
                 let r = halo::exchange(comm, nbrs, &mut fw, timers);
                 timers.stop(Timer::EamHalo);
                 r?;

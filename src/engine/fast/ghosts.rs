@@ -278,7 +278,13 @@ impl HaloPayload for BuildGhosts<'_> {
 }
 
 /// Ghosts per rayon task when a forward message is packed or unpacked.
-const FORWARD_GRAIN: usize = 4096;
+const FORWARD_GRAIN: usize = 1024;
+
+/// The messages of one kind of [`Forward`] exchange, kept between exchanges: with one rank
+/// the serial comm hands each sent buffer back as the one received across the other face,
+/// so after the first exchange no step allocates (with MPI the received ones are kept).
+#[derive(Debug, Default)]
+pub struct ForwardBuffers([Packed; 6]);
 
 /// Replays a [`GhostPlan`] for `width` reals per item (3 for positions, 1 for EAM's F').
 pub struct Forward<'a> {
@@ -290,17 +296,24 @@ pub struct Forward<'a> {
     pub width: usize,
     /// Whether `data` holds positions (shifted on the face's axis).
     pub positions: bool,
+    /// The messages, kept from the last exchange of this kind.
+    pub buffers: &'a mut ForwardBuffers,
 }
 
 impl HaloPayload for Forward<'_> {
+    fn buffer(&mut self, face: Face) -> Packed {
+        std::mem::take(&mut self.buffers.0[face])
+    }
+
     fn load(&mut self, face: Face, buf: &mut Packed) {
         let (w, axis, send, data) = (self.width, face / 2, &self.plan.send[face], &*self.data);
         let shift = if self.positions { self.plan.shift[face] } else { 0.0 };
-        let start = buf.reals.len();
-        buf.reals.resize(start + send.len() * w, 0.0);
+        // a kept buffer: only what it lacks is zeroed, and every real is written below
+        buf.ints.clear();
+        buf.reals.resize(send.len() * w, 0.0);
         // a gather every step (positions) or force evaluation (EAM's F'): in parallel, so
         // it does not stay serial beside the force loop
-        buf.reals[start..].par_chunks_mut(w).with_min_len(FORWARD_GRAIN).zip(send.par_iter()).for_each(|(out, &i)| {
+        buf.reals.par_chunks_mut(w).with_min_len(FORWARD_GRAIN).zip(send.par_iter()).for_each(|(out, &i)| {
             let i = i as usize;
             out.copy_from_slice(&data[i * w..(i + 1) * w]);
             if shift != 0.0 {
@@ -315,6 +328,7 @@ impl HaloPayload for Forward<'_> {
         debug_assert_eq!(buf.reals.len(), n * w, "forward message does not match the plan");
         let chunk = FORWARD_GRAIN * w;
         self.data[start * w..(start + n) * w].par_chunks_mut(chunk).zip(buf.reals[..n * w].par_chunks(chunk)).for_each(|(d, s)| d.copy_from_slice(s));
+        self.buffers.0[face] = buf;
         Ok(())
     }
 }

@@ -52,7 +52,7 @@ use crate::comm::halo::{self, Neighbors};
 use crate::records::AtomRecord;
 use crate::timers::{Timer, Timers};
 use crate::types::{Real, Real3, Voigt};
-use ghosts::{Forward, GhostPlan, Particles};
+use ghosts::{Forward, ForwardBuffers, GhostPlan, Particles};
 use lists::Lists;
 use rayon::prelude::*;
 
@@ -86,6 +86,8 @@ pub struct FastEngine {
     stale: bool,
     /// Scratch of the Langevin step (one noise vector per owned atom).
     noise: Vec<Real3>,
+    /// The ghost position refresh's messages, kept between steps.
+    fwd_buffers: ForwardBuffers,
 }
 
 impl FastEngine {
@@ -177,14 +179,14 @@ impl FastEngine {
         }
         timers.start(Timer::AtomHalo);
         let flat = self.parts.r.as_flattened_mut();
-        let r = Self::forward(&self.plan, &self.nbrs, flat, 3, true, comm, timers);
+        let r = Self::forward(&self.plan, &self.nbrs, flat, &mut self.fwd_buffers, comm, timers);
         timers.stop(Timer::AtomHalo);
         r.map(|_| flag)
     }
 
-    /// Refreshes ghost values of `data` (width reals per atom) along the recorded plan.
-    fn forward(plan: &GhostPlan, nbrs: &Neighbors, data: &mut [Real], width: usize, positions: bool, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError> {
-        let mut fw = Forward { plan, data, width, positions };
+    /// Refreshes the ghosts' positions (`data`, three reals per particle) along the recorded plan.
+    fn forward(plan: &GhostPlan, nbrs: &Neighbors, data: &mut [Real], buffers: &mut ForwardBuffers, comm: &mut dyn Comm, timers: &mut Timers) -> Result<(), RunError> {
+        let mut fw = Forward { plan, data, width: 3, positions: true, buffers };
         halo::exchange(comm, nbrs, &mut fw, timers)
     }
 

@@ -67,7 +67,7 @@ impl FastEngine {
         let mut e = FastEngine::new(domain, pot.clone(), pot.mass(), lists, parts, r_ref);
         e.build_ghosts_and_lists(comm, timers)?;
         e.parts.r[..e.parts.n_own].copy_from_slice(&now);
-        Self::forward(&e.plan, &e.nbrs, e.parts.r.as_flattened_mut(), 3, true, comm, timers)?;
+        Self::forward(&e.plan, &e.nbrs, e.parts.r.as_flattened_mut(), &mut e.fwd_buffers, comm, timers)?;
         verlet::force(&mut e, true, comm, timers)?;
         e.energies(comm, timers);
         Ok(e)
@@ -94,6 +94,7 @@ impl FastEngine {
             rebuilds: 0,
             stale: false,
             noise: Vec::new(),
+            fwd_buffers: Default::default(),
         }
     }
 }
