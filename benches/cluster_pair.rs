@@ -22,7 +22,6 @@
 mod common;
 
 use common::*;
-use comd::potential::lj::LennardJones;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput};
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -156,32 +155,6 @@ fn lane_share(cl: &Clusters, r: &[[f64; 3]], si: usize, sj: usize, reach2: f64, 
     inside as f64 / lanes as f64
 }
 
-/// The LJ constants as the default path's kernels use them.
-#[derive(Clone, Copy)]
-struct Lj {
-    s6: f64,
-    rc2: f64,
-    minus_4eps: f64,
-}
-
-impl Lj {
-    fn new() -> Lj {
-        let lj = LennardJones::default();
-        let (s6, rc2, _) = lj.constants();
-        Lj { s6, rc2, minus_4eps: -4.0 * lj.epsilon }
-    }
-
-    /// `fr` of a pair at squared distance `r2` (the force on i is `-d·fr`), 0 beyond the cutoff.
-    fn fr(&self, r2: f64) -> f64 {
-        if r2 > self.rc2 {
-            return 0.0;
-        }
-        let ir2 = 1.0 / r2;
-        let r6 = self.s6 * (ir2 * ir2 * ir2);
-        self.minus_4eps * r6 * ir2 * (12.0 * r6 - 6.0)
-    }
-}
-
 /// Scalar cluster-pair forces (the oracle of the vector kernel), and the pairs within the cutoff.
 fn forces_scalar(cl: &Clusters, lj: Lj, f: &mut [[f64; 3]]) -> usize {
     let mut inside = 0;
@@ -288,23 +261,13 @@ fn vector_forces(cl: &Clusters, lj: Lj, f: &mut [[f64; 3]]) {
     forces_scalar(cl, lj, f);
 }
 
-/// Largest force difference over the largest force.
-fn rel_diff(a: &[[f64; 3]], b: &[[f64; 3]]) -> f64 {
-    let big = a.iter().flatten().fold(0.0f64, |m, v| m.max(v.abs()));
-    a.iter().flatten().zip(b.iter().flatten()).fold(0.0f64, |m, (x, y)| m.max((x - y).abs())) / big
-}
-
 fn cluster_pair(c: &mut Criterion) {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("one-thread pool");
     let mut g = c.benchmark_group("cluster_pair_lj");
     g.sampling_mode(SamplingMode::Flat);
     for cells in sizes() {
         let n = atoms(cells);
         g.throughput(Throughput::Elements(n));
-        // displaced atoms, so that forces are not zero by symmetry (CoMD's `-D 0.1`)
-        let mut fp = FastParts::displaced(Pot::Lj, cells, 0.1).expect("LJ needs no files");
-        pool.install(|| fp.force_only());
-        let reference = fp.f.clone();
+        let (pool, mut fp, reference) = lj_prototype_problem(cells);
         let (lj, width) = (Lj::new(), fp.domain.global_extent[0] / cells as f64);
         let mut cl = Clusters::new(&fp.parts.r, &fp.parts.gid, fp.parts.n_own, width, fp.range);
         let mut f = vec![[0.0; 3]; fp.parts.n_own];

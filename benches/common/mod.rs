@@ -207,6 +207,51 @@ impl FastParts {
 }
 
 
+/// The LJ constants as the default path's kernels use them (for the benches' prototype
+/// kernels).
+#[derive(Clone, Copy)]
+pub struct Lj {
+    pub s6: f64,
+    pub rc2: f64,
+    pub minus_4eps: f64,
+}
+
+impl Lj {
+    /// CoMD's default LJ copper.
+    pub fn new() -> Lj {
+        let lj = LennardJones::default();
+        let (s6, rc2, _) = lj.constants();
+        Lj { s6, rc2, minus_4eps: -4.0 * lj.epsilon }
+    }
+
+    /// `fr` of a pair at squared distance `r2` (the force on i is `-d·fr`), 0 beyond the cutoff.
+    pub fn fr(&self, r2: f64) -> f64 {
+        if r2 > self.rc2 {
+            return 0.0;
+        }
+        let ir2 = 1.0 / r2;
+        let r6 = self.s6 * (ir2 * ir2 * ir2);
+        self.minus_4eps * r6 * ir2 * (12.0 * r6 - 6.0)
+    }
+}
+
+/// The prototypes' problem: a one-thread pool, CoMD's LJ crystal of `cells`³ unit cells with
+/// the atoms displaced by up to 0.1 Å (CoMD's `-D 0.1`, so that forces are not zero by
+/// symmetry), and the default path's forces on it, to check a prototype's against.
+pub fn lj_prototype_problem(cells: usize) -> (rayon::ThreadPool, FastParts, Vec<[f64; 3]>) {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("one-thread pool");
+    let mut fp = FastParts::displaced(Pot::Lj, cells, 0.1).expect("LJ needs no files");
+    pool.install(|| fp.force_only());
+    let reference = fp.f.clone();
+    (pool, fp, reference)
+}
+
+/// Largest force difference over the largest force of `a`.
+pub fn rel_diff(a: &[[f64; 3]], b: &[[f64; 3]]) -> f64 {
+    let big = a.iter().flatten().fold(0.0f64, |m, v| m.max(v.abs()));
+    a.iter().flatten().zip(b.iter().flatten()).fold(0.0f64, |m, (x, y)| m.max((x - y).abs())) / big
+}
+
 /// Atoms of `cells`³ FCC unit cells.
 pub fn atoms(cells: usize) -> u64 {
     4 * (cells as u64).pow(3)

@@ -31,12 +31,12 @@ enum Halves {
 }
 
 /// The eight rows of a step: particles `(x, y, z, w)` as loaded by the AVX2 kernels.
-type Rows = [__m256d; 8];
+pub type Rows = [__m256d; 8];
 
 /// Columns `x, y, z, w` of eight rows, lane `k` from row `k`.
 #[target_feature(enable = "avx512f")]
 #[inline]
-fn transpose8(r: Rows) -> [__m512d; 4] {
+pub fn transpose8(r: Rows) -> [__m512d; 4] {
     let cat = |lo: __m256d, hi: __m256d| _mm512_insertf64x4::<1>(_mm512_castpd256_pd512(lo), hi);
     let (a, b, c, d) = (cat(r[0], r[4]), cat(r[1], r[5]), cat(r[2], r[6]), cat(r[3], r[7]));
     let (ab_lo, ab_hi) = (_mm512_unpacklo_pd(a, b), _mm512_unpackhi_pd(a, b));
