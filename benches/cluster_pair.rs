@@ -272,9 +272,9 @@ fn cluster_pair(c: &mut Criterion) {
         let mut cl = Clusters::new(&fp.parts.r, &fp.parts.gid, fp.parts.n_own, width, fp.range);
         let mut f = vec![[0.0; 3]; fp.parts.n_own];
         let inside = forces_scalar(&cl, lj, &mut f);
-        let scalar_diff = rel_diff(&f, &reference);
+        let scalar_diff = rel_diff(&reference, &f);
         vector_forces(&cl, lj, &mut f);
-        let vector_diff = rel_diff(&f, &reference);
+        let vector_diff = rel_diff(&reference, &f);
         assert!(scalar_diff < 1e-10 && vector_diff < 1e-10, "cluster forces differ: scalar {scalar_diff:e}, vector {vector_diff:e}");
         let lanes = 16 * cl.js.len();
         let entries: usize = (0..fp.parts.n_own).map(|i| fp.nl.of(i).len()).sum();

@@ -8,14 +8,16 @@
 //! step of eight), and the order of the j-side sums must not depend on the thread count
 //! or the rank grid.
 //!
-//! The order this prototype uses is one a real engine could keep on any grid: atoms are
-//! taken in the default path's order (by bin), and the force on atom `j` is the terms from
-//! the owned atoms before it, in their order, then its own list's sum. Pairs with a ghost
-//! are evaluated from the owned side only (as today) and never scattered: on one rank these
-//! are the pairs across the periodic faces, which the full lists also evaluate from both
-//! ends, and on a rank grid also those across rank faces, so that no term ever comes back
-//! from another rank. A thread would take a fixed slab of bin planes; what a slab writes
-//! into the next slab's atoms would go to a buffer added in slab order (not built here).
+//! The order this prototype uses does not depend on the thread count: atoms are taken in the
+//! default path's order (by bin), and the force on atom `j` is the terms from the owned atoms
+//! before it, in their order, then its own list's sum (its owned neighbours after it, then
+//! its ghosts). Pairs with a ghost are evaluated from the owned side only, as today, and never
+//! written back. On one rank these are the pairs across the periodic faces, which full lists
+//! also evaluate from both ends. A thread would take a fixed slab of bin planes; what a slab
+//! writes into the next slab's atoms would go to a buffer added in slab order (not built
+//! here). The order does depend on the rank grid: a pair across a rank face is a ghost pair
+//! on both of its ranks, but two owned atoms on one rank, so its term moves within the sums.
+//! Keeping the bits on any grid would take more (docs/performance.md).
 //!
 //! Each evaluation first copies the positions into the padded array (as the default path
 //! does) and zeroes the padded forces. Setup checks the forces against the default path's
@@ -24,7 +26,6 @@
 mod common;
 
 use common::*;
-use comd::engine::fast::pos4::Pos4;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput};
 use std::hint::black_box;
 
@@ -95,7 +96,6 @@ const GATHER: u8 = 2;
 mod avx512 {
     #![allow(unsafe_code)]
     use super::*;
-    use comd::engine::fast::simd::transpose8;
     use std::arch::x86_64::*;
 
     /// A particle no neighbour is near.
@@ -164,15 +164,17 @@ mod avx512 {
     /// (`NONE` gives wrong forces: it times the evaluation of the half lists alone).
     ///
     /// # Safety
-    /// The CPU must have AVX-512F; `f` holds the owned atoms, `r` every particle.
+    /// The CPU must have AVX-512F; `r` holds every particle `h`'s entries name, and `f` the
+    /// owned atoms, every one its up entries name.
     #[target_feature(enable = "avx512f")]
     pub unsafe fn forces<const MODE: u8>(h: &HalfLists, r: &[Pos4], lj: Lj, f: &mut [Pos4]) {
         f.fill(Pos4::default());
-        let fp = f.as_mut_ptr();
         for i in 0..h.n_up.len() {
             let (up, ghosts) = h.of(i);
             let ri = [0, 1, 2].map(|a| _mm512_set1_pd(r[i].0[a]));
             let mut acc = [_mm512_setzero_pd(); 3];
+            // (the raw pointer is taken afresh for each atom: `f[i]` is written through `f` below)
+            let fp = f.as_mut_ptr();
             // SAFETY: as `segment` asks (entries index the particles; up entries are owned).
             unsafe {
                 segment::<MODE>(up, ri, r, fp, lj, &mut acc);
@@ -210,9 +212,9 @@ fn vector_forces(mode: u8, h: &HalfLists, r: &[Pos4], lj: Lj, f: &mut [Pos4]) ->
     None
 }
 
-/// Largest force difference over the largest force, against padded forces.
-fn rel_diff4(a: &[[f64; 3]], b: &[Pos4]) -> f64 {
-    rel_diff(a, &b.iter().map(|p| [p.0[0], p.0[1], p.0[2]]).collect::<Vec<_>>())
+/// [`rel_diff`] of padded forces.
+fn rel_diff4(reference: &[[f64; 3]], test: &[Pos4]) -> f64 {
+    rel_diff(reference, &test.iter().map(|p| [p.0[0], p.0[1], p.0[2]]).collect::<Vec<_>>())
 }
 
 fn copy_positions(r: &[[f64; 3]], r4: &mut [Pos4]) {
@@ -242,6 +244,11 @@ fn half_list(c: &mut Criterion) {
                 assert!(d < 1e-10, "{name} half-list forces differ from the default path's by {d:e}");
                 agree += &format!(", {name} {d:.1e}");
             }
+        }
+        // the check has teeth: without the j-side terms the forces are far off
+        if vector_forces(NONE, &h, &r4, lj, &mut f).is_some() {
+            let d = rel_diff4(&reference, &f);
+            assert!(d > 1e-3, "half lists without their j-side terms agree with full lists ({d:e}): the check cannot fail");
         }
         let full: usize = (0..fp.parts.n_own).map(|i| fp.nl.of(i).len()).sum();
         let up: usize = h.n_up.iter().map(|&k| k as usize).sum();

@@ -2,7 +2,7 @@
 //! 600 K, no displacement) at a chosen number of unit cells, on one rank (serial comm).
 //!
 //! Everything that touches the fast path's internals (`comd::engine::fast::{ghosts, neighbors,
-//! kernels}`) is in this file, so a change of those signatures is mended here only.
+//! kernels, pos4, simd}`) is in this file, so a change of those signatures is mended here only.
 #![allow(dead_code)]
 
 use clap::Parser;
@@ -14,6 +14,12 @@ use comd::domain::Domain;
 // (for the benches that pick a kernel build themselves)
 #[allow(unused_imports)]
 pub use comd::engine::fast::cpu::has_avx512;
+// (the prototypes' padded positions, and the AVX-512 kernels' transpose they load them with)
+#[allow(unused_imports)]
+pub use comd::engine::fast::pos4::Pos4;
+#[cfg(target_arch = "x86_64")]
+#[allow(unused_imports)]
+pub use comd::engine::fast::simd::transpose8;
 use comd::engine::fast::force::ForceField;
 use comd::engine::fast::ghosts::{self, GhostPlan, Particles};
 use comd::engine::fast::lists::ListsRef;
@@ -246,10 +252,15 @@ pub fn lj_prototype_problem(cells: usize) -> (rayon::ThreadPool, FastParts, Vec<
     (pool, fp, reference)
 }
 
-/// Largest force difference over the largest force of `a`.
-pub fn rel_diff(a: &[[f64; 3]], b: &[[f64; 3]]) -> f64 {
-    let big = a.iter().flatten().fold(0.0f64, |m, v| m.max(v.abs()));
-    a.iter().flatten().zip(b.iter().flatten()).fold(0.0f64, |m, (x, y)| m.max((x - y).abs())) / big
+/// Largest force difference between `test` and `reference` over the largest reference force;
+/// infinite if any force of `test` is not finite (a NaN must fail the check, not pass it).
+pub fn rel_diff(reference: &[[f64; 3]], test: &[[f64; 3]]) -> f64 {
+    assert_eq!(reference.len(), test.len(), "force arrays of different lengths");
+    if test.iter().flatten().any(|x| !x.is_finite()) {
+        return f64::INFINITY;
+    }
+    let big = reference.iter().flatten().fold(0.0f64, |m, v| m.max(v.abs()));
+    reference.iter().flatten().zip(test.iter().flatten()).fold(0.0f64, |m, (x, y)| m.max((x - y).abs())) / big
 }
 
 /// Atoms of `cells`³ FCC unit cells.

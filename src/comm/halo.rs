@@ -39,7 +39,8 @@ pub trait HaloPayload {
     fn buffer(&mut self, _face: Face) -> Packed {
         Packed::new()
     }
-    /// Appends to `buf` (from [`HaloPayload::buffer`]) the data to send across `face`.
+    /// Fills `buf` (from [`HaloPayload::buffer`]) with the data to send across `face`: a
+    /// fresh buffer is empty and is appended to; a kept one is overwritten whole.
     fn load(&mut self, face: Face, buf: &mut Packed);
     /// Takes in the message `buf` that arrived on `face`.
     fn unload(&mut self, face: Face, buf: Packed) -> Result<(), RunError>;

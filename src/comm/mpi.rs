@@ -92,6 +92,9 @@ pub struct Mpi {
     size: usize,
     library: String,
     bytes_sent: u64,
+    /// The buffer sent to the plus side in the last exchange, kept to receive the next one
+    /// from it (so that a step's halo messages are not allocated afresh).
+    spare: Packed,
     /// Keeps the type `!Send + !Sync` whatever the MPI handle types are (funneled threading).
     _not_send: PhantomData<*const ()>,
 }
@@ -126,6 +129,7 @@ impl Mpi {
             size,
             library: library_description(),
             bytes_sent: 0,
+            spare: Packed::new(),
             _not_send: PhantomData,
         })
     }
@@ -206,13 +210,14 @@ impl Comm for Mpi {
 
     fn exchange(&mut self, minus: usize, plus: usize, to_minus: Packed, to_plus: Packed) -> (Packed, Packed) {
         // CoMD exchangeData: first Sendrecv sends to minus, receives from plus ...
-        let mut from_plus = Packed::new();
+        let mut from_plus = std::mem::take(&mut self.spare);
         self.send_recv(&to_minus, minus, &mut from_plus, plus);
         // ... second sends to plus, receives from minus. `to_minus` is sent: reuse its storage.
         let sent_minus = to_minus.n_bytes();
         let mut from_minus = to_minus;
         self.send_recv(&to_plus, plus, &mut from_minus, minus);
         self.bytes_sent += (sent_minus + to_plus.n_bytes()) as u64;
+        self.spare = to_plus;
         (from_minus, from_plus)
     }
 

@@ -48,7 +48,14 @@ impl ForceField {
             Potential::Lj(l) => Prepared::Lj(LjConsts::new(l)),
             Potential::Eam(t) => Prepared::Eam { coefs: EamCoefs::new(t), embed: t.embed.clone() },
         };
-        ForceField { kernel, prepared, r4: Vec::new(), dfe: Vec::new(), dfe_buffers: ForwardBuffers::default(), virial: [0.0; 6] }
+        ForceField {
+            kernel,
+            prepared,
+            r4: Vec::new(),
+            dfe: Vec::new(),
+            dfe_buffers: ForwardBuffers::default(),
+            virial: [0.0; 6],
+        }
     }
 
     /// The padded position copy, stale between evaluations (each one rewrites it): the
@@ -117,7 +124,8 @@ impl ForceField {
                     *d = dfe;
                 });
                 timers.start(Timer::EamHalo);
-                let mut fw = Forward { plan, data: &mut self.dfe, width: 1, positions: false, buffers: &mut self.dfe_buffers };
+                let buffers = &mut self.dfe_buffers;
+                let mut fw = Forward { plan, data: &mut self.dfe, width: 1, positions: false, buffers };
                 let r = halo::exchange(comm, nbrs, &mut fw, timers);
                 timers.stop(Timer::EamHalo);
                 r?;

@@ -280,9 +280,11 @@ impl HaloPayload for BuildGhosts<'_> {
 /// Ghosts per rayon task when a forward message is packed or unpacked.
 const FORWARD_GRAIN: usize = 1024;
 
-/// The messages of one kind of [`Forward`] exchange, kept between exchanges: with one rank
-/// the serial comm hands each sent buffer back as the one received across the other face,
-/// so after the first exchange no step allocates (with MPI the received ones are kept).
+/// The messages of one kind of [`Forward`] exchange, kept between exchanges. With one rank
+/// the serial comm hands each sent buffer back as the one received across the other face;
+/// with MPI one received buffer per axis is the sent one's storage and the other the comm's
+/// spare. So once the buffers have grown to the faces' sizes (a few exchanges, and again
+/// after a rebuild enlarges a face), no step allocates or frees a message.
 #[derive(Debug, Default)]
 pub struct ForwardBuffers([Packed; 6]);
 
@@ -310,6 +312,8 @@ impl HaloPayload for Forward<'_> {
         let shift = if self.positions { self.plan.shift[face] } else { 0.0 };
         // a kept buffer: only what it lacks is zeroed, and every real is written below
         buf.ints.clear();
+        buf.reals.truncate(send.len() * w);
+        buf.reals.reserve_exact(send.len() * w - buf.reals.len());
         buf.reals.resize(send.len() * w, 0.0);
         // a gather every step (positions) or force evaluation (EAM's F'): in parallel, so
         // it does not stay serial beside the force loop

@@ -1,7 +1,7 @@
 //! Building a [`FastEngine`]: from the atoms of a lattice or a structure, or from a
 //! checkpoint, reconstructing the lists the original run had.
 
-use super::ghosts::{self, GhostPlan, Particles};
+use super::ghosts::{self, ForwardBuffers, GhostPlan, Particles};
 use super::lists::Lists;
 use super::{force, FastEngine, ListSetup};
 use crate::engine::verlet;
@@ -94,7 +94,7 @@ impl FastEngine {
             rebuilds: 0,
             stale: false,
             noise: Vec::new(),
-            fwd_buffers: Default::default(),
+            fwd_buffers: ForwardBuffers::default(),
         }
     }
 }

@@ -223,6 +223,7 @@ mod avx512;
 /// The AVX-512 kernels' transpose of eight padded particles into x, y, z and w (for the
 /// benches' prototype kernels, which must load particles exactly as the kernels do).
 #[cfg(target_arch = "x86_64")]
+#[doc(hidden)]
 pub use avx512::transpose8;
 
 /// LJ forces `f` and, with `energy`, per-atom energies `u` (eV) of all owned atoms (`r`: all
