@@ -120,13 +120,16 @@ fn box_gap2(a: &[[f64; 3]; 2], b: &[[f64; 3]; 2]) -> f64 {
     (0..3).map(|k| (a[0][k] - b[1][k]).max(b[0][k] - a[1][k]).max(0.0).powi(2)).sum()
 }
 
+/// Per cluster, its pieces (the particles in each slot) and their bounding boxes.
+type Pieces = Vec<Vec<([u32; 4], [[f64; 3]; 2])>>;
+
 /// The share of lanes inside the cutoff (`rc2`) if list entries were `si` i-atoms against
 /// `sj` j-atoms: each cluster cut into consecutive slots of `si` (or `sj`), and a pair of
 /// pieces listed when their boxes come within `reach2` (squared). 1 × 1 is a per-atom
 /// Verlet list; pruning to the cutoff itself is the best a dynamic pruning could do.
 fn lane_share(cl: &Clusters, r: &[[f64; 3]], si: usize, sj: usize, reach2: f64, rc2: f64) -> f64 {
     // every cluster's pieces of `size` slots with their boxes, made once
-    let pieces = |size: usize| -> Vec<Vec<([u32; 4], [[f64; 3]; 2])>> {
+    let pieces = |size: usize| -> Pieces {
         let piece = |p: &[u32]| -> [u32; 4] { std::array::from_fn(|k| p.get(k).copied().unwrap_or(u32::MAX)) };
         cl.members.iter().map(|m| m.chunks(size).map(piece).filter(|p| p[0] != u32::MAX).map(|p| (p, bounds(r, &p))).collect()).collect()
     };
@@ -156,7 +159,7 @@ fn lane_share(cl: &Clusters, r: &[[f64; 3]], si: usize, sj: usize, reach2: f64, 
 }
 
 /// Scalar cluster-pair forces (the oracle of the vector kernel), and the pairs within the cutoff.
-fn forces_scalar(cl: &Clusters, lj: Lj, f: &mut [[f64; 3]]) -> usize {
+fn forces_scalar(cl: &Clusters, lj: &Lj, f: &mut [[f64; 3]]) -> usize {
     let mut inside = 0;
     for ci in 0..cl.n_own {
         let (p, mut acc) = (&cl.pos[ci], [[0.0; 3]; 4]);
@@ -196,7 +199,7 @@ mod avx512 {
     /// # Safety
     /// The CPU must have AVX-512F.
     #[target_feature(enable = "avx512f")]
-    pub unsafe fn forces(cl: &Clusters, lj: Lj, f: &mut [[f64; 3]]) {
+    pub unsafe fn forces(cl: &Clusters, lj: &Lj, f: &mut [[f64; 3]]) {
         let (rc2, one, s6, m4e) = (_mm512_set1_pd(lj.rc2), _mm512_set1_pd(1.0), _mm512_set1_pd(lj.s6), _mm512_set1_pd(lj.minus_4eps));
         let (c12, c6) = (_mm512_set1_pd(12.0), _mm512_set1_pd(6.0));
         let (sel_a, sel_b) = (_mm512_setr_epi64(0, 0, 0, 0, 1, 1, 1, 1), _mm512_setr_epi64(2, 2, 2, 2, 3, 3, 3, 3));
@@ -249,7 +252,7 @@ mod avx512 {
     }
 }
 
-fn vector_forces(cl: &Clusters, lj: Lj, f: &mut [[f64; 3]]) {
+fn vector_forces(cl: &Clusters, lj: &Lj, f: &mut [[f64; 3]]) {
     #[cfg(target_arch = "x86_64")]
     if has_avx512() {
         // SAFETY: the CPU has AVX-512F (checked, with the VL, FMA and F16C the engine asks for).
@@ -271,9 +274,9 @@ fn cluster_pair(c: &mut Criterion) {
         let (lj, width) = (Lj::new(), fp.domain.global_extent[0] / cells as f64);
         let mut cl = Clusters::new(&fp.parts.r, &fp.parts.gid, fp.parts.n_own, width, fp.range);
         let mut f = vec![[0.0; 3]; fp.parts.n_own];
-        let inside = forces_scalar(&cl, lj, &mut f);
+        let inside = forces_scalar(&cl, &lj, &mut f);
         let scalar_diff = rel_diff(&reference, &f);
-        vector_forces(&cl, lj, &mut f);
+        vector_forces(&cl, &lj, &mut f);
         let vector_diff = rel_diff(&reference, &f);
         assert!(scalar_diff < 1e-10 && vector_diff < 1e-10, "cluster forces differ: scalar {scalar_diff:e}, vector {vector_diff:e}");
         let lanes = 16 * cl.js.len();
@@ -298,7 +301,7 @@ fn cluster_pair(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new("cluster_pairs_4x4", n), |b| {
             b.iter(|| {
                 cl.refresh(&fp.parts.r);
-                vector_forces(&cl, lj, &mut f);
+                vector_forces(&cl, &lj, &mut f);
                 black_box(f[0][0])
             })
         });

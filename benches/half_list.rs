@@ -60,7 +60,7 @@ impl HalfLists {
 }
 
 /// Scalar half-list forces (the oracle of the vector kernel) into `f` (padded, zeroed here).
-fn forces_scalar(h: &HalfLists, r: &[Pos4], lj: Lj, f: &mut [Pos4]) {
+fn forces_scalar(h: &HalfLists, r: &[Pos4], lj: &Lj, f: &mut [Pos4]) {
     f.fill(Pos4::default());
     for i in 0..h.n_up.len() {
         let (up, ghosts) = h.of(i);
@@ -119,7 +119,7 @@ mod avx512 {
     /// to the entries' forces as `MODE` says (`NONE`: not at all).
     #[target_feature(enable = "avx512f")]
     #[inline]
-    unsafe fn segment<const MODE: u8>(js: &[u32], ri: [__m512d; 3], r: &[Pos4], f: *mut Pos4, lj: Lj, acc: &mut [__m512d; 3]) {
+    unsafe fn segment<const MODE: u8>(js: &[u32], ri: [__m512d; 3], r: &[Pos4], f: *mut Pos4, lj: &Lj, acc: &mut [__m512d; 3]) {
         let (one, rc2, s6, m4e) = (_mm512_set1_pd(1.0), _mm512_set1_pd(lj.rc2), _mm512_set1_pd(lj.s6), _mm512_set1_pd(lj.minus_4eps));
         let (c12, c6) = (_mm512_set1_pd(12.0), _mm512_set1_pd(6.0));
         let far = _mm256_setr_pd(FAR, FAR, FAR, 0.0);
@@ -167,7 +167,7 @@ mod avx512 {
     /// The CPU must have AVX-512F; `r` holds every particle `h`'s entries name, and `f` the
     /// owned atoms, every one its up entries name.
     #[target_feature(enable = "avx512f")]
-    pub unsafe fn forces<const MODE: u8>(h: &HalfLists, r: &[Pos4], lj: Lj, f: &mut [Pos4]) {
+    pub unsafe fn forces<const MODE: u8>(h: &HalfLists, r: &[Pos4], lj: &Lj, f: &mut [Pos4]) {
         f.fill(Pos4::default());
         for i in 0..h.n_up.len() {
             let (up, ghosts) = h.of(i);
@@ -194,7 +194,7 @@ mod avx512 {
 
 /// The vector kernel with the j-side terms added as `mode` says ([`ROWS`], [`GATHER`], [`NONE`]);
 /// `None` without AVX-512 (the scalar oracle is then all there is to time).
-fn vector_forces(mode: u8, h: &HalfLists, r: &[Pos4], lj: Lj, f: &mut [Pos4]) -> Option<()> {
+fn vector_forces(mode: u8, h: &HalfLists, r: &[Pos4], lj: &Lj, f: &mut [Pos4]) -> Option<()> {
     #[cfg(target_arch = "x86_64")]
     if has_avx512() {
         // SAFETY: the CPU has AVX-512F; `f` is the owned atoms and `r` every particle.
@@ -234,19 +234,19 @@ fn half_list(c: &mut Criterion) {
         let mut r4 = vec![Pos4::default(); fp.parts.r.len()];
         copy_positions(&fp.parts.r, &mut r4);
         let mut f = vec![Pos4::default(); fp.parts.n_own];
-        forces_scalar(&h, &r4, lj, &mut f);
+        forces_scalar(&h, &r4, &lj, &mut f);
         let scalar_diff = rel_diff4(&reference, &f);
         assert!(scalar_diff < 1e-10, "scalar half-list forces differ from the default path's by {scalar_diff:e}");
         let mut agree = format!("scalar {scalar_diff:.1e}");
         for (mode, name) in [(ROWS, "rows"), (GATHER, "gather")] {
-            if vector_forces(mode, &h, &r4, lj, &mut f).is_some() {
+            if vector_forces(mode, &h, &r4, &lj, &mut f).is_some() {
                 let d = rel_diff4(&reference, &f);
                 assert!(d < 1e-10, "{name} half-list forces differ from the default path's by {d:e}");
                 agree += &format!(", {name} {d:.1e}");
             }
         }
         // the check has teeth: without the j-side terms the forces are far off
-        if vector_forces(NONE, &h, &r4, lj, &mut f).is_some() {
+        if vector_forces(NONE, &h, &r4, &lj, &mut f).is_some() {
             let d = rel_diff4(&reference, &f);
             assert!(d > 1e-3, "half lists without their j-side terms agree with full lists ({d:e}): the check cannot fail");
         }
@@ -261,12 +261,12 @@ fn half_list(c: &mut Criterion) {
             h.js.len() as f64 / full as f64,
         );
         g.bench_function(BenchmarkId::new("full_lists_default_path", n), |b| b.iter(|| pool.install(|| fp.force_only())));
-        if vector_forces(NONE, &h, &r4, lj, &mut f).is_none() {
+        if vector_forces(NONE, &h, &r4, &lj, &mut f).is_none() {
             println!("  no AVX-512 on this CPU: only the scalar half lists are timed");
             g.bench_function(BenchmarkId::new("half_lists_scalar", n), |b| {
                 b.iter(|| {
                     copy_positions(&fp.parts.r, &mut r4);
-                    forces_scalar(&h, &r4, lj, &mut f);
+                    forces_scalar(&h, &r4, &lj, &mut f);
                     black_box(f[0].0[0])
                 })
             });
@@ -278,7 +278,7 @@ fn half_list(c: &mut Criterion) {
             g.bench_function(BenchmarkId::new(name, n), |b| {
                 b.iter(|| {
                     copy_positions(&fp.parts.r, &mut r4);
-                    vector_forces(mode, &h, &r4, lj, &mut f);
+                    vector_forces(mode, &h, &r4, &lj, &mut f);
                     black_box(f[0].0[0])
                 })
             });

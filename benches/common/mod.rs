@@ -149,12 +149,13 @@ impl FastParts {
         let domain = Domain::new([1, 1, 1], 0, [cells as f64 * lat; 3]);
         let spec = LatticeSpec { n_cells: [cells; 3], lat, mass: p.mass(), temp: 600.0, delta, seed: None };
         let atoms = lattice::create(&spec, domain.local_min, domain.local_max);
-        let mut parts = Particles::default();
-        parts.gid = atoms.iter().map(|a| a.gid).collect();
-        parts.r = atoms.iter().map(|a| std::array::from_fn(|k| a.r[k] + a.dr[k])).collect();
-        parts.p = atoms.iter().map(|a| a.p).collect();
-        parts.image = vec![[0; 3]; atoms.len()];
-        parts.n_own = atoms.len();
+        let mut parts = Particles {
+            gid: atoms.iter().map(|a| a.gid).collect(),
+            r: atoms.iter().map(|a| std::array::from_fn(|k| a.r[k] + a.dr[k])).collect(),
+            p: atoms.iter().map(|a| a.p).collect(),
+            image: vec![[0; 3]; atoms.len()],
+            n_own: atoms.len(),
+        };
         let range = p.cutoff() + p.default_skin();
         parts.sort_by_bin(&domain, range);
         let n = parts.n_own;
@@ -214,30 +215,31 @@ impl FastParts {
 
 
 /// The LJ constants as the default path's kernels use them (for the benches' prototype
-/// kernels).
-#[derive(Clone, Copy)]
+/// kernels, which broadcast them), and the potential's own pair force.
+#[derive(Clone)]
 pub struct Lj {
     pub s6: f64,
     pub rc2: f64,
     pub minus_4eps: f64,
+    shift: f64,
+    pot: LennardJones,
 }
 
 impl Lj {
     /// CoMD's default LJ copper.
     pub fn new() -> Lj {
-        let lj = LennardJones::default();
-        let (s6, rc2, _) = lj.constants();
-        Lj { s6, rc2, minus_4eps: -4.0 * lj.epsilon }
+        let pot = LennardJones::default();
+        let (s6, rc2, shift) = pot.constants();
+        Lj { s6, rc2, minus_4eps: -4.0 * pot.epsilon, shift, pot }
     }
 
-    /// `fr` of a pair at squared distance `r2` (the force on i is `-d·fr`), 0 beyond the cutoff.
+    /// `fr` of a pair at squared distance `r2` (the force on i is `-d·fr`), 0 beyond the
+    /// cutoff: [`LennardJones::pair`]'s.
     pub fn fr(&self, r2: f64) -> f64 {
         if r2 > self.rc2 {
             return 0.0;
         }
-        let ir2 = 1.0 / r2;
-        let r6 = self.s6 * (ir2 * ir2 * ir2);
-        self.minus_4eps * r6 * ir2 * (12.0 * r6 - 6.0)
+        self.pot.pair(r2, self.s6, self.shift).1
     }
 }
 

@@ -311,10 +311,10 @@ impl HaloPayload for Forward<'_> {
         let (w, axis, send, data) = (self.width, face / 2, &self.plan.send[face], &*self.data);
         let shift = if self.positions { self.plan.shift[face] } else { 0.0 };
         // a kept buffer: only what it lacks is zeroed, and every real is written below
+        let n = send.len() * w;
         buf.ints.clear();
-        buf.reals.truncate(send.len() * w);
-        buf.reals.reserve_exact(send.len() * w - buf.reals.len());
-        buf.reals.resize(send.len() * w, 0.0);
+        buf.reals.reserve_exact(n.saturating_sub(buf.reals.len()));
+        buf.reals.resize(n, 0.0);
         // a gather every step (positions) or force evaluation (EAM's F'): in parallel, so
         // it does not stay serial beside the force loop
         buf.reals.par_chunks_mut(w).with_min_len(FORWARD_GRAIN).zip(send.par_iter()).for_each(|(out, &i)| {
